@@ -1,0 +1,29 @@
+// WooCommerce JSON ⇄ canonical model. Pure functions, no I/O.
+// Decoders validate types and money formats and return a Validation status
+// naming the offending field ("line_items[2].total: invalid number 'abc'").
+#pragma once
+
+#include "common/json.h"
+#include "common/status.h"
+#include "model/customer.h"
+#include "model/order.h"
+#include "model/product.h"
+
+namespace es::woo {
+
+Result<model::Order> DecodeOrder(const Json& j);
+Result<model::Customer> DecodeCustomer(const Json& j);
+Result<model::Product> DecodeProduct(const Json& j);
+// `parent_id` is the product the variation belongs to (the path id).
+Result<model::Product> DecodeVariation(const Json& j, const std::string& parent_id);
+Result<model::Refund> DecodeRefund(const Json& j, const std::string& order_id, const std::string& currency);
+
+// The customer an order belongs to: the registered customer (id from
+// customer_id) or, for guests, a guest customer keyed "guest:<lower-cased
+// billing email>" (or "guest:order-<id>" when there is no email).
+model::Customer CustomerFromOrder(const model::Order& order);
+
+// Parses Woo dates ("2024-03-22T19:28:02", always UTC for *_gmt fields).
+int64_t ParseWooDate(const std::string& text);
+
+}  // namespace es::woo

@@ -1,0 +1,195 @@
+// StateStore: everything the engine remembers between runs.
+//
+// One interface, several dialects (SQLite now, PostgreSQL next). Every method
+// is scoped by tenant. Writes are durable when the call returns (the engine
+// relies on this for crash safety: a mapping recorded before a cursor moves
+// survives a kill -9). Implementations are thread-safe; failures return
+// Status values and never leave a half-applied change (each method is one
+// transaction).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "common/status.h"
+
+namespace es::store {
+
+struct Tenant {
+  std::string id;
+  std::string name;
+  int64_t created_at_ms = 0;
+};
+
+struct Connection {
+  std::string tenant_id;
+  std::string id;          // unique within the tenant, e.g. "woo-main"
+  std::string kind;        // connector name: "woo", "qbo", "supabase"
+  std::string name;
+  Json config = Json::object();  // non-secret settings (base URL, realm id, …)
+  std::string secret;      // credentials blob (encrypted by the caller when configured)
+  bool enabled = true;
+  int64_t updated_at_ms = 0;
+};
+
+// One source record ⇄ one target record, per tenant and route.
+struct IdMapping {
+  std::string tenant_id;
+  std::string source_connection;
+  std::string target_connection;
+  std::string entity;      // "customer", "item", "order", …
+  std::string source_id;
+  std::string target_id;
+  std::string target_type; // "Invoice", "SalesReceipt", "Customer", "Item"
+  std::string sync_token;  // last known QBO SyncToken
+  std::string fingerprint; // hash of the source content last written
+  int64_t updated_at_ms = 0;
+};
+
+// Written before an external create, cleared when the mapping is recorded.
+// A leftover intent after a crash tells the engine to look the record up in
+// the target before creating it again.
+struct WriteIntent {
+  std::string tenant_id;
+  std::string target_connection;
+  std::string entity;
+  std::string source_id;
+  std::string request_id;
+  std::string lookup_key;  // DocNumber / DisplayName / Sku to search by
+  int64_t created_at_ms = 0;
+};
+
+enum class RunStatus { kQueued, kRunning, kSucceeded, kPartial, kFailed, kStopped };
+const char* RunStatusName(RunStatus s);
+RunStatus ParseRunStatus(const std::string& s);
+
+struct RunCounts {
+  int64_t fetched = 0;
+  int64_t created = 0;
+  int64_t updated = 0;
+  int64_t skipped = 0;   // unchanged
+  int64_t failed = 0;
+};
+
+struct SyncRun {
+  std::string id;
+  std::string tenant_id;
+  std::string source_connection;
+  std::string target_connection;
+  std::vector<std::string> entities;
+  std::string mode;      // "full" | "incremental"
+  bool dry_run = false;
+  RunStatus status = RunStatus::kQueued;
+  Json counts = Json::object();  // per entity: {"order": {"created": 3, …}, …}
+  RunCounts totals;
+  std::string error;
+  std::string triggered_by;  // user id / "cli" / "webhook"
+  int64_t started_at_ms = 0;
+  int64_t finished_at_ms = 0;
+};
+
+struct RecordResult {
+  std::string run_id;
+  std::string tenant_id;
+  std::string entity;
+  std::string source_id;
+  std::string action;     // "created" | "updated" | "skipped" | "failed"
+  std::string target_id;
+  std::string message;
+  int64_t duration_us = 0;
+  int64_t at_ms = 0;
+};
+
+struct FailedRecord {
+  std::string tenant_id;
+  std::string source_connection;
+  std::string target_connection;
+  std::string entity;
+  std::string source_id;
+  std::string category;   // SPEC F11 category name
+  std::string code;
+  std::string message;
+  int64_t retry_count = 0;
+  int64_t first_failed_at_ms = 0;
+  int64_t last_attempt_at_ms = 0;
+  std::string run_id;
+};
+
+struct RunFilter {
+  std::string tenant_id;
+  std::string status;     // empty = any
+  int64_t from_ms = 0;
+  int64_t to_ms = 0;      // 0 = open
+  int limit = 100;
+};
+
+class StateStore {
+ public:
+  virtual ~StateStore() = default;
+
+  // Applies pending migrations (idempotent). Called once at start-up.
+  virtual Status Migrate() = 0;
+  virtual int SchemaVersion() = 0;
+
+  virtual Status PutTenant(const Tenant& t) = 0;
+  virtual Result<std::optional<Tenant>> GetTenant(const std::string& id) = 0;
+
+  virtual Status PutConnection(const Connection& c) = 0;
+  virtual Result<std::optional<Connection>> GetConnection(const std::string& tenant, const std::string& id) = 0;
+  virtual Result<std::vector<Connection>> ListConnections(const std::string& tenant) = 0;
+  virtual Status DeleteConnection(const std::string& tenant, const std::string& id) = 0;
+
+  // Per (tenant, target connection) TransformerConfig as JSON (mapping/transformer_config.h).
+  virtual Status PutTransformerConfig(const std::string& tenant, const std::string& connection, const Json& config) = 0;
+  virtual Result<std::optional<Json>> GetTransformerConfig(const std::string& tenant, const std::string& connection) = 0;
+
+  virtual Status PutMapping(const IdMapping& m) = 0;
+  virtual Result<std::optional<IdMapping>> GetMapping(const std::string& tenant, const std::string& target_connection,
+                                                      const std::string& entity, const std::string& source_id) = 0;
+  virtual Result<int64_t> CountMappings(const std::string& tenant, const std::string& target_connection,
+                                        const std::string& entity) = 0;
+
+  virtual Status PutIntent(const WriteIntent& w) = 0;
+  virtual Status ClearIntent(const std::string& tenant, const std::string& target_connection,
+                             const std::string& entity, const std::string& source_id) = 0;
+  virtual Result<std::optional<WriteIntent>> GetIntent(const std::string& tenant, const std::string& target_connection,
+                                                       const std::string& entity, const std::string& source_id) = 0;
+
+  virtual Status CreateRun(const SyncRun& run) = 0;
+  virtual Status UpdateRun(const SyncRun& run) = 0;
+  virtual Result<std::optional<SyncRun>> GetRun(const std::string& tenant, const std::string& run_id) = 0;
+  virtual Result<std::vector<SyncRun>> ListRuns(const RunFilter& filter) = 0;
+
+  virtual Status AddRecordResults(const std::vector<RecordResult>& results) = 0;
+  virtual Result<std::vector<RecordResult>> ListRecordResults(const std::string& tenant, const std::string& run_id,
+                                                              int limit) = 0;
+
+  // Upsert keyed by (tenant, target_connection, entity, source_id); increments retry_count on repeat.
+  virtual Status PutFailed(const FailedRecord& f) = 0;
+  virtual Status ClearFailed(const std::string& tenant, const std::string& target_connection,
+                             const std::string& entity, const std::string& source_id) = 0;
+  virtual Result<std::vector<FailedRecord>> ListFailed(const std::string& tenant, int limit) = 0;
+
+  // Cursor per (tenant, source connection, target connection, entity).
+  virtual Status PutCursor(const std::string& tenant, const std::string& source_connection,
+                           const std::string& target_connection, const std::string& entity,
+                           const std::string& value) = 0;
+  virtual Result<std::optional<std::string>> GetCursor(const std::string& tenant, const std::string& source_connection,
+                                                       const std::string& target_connection, const std::string& entity) = 0;
+
+  // Run lock per (tenant, lock key). Succeeds when free, held by `owner`, or
+  // its lease expired. Returns Conflict naming the holder otherwise.
+  virtual Status AcquireLock(const std::string& tenant, const std::string& key, const std::string& owner,
+                             int64_t now_ms, int64_t lease_ms) = 0;
+  virtual Status ReleaseLock(const std::string& tenant, const std::string& key, const std::string& owner) = 0;
+};
+
+
+
+
+
+}  // namespace es::store
