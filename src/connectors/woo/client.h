@@ -21,6 +21,7 @@
 #include "common/json.h"
 #include "common/status.h"
 #include "http/transport.h"
+#include "http/url.h"
 #include "model/customer.h"
 #include "model/order.h"
 #include "model/product.h"
@@ -40,6 +41,9 @@ struct Credentials {
   std::string consumer_secret;
   AuthMode auth = AuthMode::kAuto;
   bool insecure_skip_tls_verify = false;  // local sandbox certificates only
+  // Store currency, used for product prices and refunds (their JSON has none;
+  // orders carry their own currency).
+  std::string currency = "USD";
 };
 
 struct ListQuery {
@@ -53,6 +57,10 @@ struct ListQuery {
   std::string orderby;          // default: "id" for stable full scans, "modified" with modified_after
   std::string order = "asc";
 };
+// Notes: page ≥ 1 and per_page 1..100 are checked before any request
+// (Validation). Dates are sent with dates_are_gmt=true. Woo has no date
+// filters for customers: modified_after/after/before are ignored there, as
+// are statuses (orders and products only).
 
 struct DecodeFailure {
   std::string source_id;  // "" when even the id was unreadable

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what EasySale Sync needs to build and test on Debian 12.
+# Idempotent: packages already present are not reinstalled; safe to re-run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config
+  nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libcurl4-openssl-dev libssl-dev
+  libsqlite3-dev libpq-dev postgresql
+  libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
+  nodejs npm
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq || true
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "setup: system packages present"
+fi
+
+if [[ "${1:-}" == "--with-node-tests" && -f tests/conformance/package.json ]]; then
+  echo "setup: npm packages for the conformance tests"
+  (cd tests/conformance && if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund --silent; else npm install --no-audit --no-fund --silent; fi)
+fi

@@ -1,0 +1,30 @@
+#include <cstdio>
+
+#include "cli/commands.h"
+
+namespace es::cli {
+namespace {
+int g_exit_code = 0;
+}  // namespace
+
+void SetExitCode(int code) { g_exit_code = code; }
+
+int Main(int argc, char** argv) {
+  CLI::App app{"EasySale Sync: keeps WooCommerce, QuickBooks Online and a PostgreSQL warehouse consistent."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "easysale-sync 0.1.0");
+  AddDemoCommand(app);
+  AddSyncCommands(app);
+  AddSandboxCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    fprintf(stderr, "error: %s\n", e.what());
+    return 1;
+  }
+  return g_exit_code;
+}
+
+}  // namespace es::cli

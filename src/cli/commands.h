@@ -1,0 +1,20 @@
+// The `easysale-sync` command line. Each command registers itself on the
+// CLI11 app; main.cpp only calls Main(). Commands print human text by
+// default and one JSON object with --json; errors go to stderr with a
+// non-zero exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace es::cli {
+
+int Main(int argc, char** argv);
+
+void AddSandboxCommand(CLI::App& app);
+void AddDemoCommand(CLI::App& app);
+void AddSyncCommands(CLI::App& app);  // sync, status, connection, config, reconcile
+
+// Exit code a command's callback sets (CLI11 callbacks return void).
+void SetExitCode(int code);
+
+}  // namespace es::cli
