@@ -1,0 +1,50 @@
+#include "engine/retry.h"
+
+#include <gtest/gtest.h>
+
+namespace es::engine {
+namespace {
+
+TEST(Retry, RetriesRetryableErrorsWithGrowingWaits) {
+  FakeClock clock(0);
+  std::mt19937_64 rng(1);
+  RetryPolicy p;
+  int calls = 0;
+  std::vector<int64_t> waits;
+  auto r = WithRetry<int>(p, clock, rng, [&]() -> Result<int> {
+    if (++calls < 3) return Status::Network("reset");
+    return 42;
+  }, [&](const Status&, int64_t w) { waits.push_back(w); });
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r, 42);
+  EXPECT_EQ(calls, 3);
+  ASSERT_EQ(waits.size(), 2u);
+  EXPECT_GE(waits[0], 500);
+  EXPECT_LE(waits[0], 1000);
+  EXPECT_GE(waits[1], 1000);
+  EXPECT_LE(waits[1], 2000);
+}
+
+TEST(Retry, DoesNotRetryValidationAndGivesUpAfterMaxRetries) {
+  FakeClock clock(0);
+  std::mt19937_64 rng(1);
+  RetryPolicy p;
+  int calls = 0;
+  auto r = WithRetry<int>(p, clock, rng, [&]() -> Result<int> { ++calls; return Status::Validation("bad"); });
+  EXPECT_EQ(calls, 1);
+  calls = 0;
+  r = WithRetry<int>(p, clock, rng, [&]() -> Result<int> { ++calls; return Status::Network("down"); });
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(calls, 4);
+}
+
+TEST(Retry, HonoursRetryAfterAndDefaultsToSixtySecondsForRateLimits) {
+  std::mt19937_64 rng(1);
+  RetryPolicy p;
+  EXPECT_EQ(BackoffMs(p, 0, Status::RateLimit("slow down", 2500), rng), 2500);
+  EXPECT_EQ(BackoffMs(p, 0, Status::RateLimit("slow down"), rng), 60'000);
+  EXPECT_LE(BackoffMs(p, 10, Status::Network("x"), rng), 60'000);
+}
+
+}  // namespace
+}  // namespace es::engine
