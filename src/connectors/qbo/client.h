@@ -15,6 +15,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@
 #include "common/json.h"
 #include "common/status.h"
 #include "http/transport.h"
+#include "http/url.h"
 
 namespace es::qbo {
 
@@ -37,7 +39,8 @@ struct OAuthTokens {
 
 // Where tokens live between runs (the state store, encrypted). Save must be
 // durable before it returns: a rotated refresh token that is lost cannot be
-// recovered.
+// recovered. Implementations must be thread-safe (Client calls Load from
+// every worker thread).
 class TokenStore {
  public:
   virtual ~TokenStore() = default;
@@ -90,18 +93,53 @@ struct BatchResult {
   QueryPage query;    // for query items
 };
 
+// GET /cdc: entity name ("Invoice") → changed objects, deletions as stubs
+// carrying "status":"Deleted". `time` is the envelope time (the next
+// changedSince, minus a safety margin).
+struct CdcResult {
+  std::map<std::string, std::vector<Json>> rows;
+  std::string time;
+};
+
+inline constexpr size_t kMaxBatchOps = 30;
+inline constexpr size_t kMaxBatchIdLength = 10;
+
 class Client {
  public:
   Client(Config config, http::Transport& transport, Clock& clock, TokenStore& tokens);
 
   // Entity names are QBO's ("Customer", "SalesReceipt"); paths are lower-case.
+  // Writes return the entity object from the response (the value under
+  // "<Entity>"), not the envelope. `request_id` (≤ 50 chars, see
+  // request_id.h) is sent as `requestid`; empty sends none. A 200 body
+  // holding a Fault is an error.
   Result<Json> Create(const std::string& entity, const Json& body, const std::string& request_id);
   // `body` must hold Id and SyncToken; "sparse": true is added.
   Result<Json> SparseUpdate(const std::string& entity, const Json& body, const std::string& request_id);
+  // Full update: omitted writable fields are cleared by QBO. `body` must hold Id and SyncToken.
+  Result<Json> FullUpdate(const std::string& entity, const Json& body, const std::string& request_id);
+  // Transactions only: POST ?operation=delete {Id, SyncToken}; returns the
+  // "status":"Deleted" stub.
+  Result<Json> Delete(const std::string& entity, const std::string& id, const std::string& sync_token,
+                      const std::string& request_id);
+  // Invoice: ?operation=void; Payment/SalesReceipt (others):
+  // ?operation=update&include=void with a sparse body.
+  Result<Json> Void(const std::string& entity, const std::string& id, const std::string& sync_token,
+                    const std::string& request_id);
+  // Any other write: POST /{entity}?{extra}&requestid= with `body` as is.
+  Result<Json> Post(const std::string& entity, const Json& body, const std::string& request_id,
+                    const http::Params& extra = {});
   Result<Json> Read(const std::string& entity, const std::string& id);
+  // GET /query?query=…; rows are the array named by the FROM clause (or the
+  // first array in QueryResponse). An empty QueryResponse gives no rows.
   Result<QueryPage> Query(const std::string& statement);
-  // ≤ 30 operations; request_id ≤ 36 chars.
+  // ≤ 30 operations; request_id ≤ 36 chars; bId ≤ 10 chars and unique.
+  // Violations are Validation errors before anything is sent. Results come
+  // back in the order of `ops` whatever order QBO answers in; an item QBO did
+  // not answer gets an Internal status.
   Result<std::vector<BatchResult>> Batch(const std::vector<BatchOp>& ops, const std::string& request_id);
+  // GET /cdc?entities=A,B&changedSince=<ISO-8601> (≤ 30 days back).
+  Result<CdcResult> ChangeDataCapture(const std::vector<std::string>& entities, const std::string& changed_since);
   // GET /companyinfo/{realm}: the cheap authenticated probe.
   Status Ping();
   // Forces a token refresh (rotation is persisted).
@@ -112,8 +150,24 @@ class Client {
 
  private:
   Result<std::string> AccessToken();
+  // `path_and_query` is relative to /v3/company/{realm}/. Adds the bearer
+  // token; on a 401 refreshes (once) and resends the identical request.
   Result<http::Response> Send(const std::string& method, const std::string& path_and_query,
                               const std::string& body, const std::string& content_type);
+  // "customer?minorversion=75&requestid=…" for `entity` (lower-cased) + params.
+  std::string PathFor(const std::string& path, const http::Params& extra) const;
+  // Send + status/Fault handling + JSON parse. `what` prefixes errors.
+  Result<Json> Call(const std::string& method, const std::string& path_and_query, const std::string& body,
+                    const std::string& what);
+  // Call, then pick the "<Entity>" object out of the envelope.
+  Result<Json> CallEntity(const std::string& method, const std::string& path_and_query, const std::string& body,
+                          const std::string& entity, const std::string& what);
+  Result<http::Response> SendRaw(const http::Request& request);
+  bool Fresh(const OAuthTokens& t) const;
+  // Requires refresh_mu_. Spends `current.refresh_token`, persists the result.
+  Result<OAuthTokens> RefreshLocked(const OAuthTokens& current);
+  // After a 401 with `failed_token`: refreshes unless another thread already did.
+  Status RefreshAfterUnauthorized(const std::string& failed_token);
 
   Config config_;
   http::Transport& transport_;
@@ -125,5 +179,25 @@ class Client {
 
 // A QBO query string literal: 'Amy\'s' — backslash and apostrophe escaped.
 std::string QuoteQueryString(std::string_view s);
+
+// The entity named after FROM in a query statement ("Customer"), or "".
+std::string QueryEntity(std::string_view statement);
+// Reads a QueryResponse object (rows under `entity`, else the first array).
+Result<QueryPage> DecodeQueryResponse(const Json& query_response, std::string_view entity);
+
+// Reads a token endpoint success body into `out`: access_token (required),
+// refresh_token and the expiry times computed from expires_in /
+// x_refresh_token_expires_in relative to now_ms. Fields absent from the body
+// keep their value in `out` (a refresh may omit the refresh token).
+Status ParseTokenResponse(std::string_view body, int64_t now_ms, OAuthTokens* out);
+
+// OAuth connect flow: exchanges the callback's authorization `code` (single
+// use) at config.token_url for tokens, stored into `out` with realm_id =
+// config.realm_id (set it from the callback's realmId). Returns the OpenID
+// id_token ("" when no openid scope was granted). The caller persists `out`.
+// Errors (invalid_grant, …) are Authentication; secrets never appear in them.
+Result<std::string> ExchangeAuthorizationCode(const Config& config, http::Transport& transport, Clock& clock,
+                                              const std::string& code, const std::string& redirect_uri,
+                                              OAuthTokens* out);
 
 }  // namespace es::qbo

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/decimal.h"
@@ -92,6 +93,8 @@ struct TaxDetail {
 // Invoice, SalesReceipt, CreditMemo and RefundReceipt share this shape.
 enum class SalesDocKind { kInvoice, kSalesReceipt, kCreditMemo, kRefundReceipt };
 const char* SalesDocEntity(SalesDocKind k);  // "Invoice", "SalesReceipt", …
+// The inverse of SalesDocEntity (exact, case-sensitive); nullopt otherwise.
+std::optional<SalesDocKind> SalesDocKindFromEntity(std::string_view entity);
 
 struct SalesDocument {
   SalesDocKind kind = SalesDocKind::kInvoice;
