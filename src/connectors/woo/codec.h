@@ -16,6 +16,14 @@ Result<model::Customer> DecodeCustomer(const Json& j);
 Result<model::Product> DecodeProduct(const Json& j);
 // `parent_id` is the product the variation belongs to (the path id).
 Result<model::Product> DecodeVariation(const Json& j, const std::string& parent_id);
+// Product JSON carries no currency: the overloads above read prices as
+// kDefaultCurrency; these take the store currency. Prices are stored with
+// any number of decimals ("9.995") and are rounded to the currency's minor
+// unit. A product whose `type` is "variation" decodes as a variation.
+inline constexpr const char* kDefaultCurrency = "USD";
+Result<model::Product> DecodeProduct(const Json& j, const std::string& currency);
+Result<model::Product> DecodeVariation(const Json& j, const std::string& parent_id,
+                                       const std::string& currency);
 Result<model::Refund> DecodeRefund(const Json& j, const std::string& order_id, const std::string& currency);
 
 // The customer an order belongs to: the registered customer (id from
@@ -24,6 +32,7 @@ Result<model::Refund> DecodeRefund(const Json& j, const std::string& order_id, c
 model::Customer CustomerFromOrder(const model::Order& order);
 
 // Parses Woo dates ("2024-03-22T19:28:02", always UTC for *_gmt fields).
+// Returns Unix milliseconds, or -1 when the text is not a date.
 int64_t ParseWooDate(const std::string& text);
 
 }  // namespace es::woo
