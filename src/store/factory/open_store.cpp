@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "store/postgres/pg_url.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace es::store {
@@ -62,13 +64,15 @@ Result<std::unique_ptr<StateStore>> OpenStore(const std::string& url) {
     // "sqlite:///abs" leaves "/abs"; "sqlite://rel" leaves "rel".
     path = std::string(rest);
     if (path.empty()) return Status::Validation("state store URL 'sqlite://' names no database file");
+  } else if (postgres::IsPostgresUrl(url)) {
+    // PostgresStore keeps the URL's password out of its messages.
+    ES_ASSIGN_OR_RETURN(std::unique_ptr<postgres::PostgresStore> store, postgres::PostgresStore::Open(url));
+    ES_RETURN_IF_ERROR(store->Migrate());
+    return std::unique_ptr<StateStore>(std::move(store));
   } else if (size_t sep = url.find("://"); sep != std::string::npos) {
     // Only the scheme is echoed: the rest may hold a password.
     const std::string scheme = url.substr(0, sep);
-    if (scheme == "postgres" || scheme == "postgresql") {
-      return Status::Validation("no store driver for scheme '" + scheme + "' (built without PostgreSQL support)");
-    }
-    return Status::Validation("no store driver for scheme '" + scheme + "' (supported: sqlite)");
+    return Status::Validation("no store driver for scheme '" + scheme + "' (supported: sqlite, postgres)");
   } else {
     path = url;  // a plain file path, or ":memory:"
   }

@@ -1,4 +1,5 @@
 // Opens the configured StateStore implementation from a URL:
+//   "postgres://user@host:port/db" or "postgresql://…" → PostgreSQL;
 //   "sqlite:///abs/path/state.db", "sqlite://relative.db", a plain file path,
 //   or ":memory:" → SQLite.
 // Migrations are applied before the store is returned.
