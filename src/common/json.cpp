@@ -56,10 +56,14 @@ class ExactBuilder {
   bool number_float(Json::number_float_t, const std::string& s) {
     return Put(std::string(kNumTag) + s);
   }
-  bool string(std::string& v) { return Put(std::move(v)); }
+  bool string(std::string& v) {
+    if (Reserved(v)) return false;
+    return Put(std::move(v));
+  }
   bool binary(Json::binary_t&) { return Put(nullptr); }
   bool start_object(size_t) { return Open(Json::object()); }
   bool key(std::string& k) {
+    if (Reserved(k)) return false;
     key_ = std::move(k);
     return true;
   }
@@ -75,6 +79,13 @@ class ExactBuilder {
   const std::string& error() const { return error_; }
 
  private:
+  // Text starting with the internal number tag would be written back as a
+  // bare number; such input is refused rather than silently changed.
+  bool Reserved(const std::string& s) {
+    if (s.compare(0, kNumTag.size(), kNumTag) != 0) return false;
+    error_ = "invalid JSON: a string starts with the reserved sequence \\u001f#num:";
+    return true;
+  }
   static std::string ShortWhat(std::string w) {
     auto p = w.find("] ");
     if (p != std::string::npos) w = w.substr(p + 2);
@@ -134,7 +145,8 @@ void ReplaceTags(std::string& out) {
     size_t end = out.find('"', lit_start);
     if (end == std::string::npos) break;
     std::string_view lit(out.data() + lit_start, end - lit_start);
-    if (!IsNumberLiteral(lit)) {
+    bool is_key = end + 1 < out.size() && out[end + 1] == ':';
+    if (is_key || !IsNumberLiteral(lit)) {
       pos = end;
       continue;
     }
