@@ -127,6 +127,13 @@ bool NonceCache::CheckAndRemember(const std::string& key, const std::string& non
   if (it != k.seen.end()) return false;
   k.seen.emplace(nonce, now_s);
   k.order.emplace_back(now_s, nonce);
+  // Bound memory under very high request rates (WooCommerce itself keeps
+  // even fewer: one nonce per timestamp).
+  while (k.order.size() > kMaxNoncesPerKey) {
+    auto old = k.seen.find(k.order.front().second);
+    if (old != k.seen.end() && old->second == k.order.front().first) k.seen.erase(old);
+    k.order.pop_front();
+  }
   return true;
 }
 

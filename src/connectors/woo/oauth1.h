@@ -30,6 +30,7 @@ std::string_view SignatureMethodName(SignatureMethod m);
 
 // Timestamps and nonces are accepted for ±15 minutes.
 inline constexpr int64_t kWindowSeconds = 900;
+inline constexpr size_t kMaxNoncesPerKey = 200'000;
 
 // The normalised parameter string (before the outer encoding): parameters
 // sorted byte-wise by key (then value), key and value RFC 3986-encoded,
@@ -67,8 +68,8 @@ http::Params Sign(const SignRequest& request);
 // is not an OAuth header.
 http::Params ParseAuthorizationHeader(std::string_view header);
 
-// Remembers the nonces used per consumer key for kWindowSeconds.
-// Thread-safe. Memory is bounded by the request rate times the window.
+// Remembers the nonces used per consumer key for kWindowSeconds (at most
+// kMaxNoncesPerKey per key, oldest forgotten first). Thread-safe.
 class NonceCache {
  public:
   // True if `nonce` was not used by `key` within the window (and records

@@ -1,0 +1,248 @@
+#include "connectors/woo/sandbox/server.h"
+
+#include <httplib.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "common/clock.h"
+#include "connectors/woo/sandbox/api.h"
+#include "connectors/woo/sandbox/render.h"
+#include "connectors/woo/sandbox/seed.h"
+#include "connectors/woo/sandbox/tls.h"
+#include "model/money.h"
+
+namespace es::woo::sandbox {
+namespace {
+
+constexpr int kThreads = 16;
+
+SeedOptions ToSeed(const Options& o) {
+  SeedOptions s;
+  s.seed = o.seed;
+  s.customers = o.customers;
+  s.products = o.products;
+  s.orders = o.orders;
+  s.currency = o.currency;
+  return s;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  explicit Impl(Options o)
+      : options(std::move(o)),
+        store(GenerateStore(ToSeed(options))),
+        api(store, ApiConfig{options.consumer_key, options.consumer_secret, options.https}),
+        faults(options.faults) {}
+
+  int64_t Now() const { return SystemClock::Get().NowSeconds(); }
+
+  // Sleeps up to `ms`, returning early when the server stops.
+  void Delay(int ms) {
+    std::unique_lock<std::mutex> lock(stop_mu);
+    stop_cv.wait_for(lock, std::chrono::milliseconds(ms), [&] { return stopping; });
+  }
+
+  void Handle(const httplib::Request& req, httplib::Response& res) {
+    ++requests;
+    http::FaultDecision f = faults.Decide();
+    if (f.delay_ms > 0) Delay(f.delay_ms);
+    switch (f.action) {
+      case http::FaultAction::kServerError:
+        if (error_flip++ % 2 == 0) {
+          res.status = 500;
+          res.set_content(R"({"code":"internal_server_error","message":"<p>There has been a critical error on this website.</p>","data":{"status":500},"additional_errors":[]})",
+                          "application/json; charset=UTF-8");
+        } else {
+          res.status = 503;
+          res.set_content("<html><head><title>503 Service Unavailable</title></head><body><h1>Service "
+                          "Unavailable</h1></body></html>",
+                          "text/html");
+        }
+        return;
+      case http::FaultAction::kRateLimit:
+        res.status = 429;
+        res.set_header("Retry-After", "1");
+        res.set_content("<html><head><title>429 Too Many Requests</title></head><body><center><h1>429 Too Many "
+                        "Requests</h1></center><hr><center>nginx</center></body></html>",
+                        "text/html");
+        return;
+      case http::FaultAction::kDrop:
+      case http::FaultAction::kTimeout:
+        // Headers go out, then the connection closes before any body byte.
+        res.status = 200;
+        res.set_content_provider(
+            1024, "application/json", [](size_t, size_t, httplib::DataSink&) { return false; });
+        return;
+      case http::FaultAction::kNone:
+        break;
+    }
+    ApiRequest r;
+    r.method = req.method;
+    r.path = req.path;
+    size_t q = req.target.find('?');
+    if (q != std::string::npos) r.query = http::ParseQuery(std::string_view(req.target).substr(q + 1));
+    for (const auto& [k, v] : req.headers) r.headers.emplace_back(k, v);
+    r.body = req.body;
+    ApiResponse out;
+    try {
+      out = api.Handle(r, base_url, Now());
+    } catch (const std::exception&) {
+      out = ErrorResponse(500, "internal_server_error", "There has been a critical error on this website.");
+    }
+    res.status = out.status;
+    for (const auto& [k, v] : out.headers) res.set_header(k.c_str(), v);
+    res.set_content(out.Serialize(), out.content_type.c_str());
+  }
+
+  Options options;
+  Store store;
+  Api api;
+  http::FaultPlan faults;
+  std::atomic<uint64_t> requests{0};
+  std::atomic<uint64_t> error_flip{0};
+
+  std::mutex lifecycle_mu;  // Start/Stop
+  std::unique_ptr<httplib::Server> http;
+  std::thread thread;
+  std::atomic<int> port{0};
+  std::string base_url;  // set before serving, constant while running
+
+  std::mutex stop_mu;
+  std::condition_variable stop_cv;
+  bool stopping = false;  // guarded by stop_mu
+};
+
+Server::Server(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+Server::~Server() { Stop(); }
+
+Status Server::Start(int port, const std::string& host) {
+  std::lock_guard<std::mutex> lock(impl_->lifecycle_mu);
+  if (impl_->http) return Status::Internal("woo sandbox already started");
+  {
+    std::lock_guard<std::mutex> s(impl_->stop_mu);
+    impl_->stopping = false;
+  }
+  std::unique_ptr<httplib::Server> srv;
+  if (impl_->options.https) {
+    auto cert = MakeSelfSignedCert(host);
+    if (!cert.ok()) return cert.status();
+    auto ssl = std::make_unique<httplib::SSLServer>(cert->cert.get(), cert->key.get());
+    if (!ssl->is_valid()) return Status::Internal("woo sandbox: TLS context could not be created");
+    srv = std::move(ssl);
+  } else {
+    srv = std::make_unique<httplib::Server>();
+  }
+  srv->new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
+  srv->set_keep_alive_timeout(2);  // bounds how long Stop() waits for idle keep-alive connections
+  srv->set_payload_max_length(16u << 20);
+  Impl* impl = impl_.get();
+  auto handler = [impl](const httplib::Request& req, httplib::Response& res) { impl->Handle(req, res); };
+  srv->Get(".*", handler);
+  srv->Post(".*", handler);
+  srv->Put(".*", handler);
+  srv->Patch(".*", handler);
+  srv->Delete(".*", handler);
+  srv->Options(".*", handler);
+
+  int bound = port;
+  if (port == 0) {
+    bound = srv->bind_to_any_port(host);
+    if (bound < 0) return Status::Network("woo sandbox: cannot bind " + host + " on a free port");
+  } else if (!srv->bind_to_port(host, port)) {
+    return Status::Network("woo sandbox: cannot bind " + host + ":" + std::to_string(port));
+  }
+  impl_->port = bound;
+  const std::string shown_host = (host == "0.0.0.0" || host.empty()) ? "127.0.0.1" : host;
+  impl_->base_url = std::string(impl_->options.https ? "https" : "http") + "://" + shown_host + ":" +
+                    std::to_string(bound);
+  httplib::Server* raw = srv.get();
+  impl_->http = std::move(srv);
+  impl_->thread = std::thread([raw] { raw->listen_after_bind(); });
+  // stop() is a no-op until the accept loop runs: wait for it.
+  for (int i = 0; i < 5000 && !raw->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return Status::Ok();
+}
+
+void Server::Stop() {
+  std::lock_guard<std::mutex> lock(impl_->lifecycle_mu);
+  if (!impl_->http) return;
+  {
+    std::lock_guard<std::mutex> s(impl_->stop_mu);
+    impl_->stopping = true;
+  }
+  impl_->stop_cv.notify_all();
+  impl_->http->stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+  impl_->http.reset();
+}
+
+int Server::port() const { return impl_->port; }
+std::string Server::base_url() const { return impl_->base_url; }
+const Options& Server::options() const { return impl_->options; }
+
+size_t Server::order_count() const {
+  return impl_->store.Read([](const StoreData& d) { return d.orders.size(); });
+}
+
+Result<int64_t> Server::AddOrder(const Json& body) { return impl_->api.CreateOrder(body, impl_->Now()); }
+
+int64_t Server::AddRandomOrder() {
+  const uint64_t seed = impl_->options.seed;
+  const int64_t now = impl_->Now();
+  return impl_->store.Write([&](StoreData& d) {
+    int64_t t = std::max(now, d.last_write + 1);
+    int64_t id = sandbox::AddRandomOrder(d, seed, t);
+    d.last_write = std::max(d.last_write, d.orders.at(id).modified);
+    return id;
+  });
+}
+
+Status Server::UpdateOrderStatus(int64_t id, const std::string& status) {
+  return impl_->api.UpdateOrder(id, Json{{"status", status}}, impl_->Now());
+}
+
+Status Server::ModifyOrder(int64_t id, const Json& fields) {
+  return impl_->api.UpdateOrder(id, fields.is_object() ? fields : Json::object(), impl_->Now());
+}
+
+void Server::SetFaults(const http::FaultOptions& faults) { impl_->faults.Set(faults); }
+
+Json Server::OrderJson(int64_t id) const {
+  const std::string home = impl_->base_url;
+  return impl_->store.Read([&](const StoreData& d) -> Json {
+    auto it = d.orders.find(id);
+    if (it == d.orders.end()) return nullptr;
+    return RenderOrder(it->second, d, {home, model::CurrencyExponent(d.currency)});
+  });
+}
+
+Json Server::AllOrdersJson() const {
+  const std::string home = impl_->base_url;
+  return impl_->store.Read([&](const StoreData& d) {
+    Json all = Json::array();
+    for (const auto& [id, o] : d.orders) all.push_back(RenderOrder(o, d, {home, model::CurrencyExponent(d.currency)}));
+    return all;
+  });
+}
+
+std::vector<int64_t> Server::OrderIds() const {
+  return impl_->store.Read([](const StoreData& d) {
+    std::vector<int64_t> ids;
+    for (const auto& [id, o] : d.orders) ids.push_back(id);
+    return ids;
+  });
+}
+
+int64_t Server::epoch() const {
+  return impl_->store.Read([](const StoreData& d) { return d.epoch; });
+}
+
+uint64_t Server::requests_served() const { return impl_->requests; }
+
+}  // namespace es::woo::sandbox

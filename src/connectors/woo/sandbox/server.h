@@ -1,0 +1,80 @@
+// A local WooCommerce REST v3 server for tests, the demo and benchmarks
+// (SPEC F17). The store is generated deterministically from Options::seed
+// (see seed.h) when the Server is constructed; the HTTP side (cpp-httplib
+// with a thread pool) serves /wp-json/wc/v3 with WooCommerce's auth rules,
+// JSON shapes, pagination headers and errors (see api.h), plus fault
+// injection from Options::faults.
+//
+// Usage: Server s(options); s.Start(0); … s.base_url() … s.Stop();
+// Start() returns once the socket accepts connections. Stop() (also run by
+// the destructor) interrupts injected delays and joins the worker threads.
+// All methods are thread-safe; test hooks work before and after Start().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/json.h"
+#include "common/status.h"
+#include "http/faults.h"
+
+namespace es::woo::sandbox {
+
+struct Options {
+  uint64_t seed = 42;
+  int customers = 80;
+  int products = 30;
+  int orders = 300;
+  std::string consumer_key = "ck_sandbox_key";
+  std::string consumer_secret = "cs_sandbox_secret";
+  bool https = false;  // serve TLS with a self-signed cert generated at start with OpenSSL
+  http::FaultOptions faults;
+  std::string currency = "USD";
+};
+
+class Server {
+ public:
+  explicit Server(Options options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds `host`:`port` (0 = pick a free port) and starts serving.
+  // Fails (Network) when the port cannot be bound or already started.
+  Status Start(int port, const std::string& host = "127.0.0.1");
+  void Stop();
+  int port() const;
+  // "http://127.0.0.1:PORT" ("https://…" when Options::https). Valid after Start().
+  std::string base_url() const;
+  const Options& options() const;
+  size_t order_count() const;
+
+  // ---- Test hooks. Every write moves date_modified past all earlier ones.
+  // Creates an order like POST /orders (line_items by product_id /
+  // variation_id / sku, shipping_lines, fee_lines, coupon_lines, status,
+  // set_paid, billing, shipping, customer_id); returns its id.
+  Result<int64_t> AddOrder(const Json& body);
+  // Adds a randomly generated order created now; returns its id.
+  int64_t AddRandomOrder();
+  // Changes the status (to "refunded": creates the remaining refund).
+  Status UpdateOrderStatus(int64_t id, const std::string& status);
+  // Applies fields like PUT /orders/{id} ({} just bumps date_modified).
+  Status ModifyOrder(int64_t id, const Json& fields);
+  void SetFaults(const http::FaultOptions& faults);
+  // GET /orders/{id} as JSON (null when unknown) / every order by id.
+  Json OrderJson(int64_t id) const;
+  Json AllOrdersJson() const;
+  std::vector<int64_t> OrderIds() const;
+  // The fixed "now" the seeded data was generated against (Unix seconds).
+  int64_t epoch() const;
+  // Requests received (faulted ones included).
+  uint64_t requests_served() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace es::woo::sandbox
