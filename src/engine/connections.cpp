@@ -1,5 +1,6 @@
 #include "engine/connections.h"
 
+#include "connectors/supabase/warehouse.h"
 #include "engine/orchestrator.h"
 #include "engine/qbo_gateway.h"
 
@@ -54,6 +55,13 @@ Result<qbo::Config> QboConfig(const store::Connection& c) {
   return q;
 }
 
+Result<supabase::WarehouseConfig> WarehouseConfigOf(const store::Connection& c) {
+  if (c.kind != "supabase")
+    return Status::Validation("connection '" + c.id + "' is a '" + c.kind + "' connection, not supabase");
+  ES_ASSIGN_OR_RETURN(Json secret, ParseSecret(c));
+  return supabase::WarehouseConfig::FromJson(c.config, secret, c.id);
+}
+
 Result<qbo::OAuthTokens> ConnectionTokenStore::Load() {
   auto c = store_.GetConnection(tenant_, connection_id_);
   if (!c.ok()) return c.status();
@@ -101,7 +109,10 @@ Result<std::unique_ptr<Connectors>> BuildConnectors(store::StateStore& store, co
       out->qbo_tokens = std::make_unique<ConnectionTokenStore>(store, tenant, c->id);
       out->qbo = std::make_unique<qbo::Client>(cfg, transport, clock, *out->qbo_tokens);
       out->gateway = std::make_unique<QboGateway>(*out->qbo, clock, options.retry, options.limits);
-    } else if (c->kind != "woo" && c->kind != "qbo") {
+    } else if (c->kind == "supabase" && !out->warehouse) {
+      ES_ASSIGN_OR_RETURN(auto cfg, WarehouseConfigOf(*c));
+      ES_ASSIGN_OR_RETURN(out->warehouse, supabase::OpenWarehouse(cfg, transport, clock));
+    } else if (c->kind != "woo" && c->kind != "qbo" && c->kind != "supabase") {
       return Status::Validation("connection '" + c->id + "': unknown connector kind '" + c->kind + "'");
     }
   }

@@ -6,6 +6,8 @@
 //        secret {consumer_key, consumer_secret}
 //   qbo: config {api_base, token_url, realm_id, client_id, insecure_skip_tls_verify}
 //        secret {client_secret, access_token, refresh_token, access_expires_at_ms, refresh_expires_at_ms}
+//   supabase: config {url (postgres://, mode direct) | rest_url (mode rest), mode, read_only, schema}
+//        secret {password | service_key}   (docs/formats/warehouse.md)
 // Errors name the connection and the missing or malformed field, never a
 // secret value.
 #pragma once
@@ -18,10 +20,16 @@
 #include "connectors/woo/client.h"
 #include "store/store.h"
 
+namespace es::supabase {
+class WarehouseWriter;
+struct WarehouseConfig;
+}
+
 namespace es::engine {
 
 Result<woo::Credentials> WooCredentials(const store::Connection& c);
 Result<qbo::Config> QboConfig(const store::Connection& c);
+Result<supabase::WarehouseConfig> WarehouseConfigOf(const store::Connection& c);
 
 // TokenStore that keeps QBO tokens in the connection's secret, so a rotated
 // refresh token is persisted in the state store before it is used.
@@ -48,6 +56,7 @@ struct Connectors {
   std::unique_ptr<ConnectionTokenStore> qbo_tokens;
   std::unique_ptr<qbo::Client> qbo;
   std::unique_ptr<QboGateway> gateway;
+  std::unique_ptr<supabase::WarehouseWriter> warehouse;
   ~Connectors();
 };
 

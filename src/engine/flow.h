@@ -24,6 +24,9 @@
 namespace es::woo {
 class Client;
 }
+namespace es::supabase {
+class WarehouseWriter;
+}
 
 namespace es::engine {
 
@@ -33,6 +36,7 @@ class QboGateway;
 struct Endpoints {
   woo::Client* woo = nullptr;
   QboGateway* qbo = nullptr;
+  supabase::WarehouseWriter* warehouse = nullptr;  // supabase connections
 };
 
 struct EntityCounts {

@@ -86,6 +86,7 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
   Endpoints endpoints;
   endpoints.woo = connectors->woo.get();
   endpoints.qbo = connectors->gateway.get();
+  endpoints.warehouse = connectors->warehouse.get();
   QboGateway* gateway = connectors->gateway.get();
   woo::Client* woo = connectors->woo.get();
 

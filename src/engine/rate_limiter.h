@@ -16,12 +16,12 @@
 namespace es::engine {
 
 struct RateLimits {
-  int per_minute = 500;
-  int per_second = 10;
-  int batch_per_minute = 40;
+  int per_minute = 500;  // QBO limits; the defaults keep a small margin below them
+  int per_second = 9;
+  int batch_per_minute = 39;
   int max_in_flight = 10;
   // Headroom kept free for other clients of the same realm.
-  int safety_margin = 0;
+  int safety_margin = 10;
 };
 
 class RateLimiter {

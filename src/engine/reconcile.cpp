@@ -35,7 +35,10 @@ Status CheckGroup(QboGateway& qbo, const std::string& type, const std::map<std::
     auto page = qbo.Query("SELECT * FROM " + type + " WHERE Id IN (" + list + ") MAXRESULTS 1000");
     if (!page.ok()) return page.status().WithContext("reading " + type + " documents");
     std::map<std::string, Json> found;
-    for (auto& row : page->rows) found[GetStringOr(row, "Id")] = std::move(row);
+    for (auto& row : page->rows) {
+      std::string id = GetStringOr(row, "Id");
+      found[id] = std::move(row);
+    }
     for (size_t i = start; i < std::min(ids.size(), start + 100); ++i) {
       const Expected& e = by_qbo_id.at(ids[i]);
       auto it = found.find(ids[i]);

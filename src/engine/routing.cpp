@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "engine/woo_qbo_flows.h"
+#include "engine/woo_supabase_flows.h"
 
 namespace es::engine {
 
@@ -40,6 +41,10 @@ const RouteTable& RouteTable::Default() {
     (void)t.Register({"woo", "qbo", "customers"}, MakeWooQboCustomersFlow, 10);
     (void)t.Register({"woo", "qbo", "products"}, MakeWooQboProductsFlow, 20);
     (void)t.Register({"woo", "qbo", "orders"}, MakeWooQboOrdersFlow, 30);
+    (void)t.Register({"woo", "supabase", "customers"}, MakeWooSupabaseCustomersFlow, 10);
+    (void)t.Register({"woo", "supabase", "products"}, MakeWooSupabaseProductsFlow, 20);
+    (void)t.Register({"woo", "supabase", "orders"}, MakeWooSupabaseOrdersFlow, 30);
+    (void)t.Register({"woo", "supabase", "refunds"}, MakeWooSupabaseRefundsFlow, 40);
     return t;
   }();
   return table;

@@ -106,8 +106,7 @@ class ProductsFlow final : public Flow {
  public:
   Status Run(FlowContext& ctx) override {
     Recorder rec(ctx);
-    mapping::ItemAccounts accounts;
-    ES_RETURN_IF_ERROR(ResolveItemAccounts(ctx, &accounts));
+    mapping::ItemAccounts accounts;  // resolved on the first item to create
     auto q = StartQuery(ctx, "item", true);
     if (!q.ok()) return q.status();
     int64_t done = 0, max_modified = 0;
@@ -232,27 +231,8 @@ class OrdersFlow final : public Flow {
     }
     std::map<std::string, std::string> item_ids;
     std::string fee_item;
-    if (!products.empty() || needs_fee_item) {
-      // Most items exist from the products flow; only look up accounts when one must be created.
-      std::set<std::string> keys;
-      for (const auto& p : products) keys.insert(p.source_id);
-      item_ids = MappedIds(ctx, "item", keys);
-      bool missing = item_ids.size() < keys.size();
-      if (needs_fee_item) {
-        auto fee = MappedIds(ctx, "item", {"fee:" + ctx.config.fee_item_name});
-        missing = missing || fee.empty();
-        if (!fee.empty()) fee_item = fee.begin()->second;
-      }
-      if (missing) {
-        Status s = ResolveItemAccounts(ctx, &accounts);
-        if (!s.ok()) {
-          for (size_t i : todo) rec.Failed("order", orders[i].source_id, s);
-          return Status::Ok();
-        }
-        item_ids = EnsureItems(ctx, rec, products, accounts);
-        if (needs_fee_item && fee_item.empty()) fee_item = EnsureFeeItem(ctx, rec, accounts);
-      }
-    }
+    if (!products.empty()) item_ids = EnsureItems(ctx, rec, products, accounts);
+    if (needs_fee_item) fee_item = EnsureFeeItem(ctx, rec, accounts);
     if (ctx.Stopping()) return Status::Ok();
 
     std::vector<WriteRequest> writes;

@@ -92,18 +92,30 @@ std::map<std::string, std::string> EnsureCustomers(FlowContext& ctx, Recorder& r
 
 std::map<std::string, std::string> EnsureItems(FlowContext& ctx, Recorder& rec,
                                                const std::vector<model::Product>& products,
-                                               const mapping::ItemAccounts& accounts, bool count_skipped) {
+                                               mapping::ItemAccounts& accounts, bool count_skipped) {
   std::set<std::string> ids;
   for (const auto& p : products) ids.insert(p.source_id);
   auto resolved = MappedIds(ctx, "item", ids);
   std::vector<WriteRequest> writes;
   std::set<std::string> queued;
+  std::vector<const model::Product*> missing;
   for (const auto& p : products) {
     if (resolved.count(p.source_id)) {
       if (count_skipped) rec.Skipped("item", p.source_id, "already synced");
       continue;
     }
-    if (!queued.insert(p.source_id).second) continue;
+    if (queued.insert(p.source_id).second) missing.push_back(&p);
+  }
+  if (missing.empty()) return resolved;
+  if (accounts.income.empty()) {
+    Status s = ResolveItemAccounts(ctx, &accounts);
+    if (!s.ok()) {
+      for (const auto* p : missing) rec.Failed("item", p->source_id, s);
+      return resolved;
+    }
+  }
+  for (const model::Product* pp : missing) {
+    const model::Product& p = *pp;
     qbo::Item item = mapping::ProductToItem(p, ctx.config, accounts);
     WriteRequest w;
     w.entity = "item";
@@ -131,7 +143,7 @@ std::map<std::string, std::string> EnsureItems(FlowContext& ctx, Recorder& rec,
   return resolved;
 }
 
-std::string EnsureFeeItem(FlowContext& ctx, Recorder& rec, const mapping::ItemAccounts& accounts) {
+std::string EnsureFeeItem(FlowContext& ctx, Recorder& rec, mapping::ItemAccounts& accounts) {
   model::Product fee;
   fee.source_id = "fee:" + ctx.config.fee_item_name;
   fee.name = ctx.config.fee_item_name;

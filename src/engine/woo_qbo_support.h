@@ -28,14 +28,16 @@ std::map<std::string, std::string> EnsureCustomers(FlowContext& ctx, Recorder& r
                                                    bool count_skipped = false);
 
 // Ensures each product has a QBO Item; keys are product source ids
-// (mapping::LineItemKey for lines). Returns key → QBO Id.
+// (mapping::LineItemKey for lines). Returns key → QBO Id. Account refs are
+// resolved into `accounts` only when an item has to be created, so a run
+// with nothing new spends no QBO read on them.
 std::map<std::string, std::string> EnsureItems(FlowContext& ctx, Recorder& rec,
                                                const std::vector<model::Product>& products,
-                                               const mapping::ItemAccounts& accounts,
+                                               mapping::ItemAccounts& accounts,
                                                bool count_skipped = false);
 
 // Ensures the item used for fee lines exists; returns its Id ("" on failure).
-std::string EnsureFeeItem(FlowContext& ctx, Recorder& rec, const mapping::ItemAccounts& accounts);
+std::string EnsureFeeItem(FlowContext& ctx, Recorder& rec, mapping::ItemAccounts& accounts);
 
 // Reads mapped ids for `entity` and `source_ids` from the store.
 std::map<std::string, std::string> MappedIds(FlowContext& ctx, const std::string& entity,
