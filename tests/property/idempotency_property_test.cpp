@@ -24,6 +24,14 @@ FixtureOptions RandomStore() {
   return o;
 }
 
+// Prints the failed-record queue so a falsified case says why.
+void DumpFailures(SyncFixture& f) {
+  auto failed = f.store().ListFailed(SyncFixture::kTenant, 20);
+  if (!failed.ok()) return;
+  for (const auto& r : *failed)
+    RC_LOG() << r.entity << " " << r.source_id << " [" << r.category << " " << r.code << "] " << r.message << "\n";
+}
+
 void CheckExactlyOnce(SyncFixture& f) {
   auto orders = f.SyncedWooOrders();
   RC_ASSERT(f.QboDocumentCount() == static_cast<int64_t>(orders.size()));
@@ -39,6 +47,7 @@ RC_GTEST_PROP(Idempotency, SyncingTwiceCreatesNothingTheSecondTime, ()) {
   RC_ASSERT(f.Start().ok());
   auto first = f.Sync();
   RC_ASSERT(first.ok());
+  if (first->run.totals.failed != 0) DumpFailures(f);
   RC_ASSERT(first->run.totals.failed == 0);
   auto second = f.Sync();
   RC_ASSERT(second.ok());
@@ -63,6 +72,7 @@ RC_GTEST_PROP(Idempotency, InterruptedRunResumesWithoutDuplicates, ()) {
   RC_ASSERT(again.ok());
   auto finish = f.Sync();
   RC_ASSERT(finish.ok());
+  if (finish->run.totals.failed != 0) DumpFailures(f);
   RC_ASSERT(finish->run.totals.failed == 0);
   auto idle = f.Sync();
   RC_ASSERT(idle.ok());

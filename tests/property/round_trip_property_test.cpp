@@ -29,8 +29,9 @@ RC_GTEST_PROP(RoundTrip, CustomerLinesAndTotalSurviveTheTrip, ()) {
 
   // QBO side: documents by Id, items by Id → Sku, customers by Id.
   std::map<std::string, Json> docs, items, customers;
+  // Ids are numbered per entity type, so documents are keyed by type and Id.
   for (const char* type : {"Invoice", "SalesReceipt"})
-    for (auto& d : f.qbo().AllEntities(type)) docs[GetStringOr(d, "Id")] = d;
+    for (auto& d : f.qbo().AllEntities(type)) docs[std::string(type) + "/" + GetStringOr(d, "Id")] = d;
   for (auto& i : f.qbo().AllEntities("Item")) items[GetStringOr(i, "Id")] = i;
   for (auto& c : f.qbo().AllEntities("Customer")) customers[GetStringOr(c, "Id")] = c;
 
@@ -49,7 +50,7 @@ RC_GTEST_PROP(RoundTrip, CustomerLinesAndTotalSurviveTheTrip, ()) {
     for (const auto& order : res->items) {
       auto m = f.store().GetMapping(SyncFixture::kTenant, "qbo", "order", order.source_id);
       RC_ASSERT(m.ok() && m->has_value());
-      auto dit = docs.find((*m)->target_id);
+      auto dit = docs.find((*m)->target_type + "/" + (*m)->target_id);
       RC_ASSERT(dit != docs.end());
       auto doc = qbo::DecodeSalesDocument(dit->second, (*m)->target_type == "Invoice" ? qbo::SalesDocKind::kInvoice
                                                                                     : qbo::SalesDocKind::kSalesReceipt);

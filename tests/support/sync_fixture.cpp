@@ -10,6 +10,7 @@ SyncFixture::SyncFixture(FixtureOptions options) : options_(std::move(options)) 
 
 SyncFixture::~SyncFixture() {
   orchestrator_.reset();
+  transport_.reset();  // closes keep-alive connections so the servers stop at once
   if (woo_) woo_->Stop();
   if (qbo_) qbo_->Stop();
 }
