@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 
+#include "common/crypto.h"
 #include "connectors/qbo/client.h"
 #include "connectors/qbo/request_id.h"
 #include "engine/qbo_gateway.h"
@@ -155,7 +156,10 @@ void QboWriter::CreateChunk(const std::vector<const WriteRequest*>& chunk, std::
     intent.created_at_ms = ctx_.clock->NowMillis();
     (void)ctx_.store->PutIntent(intent);
     ops.push_back({"b" + std::to_string(i), "create", w.qbo_entity, w.body, ""});
-    key += w.entity + "/" + w.source_id + "/" + w.fingerprint + "|";
+    // The batch's requestid covers what is sent, so a retried or replayed
+    // batch is answered from QBO's memory while a changed one (a renamed item)
+    // is executed.
+    key += w.entity + "/" + w.source_id + "/" + crypto::Hex(crypto::Sha256(DumpJson(w.body))) + "|";
   }
   if (ctx_.Crash("after_intent")) {
     for (auto* o : outs) o->status = Status::Internal("simulated crash");

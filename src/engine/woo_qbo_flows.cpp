@@ -148,7 +148,7 @@ class ProductsFlow final : public Flow {
       if (!res.ok()) return res.status().WithContext("fetching variations of product " + parent.source_id);
       RecordDecodeFailures(rec, "item", res->failures);
       for (auto& v : res->items) {
-        if (v.name.empty()) v.name = parent.name;
+        v.name = parent.name;  // ItemName appends the options
         if (Wanted(ctx, v.source_id) || Wanted(ctx, parent.source_id)) out->push_back(std::move(v));
       }
       if (!res->HasMore() || res->items.empty()) break;

@@ -132,10 +132,10 @@ std::string LineItemKey(const model::LineItem& line) {
 std::string ItemName(const model::Product& p) {
   std::string name = p.name;
   if (p.kind == model::ProductKind::kVariation && !p.attributes.empty()) {
-    bool has_options = name.find(" - ") != std::string::npos;
-    if (!has_options) {
-      for (const auto& a : p.attributes) name += " - " + a.option;
-    }
+    // "Hoodie - Red, L", the way WooCommerce names a variation on an order line.
+    std::string options;
+    for (const auto& a : p.attributes) options += (options.empty() ? "" : ", ") + a.option;
+    if (name.find(" - " + options) == std::string::npos) name += " - " + options;
   }
   if (name.empty()) name = p.sku.empty() ? "Product " + p.source_id : p.sku;
   return Clean(name, 100);

@@ -40,7 +40,7 @@ qbo::Customer CustomerToQbo(const model::Customer& c, const TransformerConfig& c
 // Id-map key of the item a line sells: the variation id when set, else the
 // product id, else "sku:<sku>", else "name:<name>".
 std::string LineItemKey(const model::LineItem& line);
-// Item name ≤ 100 chars: product name, variations "Parent - Black".
+// Item name ≤ 100 chars: the product name; variations "Parent - Red, L".
 std::string ItemName(const model::Product& p);
 qbo::Item ProductToItem(const model::Product& p, const TransformerConfig& config, const ItemAccounts& accounts);
 // An item for a line whose product is unknown (deleted in the shop, or

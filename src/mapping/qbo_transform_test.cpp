@@ -155,6 +155,8 @@ TEST(QboTransform, VariationsBecomeTheirOwnItems) {
   TransformerConfig config;
   auto item = ProductToItem(v, config, {"79", "80", "81"});
   EXPECT_EQ(item.name, "Premium Tee - Black");
+  v.attributes = {{"Color", "Red"}, {"Size", "L"}};
+  EXPECT_EQ(ItemName(v), "Premium Tee - Red, L");
   EXPECT_EQ(item.sku, "TEE-BLK");
   EXPECT_EQ(item.type, "NonInventory");
   EXPECT_EQ(item.income_account.value, "79");
