@@ -9,8 +9,13 @@ PACKAGES=(
   nlohmann-json3-dev libcpp-httplib-dev libcli11-dev libcurl4-openssl-dev libssl-dev
   libsqlite3-dev libpq-dev postgresql
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
-  nodejs npm
 )
+# Node.js and npm only for the conformance tests, and only when the machine
+# has none (a Node.js installed outside Debian's packages is kept as it is).
+if [[ "${1:-}" == "--with-node-tests" ]]; then
+  command -v node >/dev/null || PACKAGES+=(nodejs)
+  command -v npm >/dev/null || PACKAGES+=(npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
