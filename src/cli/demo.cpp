@@ -12,7 +12,9 @@
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "connectors/qbo/sandbox/server.h"
+#include "connectors/supabase/rows.h"
 #include "connectors/woo/sandbox/server.h"
+#include "engine/connections.h"
 #include "engine/orchestrator.h"
 #include "engine/reconcile.h"
 #include "http/transport.h"
@@ -33,6 +35,7 @@ struct DemoArgs {
   std::string store_url;
   std::string data_dir = ".easysale/demo";
   int qbo_latency_ms = 0;
+  std::string warehouse_url;  // postgres://… : also sync woo → supabase
 };
 
 
@@ -110,6 +113,55 @@ void PrintRun(const char* title, const engine::RunReport& r) {
   if (!r.run.error.empty()) printf("  error: %s\n", r.run.error.c_str());
 }
 
+// Adds a supabase connection "warehouse" (direct path) for the tenant, runs
+// woo → supabase twice and reports the warehouse rows of this store.
+Result<Json> RunWarehouseDemo(store::StateStore& store, engine::Orchestrator& orchestrator,
+                              http::Transport& transport, const std::string& tenant, const std::string& url,
+                              bool json) {
+  auto [plain_url, password] = supabase::SplitPostgresPassword(url);
+  store::Connection c;
+  c.tenant_id = tenant;
+  c.id = "warehouse";
+  c.kind = "supabase";
+  c.name = "Demo warehouse";
+  c.config = {{"mode", "direct"}, {"url", plain_url}, {"schema", "warehouse"}};
+  c.secret = DumpJson(password.empty() ? Json::object() : Json{{"password", password}});
+  ES_RETURN_IF_ERROR(store.PutConnection(c));
+  engine::SyncRequest req;
+  req.tenant_id = tenant;
+  req.source_connection = "woo";
+  req.target_connection = "warehouse";
+  req.triggered_by = "demo";
+  int64_t failed = 0, changed = 0;
+  for (int i = 1; i <= 2; ++i) {
+    ProgressBar bar("warehouse " + std::to_string(i));
+    auto run = orchestrator.Run(req, [&](const engine::Progress& p) { bar.Update(p); });
+    bar.Finish();
+    if (!run.ok()) return run.status();
+    if (run->run.status == store::RunStatus::kFailed) return Status::Internal(run->run.error);
+    int64_t ch = 0;
+    for (const auto& [entity, n] : run->counts) ch += n.created + n.updated;
+    if (i == 1) failed = run->run.totals.failed;
+    if (i == 2) changed = ch;
+    if (!json)
+      printf("Warehouse %d: %s in %.1f s — %lld rows inserted or changed, %lld unchanged, %lld failed\n", i,
+             store::RunStatusName(run->run.status), (run->run.finished_at_ms - run->run.started_at_ms) / 1000.0,
+             static_cast<long long>(ch), static_cast<long long>(run->run.totals.skipped),
+             static_cast<long long>(run->run.totals.failed));
+  }
+  ES_ASSIGN_OR_RETURN(store::Connection conn, engine::LoadEnabledConnection(store, tenant, "warehouse"));
+  ES_ASSIGN_OR_RETURN(supabase::WarehouseConfig cfg, engine::WarehouseConfigOf(conn));
+  ES_ASSIGN_OR_RETURN(auto writer, supabase::OpenWarehouse(cfg, transport, SystemClock::Get()));
+  Json rows = Json::object();
+  const std::string source = supabase::SourceLabel(tenant, "woo");
+  for (auto t : {supabase::Table::kCustomers, supabase::Table::kProducts, supabase::Table::kOrders,
+                 supabase::Table::kOrderLines}) {
+    ES_ASSIGN_OR_RETURN(int64_t n, writer->CountRows(t, source));
+    rows[supabase::TableName(t)] = n;
+  }
+  return Json{{"rows", rows}, {"second_run_changed", changed}, {"failed", failed}, {"source", source}};
+}
+
 int RunDemo(const DemoArgs& a) {
   auto& stop = InstallStopSignals();
   woo::sandbox::Options wo;
@@ -137,7 +189,8 @@ int RunDemo(const DemoArgs& a) {
   // A fresh SQLite file by default; in a shared store, a tenant of its own
   // (the sandboxes start empty, so earlier demo mappings must not be reused).
   std::string url = a.store_url;
-  std::string tenant = url.empty() ? "demo" : "demo-" + crypto::RandomHex(4);
+  // (A warehouse keeps earlier demos' rows: a tenant of its own there too.)
+  std::string tenant = url.empty() && a.warehouse_url.empty() ? "demo" : "demo-" + crypto::RandomHex(4);
   if (url.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(a.data_dir, ec);
@@ -188,6 +241,16 @@ int RunDemo(const DemoArgs& a) {
   Json out = {{"first_run", RunJson(*first)},
               {"second_run", RunJson(*second)},
               {"reconcile", {{"orders", rec->orders}, {"matched", rec->matched}, {"mismatches", rec->mismatches}}}};
+  bool warehouse_ok = true;
+  if (!a.warehouse_url.empty()) {
+    auto wh = RunWarehouseDemo(**store, orchestrator, *transport, tenant, a.warehouse_url, a.json);
+    if (!wh.ok()) {
+      fprintf(stderr, "error: warehouse sync: %s\n", wh.status().ToString().c_str());
+      return 1;
+    }
+    warehouse_ok = (*wh)["failed"].get<int64_t>() == 0 && (*wh)["second_run_changed"].get<int64_t>() == 0;
+    out["warehouse"] = *wh;
+  }
   if (a.json) {
     printf("%s\n", DumpJson(out).c_str());
   } else {
@@ -197,7 +260,8 @@ int RunDemo(const DemoArgs& a) {
     for (const auto& d : rec->details) printf("  mismatch: %s\n", DumpJson(d).c_str());
   }
   fflush(stdout);
-  bool healthy = first->run.totals.failed == 0 && second->run.totals.created == 0 && rec->mismatches == 0;
+  bool healthy = first->run.totals.failed == 0 && second->run.totals.created == 0 && rec->mismatches == 0 &&
+                 warehouse_ok;
   if (a.once) return healthy ? 0 : 3;
 
   Json summary = {{"first sync", DumpJson(out["first_run"]["created"])},
@@ -234,6 +298,8 @@ void AddDemoCommand(CLI::App& app) {
       ->envname("EASYSALE_STORE_URL");
   cmd->add_option("--data", args->data_dir, "directory for the demo's SQLite state store");
   cmd->add_option("--qbo-latency", args->qbo_latency_ms, "added QBO sandbox latency per request, ms");
+  cmd->add_option("--warehouse", args->warehouse_url, "PostgreSQL URL of a warehouse to sync the store into too")
+      ->envname("EASYSALE_WAREHOUSE_URL");
   cmd->callback([args] { SetExitCode(RunDemo(*args)); });
 }
 

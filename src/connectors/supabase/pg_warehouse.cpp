@@ -1,0 +1,539 @@
+#include "connectors/supabase/pg_warehouse.h"
+
+#include <algorithm>
+#include <thread>
+#include <unordered_map>
+
+#include "connectors/supabase/rows.h"
+#include "http/url.h"
+
+namespace es::supabase {
+
+using store::postgres::CallKind;
+using store::postgres::ConnectionPool;
+using store::postgres::Params;
+using store::postgres::PgResult;
+using store::postgres::PgSession;
+using store::postgres::PoolOptions;
+
+namespace {
+
+// The advisory lock warehouse migrators take ("ESYNCWHS").
+constexpr int64_t kWarehouseLockKey = 0x4553594E43574853;
+constexpr size_t kCopyChunkBytes = 1 << 20;
+constexpr size_t kBulkFallbackChunk = 500;
+constexpr size_t kMinRowsPerPartition = 5000;
+
+bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+std::string MissingTable(const std::string& table) {
+  return "warehouse table '" + table + "' does not exist (run migrations or disable read_only)";
+}
+
+}  // namespace
+
+bool IsRowLevelError(const Status& s) {
+  const std::string& c = s.code();
+  if (StartsWith(c, "pg:22") || StartsWith(c, "pg:23")) return true;
+  return s.IsValidation() && s.message().find("NUL byte") != std::string::npos;
+}
+
+struct PgWarehouse::Batch {
+  const std::vector<Row>* rows = nullptr;
+  std::vector<size_t> unique;       // last occurrence of each key, input order
+  std::vector<std::string> hashes;  // by input index (filled for `unique`)
+  std::unordered_map<std::string, size_t> by_key;
+
+  static std::string Key(const std::string& source, const std::string& source_id) {
+    std::string k = source;
+    k += '\x1f';
+    k += source_id;
+    return k;
+  }
+};
+
+PgWarehouse::PgWarehouse(WarehouseConfig config, Clock& clock)
+    : config_(std::move(config)), clock_(clock), schema_(QuoteIdent(config_.schema)) {
+  url_ = config_.url;
+  if (!config_.password.empty())
+    url_ += (url_.find('?') == std::string::npos ? "?" : "&") + std::string("password=") +
+            http::PercentEncode(config_.password);
+}
+
+PgWarehouse::~PgWarehouse() = default;
+
+int64_t PgWarehouse::reconnects() const { return pool_ ? pool_->reconnects() : 0; }
+
+Status PgWarehouse::EnsurePool() {
+  if (pool_) return Status::Ok();
+  PoolOptions o;
+  o.max_connections = std::max(2, config_.bulk_parallelism);
+  o.application_name = "easysale-sync-warehouse";
+  auto pool = ConnectionPool::Open(url_, o);
+  if (!pool.ok()) {
+    const Status& s = pool.status();
+    const std::string& m = s.message();
+    if (m.find("role \"") != std::string::npos && m.find("does not exist") != std::string::npos)
+      return Status::Authentication("warehouse login refused: " + m, "pg:28000");
+    if (s.IsAuthentication()) return Status::Authentication("warehouse login refused: " + m, s.code());
+    return s.WithContext("warehouse");
+  }
+  pool_ = std::move(*pool);
+  return Status::Ok();
+}
+
+Status PgWarehouse::Retrying(const std::string& what, const std::function<Status()>& body) {
+  int64_t wait = config_.retry_initial_ms;
+  for (int attempt = 1;; ++attempt) {
+    Status s = body();
+    if (s.ok() || !s.IsNetwork() || attempt >= config_.max_attempts) {
+      if (!s.ok() && s.IsNetwork() && attempt > 1)
+        return s.WithContext(what + " (gave up after " + std::to_string(attempt) + " attempts)");
+      return s;
+    }
+    clock_.SleepMillis(wait);
+    wait = std::min<int64_t>(wait * 2, 5'000);
+  }
+}
+
+Status PgWarehouse::Translate(Table table, const Status& s) const {
+  const std::string& name = TableName(table);
+  const std::string& c = s.code();
+  if (c == "pg:42P01") return Status::NotFound(MissingTable(name), "missing_table");
+  if (c == "pg:3F000")
+    return Status::NotFound("warehouse schema '" + config_.schema + "' does not exist (run migrations or disable read_only)",
+                            "missing_schema");
+  if (c == "pg:42703")
+    return Status::Internal("warehouse table '" + name + "' lacks a column this version writes (" + s.message() +
+                                "); run migrations",
+                            c);
+  if (c == "pg:42501")
+    return Status::Authentication("no permission on warehouse table '" + name + "': " + s.message(), c);
+  return s.WithContext("warehouse " + name);
+}
+
+Status PgWarehouse::Prepare() {
+  if (prepared_) return Status::Ok();
+  ES_RETURN_IF_ERROR(Retrying("connect", [&] { return EnsurePool(); }));
+  Status s = Retrying("prepare", [&] { return config_.read_only ? CheckReadOnly() : Migrate(); });
+  if (s.ok()) prepared_ = true;
+  return s;
+}
+
+Status PgWarehouse::Migrate() {
+  const std::string prepare = "CREATE SCHEMA IF NOT EXISTS " + schema_ + "; CREATE TABLE IF NOT EXISTS " + schema_ +
+                              ".schema_migrations (version integer PRIMARY KEY, name text NOT NULL, "
+                              "applied_at timestamptz NOT NULL DEFAULT now())";
+  const std::string max_sql = "SELECT COALESCE(MAX(version), 0) FROM " + schema_ + ".schema_migrations";
+  const std::string record = "INSERT INTO " + schema_ + ".schema_migrations (version, name) VALUES ($1, $2)";
+  const int newest = RequiredSchemaVersion();
+  for (const WarehouseMigration& m : WarehouseMigrations()) {
+    const std::string what = "warehouse migration " + std::to_string(m.version) + "_" + m.name;
+    ES_RETURN_IF_ERROR(pool_->Run(CallKind::kTransaction, what, [&](PgSession& s) -> Status {
+      ES_RETURN_IF_ERROR(s.Exec("SELECT pg_advisory_xact_lock($1)", Params().Int(kWarehouseLockKey)).status());
+      ES_RETURN_IF_ERROR(s.Script(prepare.c_str()));
+      ES_ASSIGN_OR_RETURN(PgResult max, s.Exec(max_sql));
+      const int current = static_cast<int>(max.Int(0, 0));
+      if (current > newest)
+        return Status::Internal("warehouse schema version " + std::to_string(current) +
+                                " is newer than this binary supports (" + std::to_string(newest) +
+                                "); upgrade easysale-sync");
+      if (current >= m.version) return Status::Ok();
+      ES_RETURN_IF_ERROR(s.Script(WithSchema(m.sql, schema_).c_str()));
+      return s.Exec(record, Params().Int(m.version).Text(m.name)).status();
+    }));
+  }
+  return pool_->Run(CallKind::kRead, "check warehouse tables", [&](PgSession& s) { return CheckTables(s); });
+}
+
+Status PgWarehouse::CheckTables(PgSession& s) {
+  std::string names = "{";
+  for (Table t : AllTables()) names += (names.size() > 1 ? "," : "") + TableName(t);
+  names += "}";
+  ES_ASSIGN_OR_RETURN(PgResult r, s.Exec("SELECT n FROM unnest($1::text[]) WITH ORDINALITY AS u(n, i) "
+                                         "WHERE to_regclass($2 || '.' || quote_ident(n)) IS NULL ORDER BY i",
+                                         Params().Text(names).Text(schema_)));
+  if (r.rows() > 0) return Status::NotFound(MissingTable(r.Text(0, 0)), "missing_table");
+  return Status::Ok();
+}
+
+Status PgWarehouse::CheckReadOnly() {
+  return pool_->Run(CallKind::kRead, "check warehouse schema", [&](PgSession& s) -> Status {
+    ES_ASSIGN_OR_RETURN(PgResult exists,
+                        s.Exec("SELECT to_regclass($1 || '.schema_migrations') IS NOT NULL", Params().Text(schema_)));
+    if (!exists.Bool(0, 0))
+      return Status::NotFound("warehouse table 'schema_migrations' does not exist in schema '" + config_.schema +
+                                  "' (run migrations or disable read_only)",
+                              "missing_table");
+    ES_ASSIGN_OR_RETURN(PgResult max, s.Exec("SELECT COALESCE(MAX(version), 0) FROM " + schema_ + ".schema_migrations"));
+    const int current = static_cast<int>(max.Int(0, 0));
+    if (current < RequiredSchemaVersion())
+      return Status::Validation("warehouse schema version " + std::to_string(current) + " is older than version " +
+                                    std::to_string(RequiredSchemaVersion()) +
+                                    " that this binary writes (run migrations or disable read_only)",
+                                "schema_version");
+    if (current > RequiredSchemaVersion())
+      return Status::Internal("warehouse schema version " + std::to_string(current) +
+                              " is newer than this binary supports (" + std::to_string(RequiredSchemaVersion()) +
+                              "); upgrade easysale-sync");
+    return CheckTables(s);
+  });
+}
+
+Result<int> PgWarehouse::SchemaVersion() {
+  ES_RETURN_IF_ERROR(Retrying("connect", [&] { return EnsurePool(); }));
+  int version = 0;
+  ES_RETURN_IF_ERROR(pool_->Run(CallKind::kRead, "read warehouse schema version", [&](PgSession& s) -> Status {
+    version = 0;
+    ES_ASSIGN_OR_RETURN(PgResult exists,
+                        s.Exec("SELECT to_regclass($1 || '.schema_migrations') IS NOT NULL", Params().Text(schema_)));
+    if (!exists.Bool(0, 0)) return Status::Ok();
+    ES_ASSIGN_OR_RETURN(PgResult max, s.Exec("SELECT COALESCE(MAX(version), 0) FROM " + schema_ + ".schema_migrations"));
+    version = static_cast<int>(max.Int(0, 0));
+    return Status::Ok();
+  }));
+  return version;
+}
+
+Status PgWarehouse::Ping() {
+  ES_RETURN_IF_ERROR(Retrying("connect", [&] { return EnsurePool(); }));
+  return Retrying("ping", [&] {
+    return pool_->Run(CallKind::kRead, "warehouse ping", [](PgSession& s) { return s.Exec("SELECT 1").status(); });
+  });
+}
+
+std::string PgWarehouse::MergeSql(Table table, const std::string& from_sql) const {
+  const TableSpec& spec = Spec(table);
+  std::string cols, sets;
+  for (size_t i = 0; i < spec.columns.size(); ++i) {
+    const std::string q = QuoteIdent(spec.columns[i].name);
+    cols += q + ", ";
+    if (i >= 2) sets += q + " = EXCLUDED." + q + ", ";
+  }
+  return "INSERT INTO " + schema_ + "." + QuoteIdent(spec.name) + " AS t (" + cols + "content_hash, synced_at) " +
+         from_sql + " ON CONFLICT (source, source_id) DO UPDATE SET " + sets +
+         "content_hash = EXCLUDED.content_hash, synced_at = EXCLUDED.synced_at "
+         "WHERE t.content_hash IS DISTINCT FROM EXCLUDED.content_hash "
+         "RETURNING t.source, t.source_id, (t.xmax = 0) AS inserted";
+}
+
+const std::string& PgWarehouse::UpsertSql(Table table) {
+  auto it = upsert_sql_.find(table);
+  if (it != upsert_sql_.end()) return it->second;
+  const TableSpec& spec = Spec(table);
+  std::string select = "SELECT ", params, aliases;
+  for (size_t i = 0; i < spec.columns.size(); ++i) {
+    select += "u.c" + std::to_string(i) + "::" + spec.columns[i].sql_type + ", ";
+    params += "$" + std::to_string(i + 1) + "::text[], ";
+    aliases += "c" + std::to_string(i) + ", ";
+  }
+  const size_t n = spec.columns.size();
+  select += "u.h, now() FROM unnest(" + params + "$" + std::to_string(n + 1) + "::text[]) AS u(" + aliases + "h)";
+  return upsert_sql_[table] = MergeSql(table, select);
+}
+
+// Marks the returned rows inserted/updated; the others of `which` stay unchanged.
+static void ApplyReturned(const PgResult& r, const std::unordered_map<std::string, size_t>& by_key,
+                          UpsertResult* out) {
+  for (int i = 0; i < r.rows(); ++i) {
+    std::string key = r.Text(i, 0);
+    key += '\x1f';
+    key += r.Text(i, 1);
+    auto it = by_key.find(key);
+    if (it == by_key.end()) continue;
+    out->outcomes[it->second].kind = r.Bool(i, 2) ? RowOutcome::Kind::kInserted : RowOutcome::Kind::kUpdated;
+  }
+}
+
+Status PgWarehouse::RunBatch(Table table, const Batch& batch, const std::vector<size_t>& which, UpsertResult* out) {
+  const TableSpec& spec = Spec(table);
+  Params params;
+  std::vector<const std::optional<std::string>*> column(which.size());
+  for (size_t c = 0; c < spec.columns.size(); ++c) {
+    for (size_t k = 0; k < which.size(); ++k) column[k] = &(*batch.rows)[which[k]].values[c];
+    params.Text(TextArrayLiteral(column));
+  }
+  std::vector<std::optional<std::string>> hashes;
+  hashes.reserve(which.size());
+  for (size_t k = 0; k < which.size(); ++k) hashes.emplace_back(batch.hashes[which[k]]);
+  for (size_t k = 0; k < which.size(); ++k) column[k] = &hashes[k];
+  params.Text(TextArrayLiteral(column));
+  const std::string& sql = UpsertSql(table);
+  return pool_->Run(CallKind::kIdempotent, "warehouse upsert " + spec.name, [&](PgSession& s) -> Status {
+    ES_ASSIGN_OR_RETURN(PgResult r, s.Exec(sql, params));
+    for (size_t idx : which) out->outcomes[idx] = {};
+    ApplyReturned(r, batch.by_key, out);
+    return Status::Ok();
+  });
+}
+
+namespace {
+
+// Streams `lines` (already COPY text) into `copy_sql` (… FROM STDIN).
+Status CopyIn(PGconn* conn, const std::string& copy_sql, const std::function<bool(std::string*)>& next,
+              const store::postgres::SecretScrubber& scrub) {
+  PGresult* started = PQexec(conn, copy_sql.c_str());
+  if (PQresultStatus(started) != PGRES_COPY_IN) {
+    Status e = store::postgres::ErrorFromResult(started, conn, scrub);
+    PQclear(started);
+    return e;
+  }
+  PQclear(started);
+  std::string buf;
+  buf.reserve(kCopyChunkBytes + 64 * 1024);
+  bool send_failed = false, more = true;
+  while (more && !send_failed) {
+    more = next(&buf);
+    if (buf.size() >= kCopyChunkBytes || (!more && !buf.empty())) {
+      if (PQputCopyData(conn, buf.data(), static_cast<int>(buf.size())) != 1) send_failed = true;
+      buf.clear();
+    }
+  }
+  if (PQputCopyEnd(conn, send_failed ? "client failed to send data" : nullptr) != 1) send_failed = true;
+  Status copied;
+  while (PGresult* r = PQgetResult(conn)) {
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && copied.ok()) copied = store::postgres::ErrorFromResult(r, conn, scrub);
+    PQclear(r);
+  }
+  if (!copied.ok()) return copied;
+  if (send_failed) return store::postgres::ErrorFromResult(nullptr, conn, scrub);
+  return Status::Ok();
+}
+
+}  // namespace
+
+// One transaction: (1) COPY the keys and content hashes of `which` into a
+// temporary table and find the rows that are new or differ; (2) COPY only
+// those rows into a second temporary table and merge them with one
+// INSERT … ON CONFLICT … DO UPDATE … WHERE the hash differs. Re-runs of
+// unchanged data stop after step 1 and never parse their raw JSON.
+Status PgWarehouse::RunBulk(Table table, const Batch& batch, const std::vector<size_t>& which, UpsertResult* out) {
+  const TableSpec& spec = Spec(table);
+  const std::string target = schema_ + "." + QuoteIdent(spec.name);
+  const std::string keys = "es_keys_" + spec.name, stage = "es_stage_" + spec.name;
+  std::string cols;
+  for (const auto& c : spec.columns) cols += QuoteIdent(c.name) + ", ";
+  cols += "content_hash";
+  const std::string create_keys = "CREATE TEMP TABLE " + keys +
+                                  " (ord integer, source text, source_id text, content_hash text) ON COMMIT DROP";
+  const std::string changed_sql = "SELECT k.ord FROM " + keys + " k LEFT JOIN " + target +
+                                  " t ON t.source = k.source AND t.source_id = k.source_id "
+                                  "WHERE t.content_hash IS DISTINCT FROM k.content_hash ORDER BY k.ord";
+  const std::string create_stage =
+      "CREATE TEMP TABLE " + stage + " ON COMMIT DROP AS SELECT " + cols + " FROM " + target + " WITH NO DATA";
+  const std::string merge = MergeSql(table, "SELECT " + cols + ", now() FROM " + stage);
+  const auto& scrub = pool_->scrubber();
+  return pool_->Run(CallKind::kTransaction, "warehouse bulk upsert " + spec.name, [&](PgSession& s) -> Status {
+    for (size_t idx : which) out->outcomes[idx] = {};
+    ES_RETURN_IF_ERROR(s.Script(create_keys.c_str()));
+    size_t k = 0;
+    ES_RETURN_IF_ERROR(CopyIn(s.conn(), "COPY " + keys + " FROM STDIN", [&](std::string* buf) {
+      if (k >= which.size()) return false;
+      const size_t idx = which[k];
+      const Row& row = (*batch.rows)[idx];
+      *buf += std::to_string(k);
+      buf->push_back('\t');
+      AppendCopyValue(buf, row.values[0]);
+      buf->push_back('\t');
+      AppendCopyValue(buf, row.values[1]);
+      buf->push_back('\t');
+      *buf += batch.hashes[idx];
+      buf->push_back('\n');
+      return ++k < which.size();
+    }, scrub));
+    ES_ASSIGN_OR_RETURN(PgResult changed, s.Exec(changed_sql));
+    if (changed.rows() == 0) return Status::Ok();
+    std::vector<size_t> todo;
+    todo.reserve(static_cast<size_t>(changed.rows()));
+    for (int i = 0; i < changed.rows(); ++i) todo.push_back(which[static_cast<size_t>(changed.Int(i, 0))]);
+    ES_RETURN_IF_ERROR(s.Script(create_stage.c_str()));
+    size_t t = 0;
+    ES_RETURN_IF_ERROR(CopyIn(s.conn(), "COPY " + stage + " (" + cols + ") FROM STDIN", [&](std::string* buf) {
+      if (t >= todo.size()) return false;
+      const Row& row = (*batch.rows)[todo[t]];
+      for (const auto& v : row.values) {
+        AppendCopyValue(buf, v);
+        buf->push_back('\t');
+      }
+      *buf += batch.hashes[todo[t]];
+      buf->push_back('\n');
+      return ++t < todo.size();
+    }, scrub));
+    ES_ASSIGN_OR_RETURN(PgResult merged, s.Exec(merge));
+    ApplyReturned(merged, batch.by_key, out);
+    return Status::Ok();
+  });
+}
+
+void PgWarehouse::RowByRow(Table table, const Batch& batch, const std::vector<size_t>& which, UpsertResult* out,
+                           Status* fatal) {
+  for (size_t idx : which) {
+    Status s = Retrying("warehouse upsert", [&] { return RunBatch(table, batch, {idx}, out); });
+    if (s.ok()) continue;
+    if (!IsRowLevelError(s)) {
+      *fatal = Translate(table, s);
+      return;
+    }
+    const std::string why = "warehouse refused " + TableName(table) + " row " + (*batch.rows)[idx].source_id() +
+                            ": " + s.message();
+    out->outcomes[idx].kind = RowOutcome::Kind::kFailed;
+    out->outcomes[idx].error = s.code() == "pg:23505" || s.code() == "pg:23503" ? Status::Conflict(why, s.code())
+                                                                                : Status::Validation(why, s.code());
+  }
+}
+
+static void Tally(UpsertResult* out) {
+  out->inserted = out->updated = out->unchanged = out->failed = 0;
+  for (const auto& o : out->outcomes) {
+    switch (o.kind) {
+      case RowOutcome::Kind::kInserted: ++out->inserted; break;
+      case RowOutcome::Kind::kUpdated: ++out->updated; break;
+      case RowOutcome::Kind::kUnchanged: ++out->unchanged; break;
+      case RowOutcome::Kind::kFailed: ++out->failed; break;
+    }
+  }
+}
+
+Result<UpsertResult> PgWarehouse::Upsert(Table table, const std::vector<Row>& rows) {
+  if (rows.size() >= static_cast<size_t>(config_.bulk_threshold)) return BulkUpsert(table, rows);
+  return BatchUpsert(table, rows);
+}
+
+namespace {
+Status FillBatch(Table table, const std::vector<Row>& rows, std::vector<size_t>* unique,
+                 std::vector<std::string>* hashes, std::unordered_map<std::string, size_t>* by_key,
+                 std::string (*key)(const std::string&, const std::string&)) {
+  const size_t ncols = Spec(table).columns.size();
+  hashes->assign(rows.size(), std::string());
+  by_key->reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Row& r = rows[i];
+    if (r.table != table || r.values.size() != ncols)
+      return Status::Internal("row " + std::to_string(i) + " does not belong to warehouse table '" + TableName(table) +
+                              "'");
+    (*by_key)[key(r.source(), r.source_id())] = i;
+  }
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if ((*by_key)[key(rows[i].source(), rows[i].source_id())] != i) continue;
+    unique->push_back(i);
+    (*hashes)[i] = ContentHash(rows[i]);
+  }
+  return Status::Ok();
+}
+}  // namespace
+
+Result<UpsertResult> PgWarehouse::BatchUpsert(Table table, const std::vector<Row>& rows) {
+  ES_RETURN_IF_ERROR(Prepare());
+  UpsertResult out;
+  out.outcomes.resize(rows.size());
+  if (rows.empty()) return out;
+  Batch b;
+  b.rows = &rows;
+  ES_RETURN_IF_ERROR(FillBatch(table, rows, &b.unique, &b.hashes, &b.by_key, &Batch::Key));
+  Status s = Retrying("warehouse upsert", [&] { return RunBatch(table, b, b.unique, &out); });
+  if (!s.ok()) {
+    if (!IsRowLevelError(s)) return Translate(table, s);
+    Status fatal;
+    RowByRow(table, b, b.unique, &out, &fatal);
+    if (!fatal.ok()) return fatal;
+  }
+  Tally(&out);
+  return out;
+}
+
+Result<UpsertResult> PgWarehouse::BulkUpsert(Table table, const std::vector<Row>& rows) {
+  ES_RETURN_IF_ERROR(Prepare());
+  UpsertResult out;
+  out.outcomes.resize(rows.size());
+  out.bulk = true;
+  if (rows.empty()) return out;
+  Batch b;
+  b.rows = &rows;
+  ES_RETURN_IF_ERROR(FillBatch(table, rows, &b.unique, &b.hashes, &b.by_key, &Batch::Key));
+  // Partitions by key go through their own connections at once (keys are
+  // unique after deduplication, so the partitions never touch one row).
+  const size_t parts = b.unique.size() >= kMinRowsPerPartition * 2
+                           ? static_cast<size_t>(std::max(1, config_.bulk_parallelism))
+                           : 1;
+  std::vector<std::vector<size_t>> partition(parts);
+  // Contiguous ranges: each partition's keys stay together in the indexes.
+  for (size_t k = 0; k < b.unique.size(); ++k) partition[k * parts / b.unique.size()].push_back(b.unique[k]);
+  std::vector<Status> results(parts);
+  {
+    std::vector<std::thread> workers;
+    for (size_t p = 1; p < parts; ++p)
+      workers.emplace_back([&, p] {
+        results[p] = Retrying("warehouse bulk upsert", [&] { return RunBulk(table, b, partition[p], &out); });
+      });
+    results[0] = Retrying("warehouse bulk upsert", [&] { return RunBulk(table, b, partition[0], &out); });
+    for (auto& w : workers) w.join();
+  }
+  Status s;
+  for (const Status& r : results)
+    if (!r.ok() && (s.ok() || (IsRowLevelError(s) && !IsRowLevelError(r)))) s = r;
+  if (!s.ok()) {
+    if (!IsRowLevelError(s)) return Translate(table, s);
+    // Some row is refused: find it through the batch path, chunk by chunk.
+    for (size_t start = 0; start < b.unique.size(); start += kBulkFallbackChunk) {
+      std::vector<size_t> chunk(b.unique.begin() + static_cast<std::ptrdiff_t>(start),
+                                b.unique.begin() + static_cast<std::ptrdiff_t>(std::min(start + kBulkFallbackChunk,
+                                                                                        b.unique.size())));
+      Status cs = Retrying("warehouse upsert", [&] { return RunBatch(table, b, chunk, &out); });
+      if (cs.ok()) continue;
+      if (!IsRowLevelError(cs)) return Translate(table, cs);
+      Status fatal;
+      RowByRow(table, b, chunk, &out, &fatal);
+      if (!fatal.ok()) return fatal;
+    }
+  }
+  Tally(&out);
+  return out;
+}
+
+Result<int64_t> PgWarehouse::DeleteStale(Table table, const std::string& source, const std::string& parent_column,
+                                         const std::vector<std::string>& parent_ids,
+                                         const std::vector<std::string>& keep_ids) {
+  const TableSpec& spec = Spec(table);
+  if (spec.Index(parent_column) < 2)
+    return Status::Internal("warehouse table '" + spec.name + "' has no column '" + parent_column + "'");
+  if (parent_ids.empty()) return int64_t{0};
+  ES_RETURN_IF_ERROR(Prepare());
+  auto literal = [](const std::vector<std::string>& v) {
+    std::vector<std::optional<std::string>> opt(v.begin(), v.end());
+    std::vector<const std::optional<std::string>*> ptrs;
+    for (const auto& o : opt) ptrs.push_back(&o);
+    return TextArrayLiteral(ptrs);
+  };
+  const std::string sql = "DELETE FROM " + schema_ + "." + QuoteIdent(spec.name) + " WHERE source = $1 AND " +
+                          QuoteIdent(parent_column) + " = ANY($2::text[]) AND NOT (source_id = ANY($3::text[]))";
+  Params p;
+  p.Text(source).Text(literal(parent_ids)).Text(literal(keep_ids));
+  int64_t n = 0;
+  Status s = Retrying("warehouse delete", [&] {
+    return pool_->Run(CallKind::kIdempotent, "warehouse delete stale " + spec.name, [&](PgSession& ss) -> Status {
+      ES_ASSIGN_OR_RETURN(PgResult r, ss.Exec(sql, p));
+      n = r.affected();
+      return Status::Ok();
+    });
+  });
+  if (!s.ok()) return Translate(table, s);
+  return n;
+}
+
+Result<int64_t> PgWarehouse::CountRows(Table table, const std::string& source) {
+  ES_RETURN_IF_ERROR(Retrying("connect", [&] { return EnsurePool(); }));
+  const std::string sql = "SELECT count(*) FROM " + schema_ + "." + QuoteIdent(TableName(table)) +
+                          " WHERE ($1 = '' OR source = $1)";
+  int64_t n = 0;
+  Status s = Retrying("warehouse count", [&] {
+    return pool_->Run(CallKind::kRead, "warehouse count " + TableName(table), [&](PgSession& ss) -> Status {
+      ES_ASSIGN_OR_RETURN(PgResult r, ss.Exec(sql, Params().Text(source)));
+      n = r.Int(0, 0);
+      return Status::Ok();
+    });
+  });
+  if (!s.ok()) return Translate(table, s);
+  return n;
+}
+
+}  // namespace es::supabase
