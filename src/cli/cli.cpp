@@ -16,6 +16,8 @@ int Main(int argc, char** argv) {
   AddDemoCommand(app);
   AddSyncCommands(app);
   AddSandboxCommand(app);
+  AddServeCommand(app);
+  AddTokenCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -13,6 +13,8 @@ int Main(int argc, char** argv);
 void AddSandboxCommand(CLI::App& app);
 void AddDemoCommand(CLI::App& app);
 void AddSyncCommands(CLI::App& app);  // sync, status, connection, config, reconcile
+void AddServeCommand(CLI::App& app);  // serve (HTTP API)
+void AddTokenCommand(CLI::App& app);  // token (JWT for the API)
 
 // Exit code a command's callback sets (CLI11 callbacks return void).
 void SetExitCode(int code);

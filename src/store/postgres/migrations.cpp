@@ -13,6 +13,9 @@ constexpr Migration kMigrations[] = {
     {2, "runs",
 #include "store/migrations/postgres/0002_runs.sql"
     },
+    {3, "server",
+#include "store/migrations/postgres/0003_server.sql"
+    },
 };
 
 constexpr const char kLock[] = "SELECT pg_advisory_xact_lock($1)";

@@ -114,6 +114,19 @@ class PostgresStore final : public StateStore {
   // Only the owner releases; anyone else is a no-op (Ok).
   Status ReleaseLock(const std::string& tenant, const std::string& key, const std::string& owner) override;
 
+  // ---- HTTP server block (postgres_store_server.cpp; see store.h) ----
+  Status AddAudit(const AuditEntry& entry) override;
+  Result<std::vector<AuditEntry>> ListAudit(const AuditFilter& filter) override;
+  Status PutOAuthState(const OAuthState& state) override;
+  Result<OAuthState> ConsumeOAuthState(const std::string& tenant, const std::string& user, const std::string& state,
+                                       int64_t now_ms) override;
+  Result<int64_t> PurgeOAuthStates(int64_t before_ms) override;
+  Status PutSyncRequest(const SyncRequestRecord& record) override;
+  Result<std::optional<SyncRequestRecord>> GetSyncRequest(const std::string& tenant, const std::string& key) override;
+  Status SetSyncRequestRun(const std::string& tenant, const std::string& key, const std::string& run_id) override;
+  Status DeleteSyncRequest(const std::string& tenant, const std::string& key) override;
+  Result<std::vector<HistoryEntry>> ListHistory(const HistoryFilter& filter) override;
+
   // Connections the pool holds open right now (for tests and metrics).
   int TEST_open_connections() { return pool_->open_connections(); }
   // Broken connections re-established so far.

@@ -180,6 +180,21 @@ class SkippedStore final : public StateStore {
     return No();
   }
   Status ReleaseLock(const std::string&, const std::string&, const std::string&) override { return No(); }
+  // HTTP server block (0003_server).
+  Status AddAudit(const AuditEntry&) override { return No(); }
+  Result<std::vector<AuditEntry>> ListAudit(const AuditFilter&) override { return No(); }
+  Status PutOAuthState(const OAuthState&) override { return No(); }
+  Result<OAuthState> ConsumeOAuthState(const std::string&, const std::string&, const std::string&, int64_t) override {
+    return No();
+  }
+  Result<int64_t> PurgeOAuthStates(int64_t) override { return No(); }
+  Status PutSyncRequest(const SyncRequestRecord&) override { return No(); }
+  Result<std::optional<SyncRequestRecord>> GetSyncRequest(const std::string&, const std::string&) override {
+    return No();
+  }
+  Status SetSyncRequestRun(const std::string&, const std::string&, const std::string&) override { return No(); }
+  Status DeleteSyncRequest(const std::string&, const std::string&) override { return No(); }
+  Result<std::vector<HistoryEntry>> ListHistory(const HistoryFilter&) override { return No(); }
 
  private:
   static Status No() { return Status::Internal(kNoPgMessage); }

@@ -17,6 +17,9 @@ constexpr Migration kMigrations[] = {
     {2, "runs",
 #include "store/migrations/sqlite/0002_runs.sql"
     },
+    {3, "server",
+#include "store/migrations/sqlite/0003_server.sql"
+    },
 };
 
 constexpr const char* kCreateMigrationsTable =

@@ -1,0 +1,151 @@
+#include "server/api_util.h"
+
+#include "engine/routing.h"
+
+namespace es::server {
+namespace {
+constexpr const char* kMask = "\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2";  // ••••
+constexpr const char* kEllipsis = "\xE2\x80\xA6";                                // …
+}  // namespace
+
+Json MaskCredentials(const std::string& secret) {
+  Json out = Json::object();
+  if (secret.empty()) return out;
+  auto j = ParseJson(secret);
+  if (!j.ok() || !j->is_object()) return out;
+  for (auto it = j->begin(); it != j->end(); ++it) {
+    const std::string& key = it.key();
+    const Json& v = it.value();
+    if (IsJsonNumber(v) && !v.is_string()) {
+      out[key] = v;
+    } else if (v.is_string() && (key == "consumer_key" || key == "client_id") && v.get<std::string>().size() >= 12) {
+      const std::string s = v.get<std::string>();
+      out[key] = s.substr(0, 3) + kEllipsis + s.substr(s.size() - 4);
+    } else {
+      out[key] = kMask;
+    }
+  }
+  return out;
+}
+
+Json ConnectionJson(const store::Connection& c, const ProbeResult* status) {
+  Json j = {{"id", c.id},
+            {"kind", c.kind},
+            {"name", c.name},
+            {"enabled", c.enabled},
+            {"config", c.config.is_object() ? c.config : Json::object()},
+            {"credentials", MaskCredentials(c.secret)},
+            {"updatedAt", c.updated_at_ms ? FormatIso8601Utc(c.updated_at_ms) : ""}};
+  if (c.kind == "qbo") {
+    auto s = ParseJson(c.secret.empty() ? "{}" : c.secret);
+    j["connected"] = s.ok() && s->is_object() && !GetStringOr(*s, "refresh_token").empty();
+  }
+  if (status != nullptr) j["status"] = status->ToJson();
+  return j;
+}
+
+Json RunJson(const store::SyncRun& r) {
+  return {{"id", r.id},
+          {"status", store::RunStatusName(r.status)},
+          {"source", r.source_connection},
+          {"target", r.target_connection},
+          {"entities", r.entities},
+          {"mode", r.mode},
+          {"dryRun", r.dry_run},
+          {"triggeredBy", r.triggered_by},
+          {"startedAt", r.started_at_ms ? FormatIso8601Utc(r.started_at_ms) : ""},
+          {"finishedAt", r.finished_at_ms ? FormatIso8601Utc(r.finished_at_ms) : ""},
+          {"totals",
+           {{"fetched", r.totals.fetched},
+            {"created", r.totals.created},
+            {"updated", r.totals.updated},
+            {"skipped", r.totals.skipped},
+            {"failed", r.totals.failed}}},
+          {"counts", r.counts},
+          {"error", r.error}};
+}
+
+Json FailedJson(const store::FailedRecord& f) {
+  return {{"source", f.source_connection},
+          {"target", f.target_connection},
+          {"entity", f.entity},
+          {"sourceId", f.source_id},
+          {"category", f.category},
+          {"code", f.code},
+          {"message", f.message},
+          {"retryCount", f.retry_count},
+          {"firstFailedAt", FormatIso8601Utc(f.first_failed_at_ms)},
+          {"lastAttemptAt", FormatIso8601Utc(f.last_attempt_at_ms)},
+          {"runId", f.run_id}};
+}
+
+Json HistoryJson(const store::HistoryEntry& h) {
+  return {{"at", FormatIso8601Utc(h.at_ms)},
+          {"runId", h.run_id},
+          {"source", h.source_connection},
+          {"target", h.target_connection},
+          {"mode", h.mode},
+          {"dryRun", h.dry_run},
+          {"triggeredBy", h.triggered_by},
+          {"entity", h.entity},
+          {"sourceId", h.source_id},
+          {"status", h.action},
+          {"targetId", h.target_id},
+          {"message", h.message},
+          {"durationUs", h.duration_us}};
+}
+
+Json AuditJson(const store::AuditEntry& e) {
+  return {{"at", FormatIso8601Utc(e.at_ms)},
+          {"userId", e.user_id},
+          {"action", e.action},
+          {"target", e.target},
+          {"detail", e.detail}};
+}
+
+bool ValidId(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (size_t i = 0; i < id.size(); ++i) {
+    char c = id[i];
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-'))) return false;
+  }
+  return true;
+}
+
+Result<int64_t> ParseTimeParam(const std::string& text, const std::string& name) {
+  if (text.empty()) return int64_t{0};
+  bool digits = text.size() <= 15;
+  for (char c : text) digits = digits && c >= '0' && c <= '9';
+  if (digits) return static_cast<int64_t>(std::stoll(text));
+  int64_t ms = ParseIso8601(text);
+  if (ms < 0) {
+    return Status::Validation("query parameter '" + name +
+                              "' must be an ISO-8601 date/time or Unix milliseconds");
+  }
+  return ms;
+}
+
+Result<int64_t> ParseCountParam(const std::string& text, const std::string& name, int64_t fallback, int64_t max) {
+  if (text.empty()) return fallback;
+  bool digits = text.size() <= 12;
+  for (char c : text) digits = digits && c >= '0' && c <= '9';
+  if (!digits) return Status::Validation("query parameter '" + name + "' must be a non-negative integer");
+  int64_t v = std::stoll(text);
+  if (v > max) return Status::Validation("query parameter '" + name + "' must be at most " + std::to_string(max));
+  return v;
+}
+
+Result<std::string> RouteEntity(const std::string& source_kind, const std::string& target_kind,
+                                const std::string& entity) {
+  const auto names = engine::RouteTable::Default().Entities(source_kind, target_kind);
+  for (const auto& n : names) {
+    if (n == entity || engine::StoreEntity(n) == entity) return n;
+  }
+  std::string known;
+  for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+  return Status::Validation("unknown entity '" + entity + "' for " + source_kind + " → " + target_kind +
+                            " (expected one of: " + known + ")");
+}
+
+}  // namespace es::server

@@ -1,0 +1,132 @@
+#include "server/connectivity.h"
+
+#include <chrono>
+
+#include "connectors/qbo/client.h"
+#include "connectors/woo/client.h"
+#include "engine/connections.h"
+#include "server/http_server.h"
+#include "server/token_manager.h"
+
+namespace es::server {
+namespace {
+
+// Caps every request's timeout (probes must be quick).
+class CappedTransport final : public http::Transport {
+ public:
+  CappedTransport(http::Transport& inner, int64_t timeout_ms) : inner_(inner), timeout_ms_(timeout_ms) {}
+  Result<http::Response> Send(const http::Request& request) override {
+    http::Request r = request;
+    if (r.timeout.count() > timeout_ms_) r.timeout = std::chrono::milliseconds(timeout_ms_);
+    return inner_.Send(r);
+  }
+
+ private:
+  http::Transport& inner_;
+  const int64_t timeout_ms_;
+};
+
+ProbeResult Failed(const Status& s) {
+  ProbeResult r;
+  r.status = "error";
+  r.category = std::string(CategoryName(s.category()));
+  r.message = s.message();
+  return r;
+}
+
+}  // namespace
+
+Json ProbeResult::ToJson() const {
+  Json j = {{"status", status}, {"checkedAt", checked_at_ms ? FormatIso8601Utc(checked_at_ms) : ""},
+            {"latencyMs", latency_ms}, {"cached", cached}};
+  if (status == "error") {
+    j["category"] = category;
+    j["message"] = message;
+  }
+  return j;
+}
+
+ProbeResult ConnectivityProbe::Probe(const store::Connection& c) {
+  if (!c.enabled) {
+    ProbeResult r;
+    r.status = "disabled";
+    return r;
+  }
+  CappedTransport transport(*ctx_.transport, ctx_.config->probe_timeout_ms);
+  Status s;
+  if (c.kind == "woo") {
+    auto creds = engine::WooCredentials(c);
+    if (!creds.ok()) return Failed(creds.status());
+    if (ctx_.config->insecure_skip_tls_verify) creds->insecure_skip_tls_verify = true;
+    woo::Client client(*creds, transport, *ctx_.clock);
+    s = client.Ping();
+  } else if (c.kind == "qbo") {
+    auto cfg = engine::QboConfig(c);
+    if (!cfg.ok()) return Failed(cfg.status());
+    if (ctx_.config->insecure_skip_tls_verify) cfg->insecure_skip_tls_verify = true;
+    Status fresh = ctx_.tokens->EnsureFresh(c.tenant_id, c.id, cfg->refresh_margin_ms);
+    if (!fresh.ok()) return Failed(fresh);
+    engine::ConnectionTokenStore tokens(*ctx_.store, c.tenant_id, c.id);
+    qbo::Client client(*cfg, transport, *ctx_.clock, tokens);
+    s = client.Ping();
+  } else {
+    s = Status::Validation("connector kind '" + c.kind + "' has no health probe");
+  }
+  if (!s.ok()) return Failed(s);
+  ProbeResult r;
+  r.status = "ok";
+  return r;
+}
+
+ProbeResult ConnectivityProbe::Check(const store::Connection& c, bool force) {
+  const auto key = std::make_pair(c.tenant_id, c.id);
+  const int64_t now = ctx_.clock->NowMillis();
+  if (!force && c.enabled) {
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(key);
+    if (it != cache_.end() && it->second.status != "disabled" &&
+        now - it->second.checked_at_ms < ctx_.config->probe_ttl_s * 1000) {
+      ProbeResult r = it->second;
+      r.cached = true;
+      return r;
+    }
+  }
+  const auto start = std::chrono::steady_clock::now();
+  ProbeResult r = Probe(c);
+  r.latency_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+  r.checked_at_ms = ctx_.clock->NowMillis();
+  {
+    std::lock_guard lock(mu_);
+    cache_[key] = r;
+  }
+  ctx_.metrics->Set("easysale_connection_up", {{"tenant", c.tenant_id}, {"connection", c.id}, {"kind", c.kind}},
+                    r.status == "ok" ? 1 : 0);
+  return r;
+}
+
+void ConnectivityProbe::Forget(const std::string& tenant, const std::string& id) {
+  std::lock_guard lock(mu_);
+  cache_.erase(std::make_pair(tenant, id));
+}
+
+Json ConnectivityProbe::Summary(const std::string& tenant) const {
+  std::lock_guard lock(mu_);
+  int64_t ok = 0, error = 0, disabled = 0;
+  Json mine = Json::array();
+  for (const auto& [key, r] : cache_) {
+    if (r.status == "ok") ++ok;
+    else if (r.status == "error") ++error;
+    else ++disabled;
+    if (!tenant.empty() && key.first == tenant) {
+      Json j = r.ToJson();
+      j["id"] = key.second;
+      mine.push_back(j);
+    }
+  }
+  Json out = {{"probed", static_cast<int64_t>(cache_.size())}, {"ok", ok}, {"error", error}, {"disabled", disabled}};
+  if (!tenant.empty()) out["connections"] = mine;
+  return out;
+}
+
+}  // namespace es::server

@@ -1,0 +1,244 @@
+#include "server/run_executor.h"
+
+#include "server/http_server.h"
+#include "server/log.h"
+#include "server/token_manager.h"
+
+namespace es::server {
+
+struct RunExecutor::Job {
+  std::string tenant;
+  mutable std::mutex mu;
+  std::condition_variable cv;
+  std::string run_id;        // guarded by mu: set once the engine created the run
+  Status start_error;        // guarded by mu: the engine refused the run
+  bool finished = false;     // guarded by mu
+  std::map<std::string, engine::Progress> progress;  // guarded by mu
+  std::vector<Json> previews;                        // guarded by mu (dry runs)
+  std::thread thread;        // owned by the executor
+};
+
+namespace {
+thread_local RunExecutor::Job* t_job = nullptr;
+constexpr size_t kRecentJobs = 100;
+constexpr size_t kMaxPreviews = 500;
+}  // namespace
+
+Status RunObserverStore::CreateRun(const store::SyncRun& run) {
+  Status s = ForwardingStore::CreateRun(run);
+  if (s.ok() && t_job != nullptr) {
+    std::lock_guard lock(t_job->mu);
+    if (t_job->run_id.empty()) t_job->run_id = run.id;
+    t_job->cv.notify_all();
+  }
+  return s;
+}
+
+RunExecutor::RunExecutor(ServerContext& ctx, int max_concurrent)
+    : ctx_(ctx), max_concurrent_(max_concurrent < 1 ? 1 : max_concurrent) {}
+
+RunExecutor::~RunExecutor() { Shutdown(); }
+
+void RunExecutor::ReapLocked() {
+  for (auto it = running_.begin(); it != running_.end();) {
+    bool done;
+    {
+      std::lock_guard jl((*it)->mu);
+      done = (*it)->finished;
+    }
+    if (done) {
+      if ((*it)->thread.joinable()) finished_threads_.push_back(std::move((*it)->thread));
+      recent_.push_back(*it);
+      while (recent_.size() > kRecentJobs) recent_.pop_front();
+      it = running_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+Result<std::string> RunExecutor::Start(const engine::SyncRequest& request) {
+  auto job = std::make_shared<Job>();
+  job->tenant = request.tenant_id;
+  std::vector<std::thread> to_join;
+  {
+    std::lock_guard lock(mu_);
+    if (shut_down_) return Status::Network("the server is shutting down");
+    ReapLocked();
+    to_join.swap(finished_threads_);
+    if (static_cast<int>(running_.size()) >= max_concurrent_) {
+      ctx_.metrics->Add("easysale_runs_refused_total", {{"tenant", request.tenant_id}});
+      return Status::RateLimit("too many sync runs in progress (at most " + std::to_string(max_concurrent_) +
+                                   "); try again shortly",
+                               5000);
+    }
+    running_.push_back(job);
+    job->thread = std::thread([this, job, request] { Work(job, request); });
+    ctx_.metrics->Set("easysale_queue_depth", {{"queue", "sync_runs"}}, static_cast<double>(running_.size()));
+  }
+  for (auto& t : to_join) t.join();
+  std::unique_lock jl(job->mu);
+  job->cv.wait(jl, [&] { return !job->run_id.empty() || job->finished; });
+  if (!job->run_id.empty()) return job->run_id;
+  if (!job->start_error.ok()) return job->start_error;
+  return Status::Internal("the sync run ended before it was recorded");
+}
+
+void RunExecutor::RefreshTokens(const engine::SyncRequest& request) {
+  // Refresh QBO tokens that expire soon under the cross-worker guard, so the
+  // run's own client (one per run) does not have to.
+  for (const std::string* id : {&request.source_connection, &request.target_connection}) {
+    auto c = ctx_.store->GetConnection(request.tenant_id, *id);
+    if (c.ok() && c->has_value() && (*c)->kind == "qbo" && (*c)->enabled) {
+      Status s = ctx_.tokens->EnsureFresh(request.tenant_id, *id, ctx_.config->token_refresh_margin_s * 1000);
+      if (!s.ok()) {
+        Log(LogLevel::kWarn, "qbo_token_refresh_failed",
+            {{"tenant", request.tenant_id},
+             {"connection", *id},
+             {"category", std::string(CategoryName(s.category()))}});
+      }
+    }
+  }
+}
+
+void RunExecutor::Finished(const engine::RunReport& report) {
+  Record(report);
+  Log(LogLevel::kInfo, "sync_run_finished",
+      {{"tenant", report.run.tenant_id},
+       {"run", report.run.id},
+       {"status", store::RunStatusName(report.run.status)},
+       {"trigger", report.run.triggered_by},
+       {"created", report.run.totals.created},
+       {"updated", report.run.totals.updated},
+       {"failed", report.run.totals.failed},
+       {"ms", report.run.finished_at_ms - report.run.started_at_ms}});
+}
+
+Result<engine::RunReport> RunExecutor::RunNow(const engine::SyncRequest& request) {
+  {
+    std::lock_guard lock(mu_);
+    if (shut_down_) return Status::Network("the server is shutting down");
+  }
+  RefreshTokens(request);
+  auto report = ctx_.orchestrator->Run(request);
+  if (report.ok()) Finished(*report);
+  return report;
+}
+
+void RunExecutor::Work(std::shared_ptr<Job> job, engine::SyncRequest request) {
+  RefreshTokens(request);
+  t_job = job.get();
+  auto report = ctx_.orchestrator->Run(request, [job](const engine::Progress& p) {
+    std::lock_guard lock(job->mu);
+    job->progress[p.entity] = p;
+  });
+  t_job = nullptr;
+  if (report.ok()) Finished(*report);
+  {
+    std::lock_guard lock(job->mu);
+    if (report.ok()) {
+      for (auto& p : report->previews) {
+        if (job->previews.size() >= kMaxPreviews) break;
+        job->previews.push_back(std::move(p));
+      }
+    } else if (job->run_id.empty()) {
+      job->start_error = report.status();
+    }
+    job->finished = true;
+    job->cv.notify_all();
+  }
+  std::lock_guard lock(mu_);
+  int still = 0;
+  for (const auto& j : running_) {
+    std::lock_guard jl(j->mu);
+    if (!j->finished) ++still;
+  }
+  ctx_.metrics->Set("easysale_queue_depth", {{"queue", "sync_runs"}}, still);
+}
+
+void RunExecutor::Record(const engine::RunReport& report) {
+  MetricsRegistry& m = *ctx_.metrics;
+  const std::string& tenant = report.run.tenant_id;
+  for (const auto& [entity, c] : report.counts) {
+    Labels l = {{"tenant", tenant}, {"entity", entity}};
+    m.Add("easysale_records_processed_total", l, static_cast<double>(c.fetched));
+    m.Add("easysale_records_created_total", l, static_cast<double>(c.created));
+    m.Add("easysale_records_updated_total", l, static_cast<double>(c.updated));
+    m.Add("easysale_records_skipped_total", l, static_cast<double>(c.skipped));
+    m.Add("easysale_records_failed_total", l, static_cast<double>(c.failed));
+  }
+  m.Add("easysale_runs_total", {{"tenant", tenant}, {"status", store::RunStatusName(report.run.status)}});
+  m.Observe("easysale_run_duration_seconds", {{"tenant", tenant}},
+            static_cast<double>(report.run.finished_at_ms - report.run.started_at_ms) / 1000.0);
+  m.Add("easysale_api_requests_total", {{"tenant", tenant}, {"platform", "qbo"}},
+        static_cast<double>(report.qbo_requests));
+  m.Add("easysale_api_requests_total", {{"tenant", tenant}, {"platform", "woo"}},
+        static_cast<double>(report.woo_requests));
+  m.Add("easysale_rate_limit_hits_total", {{"tenant", tenant}, {"platform", "qbo"}},
+        static_cast<double>(report.rate_limited));
+}
+
+Status RunExecutor::Stop(const std::string& tenant, const std::string& run_id) {
+  std::lock_guard lock(mu_);
+  for (const auto& j : running_) {
+    std::lock_guard jl(j->mu);
+    if (j->tenant == tenant && j->run_id == run_id && !j->finished) {
+      if (ctx_.orchestrator->Stop(run_id)) return Status::Ok();
+    }
+  }
+  return Status::NotFound("run '" + run_id + "' is not running");
+}
+
+Json RunExecutor::Live(const std::string& tenant, const std::string& run_id) const {
+  std::lock_guard lock(mu_);
+  auto describe = [&](const std::shared_ptr<Job>& j) -> Json {
+    std::lock_guard jl(j->mu);
+    if (j->tenant != tenant || j->run_id != run_id) return nullptr;
+    Json progress = Json::object();
+    for (const auto& [entity, p] : j->progress) progress[entity] = {{"done", p.done}, {"total", p.total}};
+    return {{"running", !j->finished}, {"progress", progress}, {"previews", j->previews}};
+  };
+  for (const auto& j : running_) {
+    Json d = describe(j);
+    if (!d.is_null()) return d;
+  }
+  for (auto it = recent_.rbegin(); it != recent_.rend(); ++it) {
+    Json d = describe(*it);
+    if (!d.is_null()) return d;
+  }
+  return nullptr;
+}
+
+int RunExecutor::active() const {
+  std::lock_guard lock(mu_);
+  int n = 0;
+  for (const auto& j : running_) {
+    std::lock_guard jl(j->mu);
+    if (!j->finished) ++n;
+  }
+  return n;
+}
+
+void RunExecutor::Shutdown() {
+  std::vector<std::thread> threads;
+  {
+    std::lock_guard lock(mu_);
+    shut_down_ = true;
+    for (const auto& j : running_) {
+      std::string id;
+      {
+        std::lock_guard jl(j->mu);
+        id = j->run_id;
+      }
+      if (!id.empty()) ctx_.orchestrator->Stop(id);
+      if (j->thread.joinable()) threads.push_back(std::move(j->thread));
+    }
+    for (auto& t : finished_threads_) threads.push_back(std::move(t));
+    finished_threads_.clear();
+  }
+  for (auto& t : threads) t.join();
+  std::lock_guard lock(mu_);
+  ReapLocked();
+}
+
+}  // namespace es::server

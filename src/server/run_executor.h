@@ -1,0 +1,81 @@
+// RunExecutor: sync runs in the background for the API (SPEC F7, F14).
+//
+// Start() hands a SyncRequest to a worker thread, waits until the engine has
+// recorded the run (so the caller gets its id and can poll its status at
+// once) or has refused it (validation, unknown or disabled connection, the
+// pair's run lock held → Conflict), and returns. At most
+// `max_concurrent` runs execute at once; beyond that Start is refused with
+// RateLimit. Before a run, QBO tokens of its connections are refreshed under
+// the QboTokenManager guard when they expire soon. Finished runs feed the
+// metrics registry (records, durations, API requests, rate-limit hits).
+//
+// The engine picks run ids itself; RunObserverStore (the store the
+// orchestrator writes through) reports CreateRun on a worker thread back to
+// that thread's job. Thread-safe; Shutdown() (also in the destructor) asks
+// every run to stop and joins the threads.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/orchestrator.h"
+#include "store/forwarding_store.h"
+
+namespace es::server {
+
+struct ServerContext;
+
+class RunObserverStore final : public store::ForwardingStore {
+ public:
+  using ForwardingStore::ForwardingStore;
+  Status CreateRun(const store::SyncRun& run) override;
+};
+
+class RunExecutor {
+ public:
+  RunExecutor(ServerContext& ctx, int max_concurrent);
+  ~RunExecutor();
+  RunExecutor(const RunExecutor&) = delete;
+  RunExecutor& operator=(const RunExecutor&) = delete;
+
+  // Returns the new run's id (see above).
+  Result<std::string> Start(const engine::SyncRequest& request);
+  // Runs a sync on the calling thread and returns when it is over (the
+  // webhook worker uses it): the same token refresh, metrics and log as a
+  // run started with Start(), but not counted against max_concurrent (the
+  // caller is its own bounded thread). Network when shutting down.
+  Result<engine::RunReport> RunNow(const engine::SyncRequest& request);
+  // Asks a run of `tenant` to stop after the record in hand. NotFound when
+  // it is not running in this process.
+  Status Stop(const std::string& tenant, const std::string& run_id);
+  // {"running": bool, "progress": {entity: {done,total}}, "previews": [...]}
+  // for a run started here (running or among the recent ones); null otherwise.
+  Json Live(const std::string& tenant, const std::string& run_id) const;
+  int active() const;
+  void Shutdown();
+
+  struct Job;
+
+ private:
+  void Work(std::shared_ptr<Job> job, engine::SyncRequest request);
+  void Record(const engine::RunReport& report);
+  void RefreshTokens(const engine::SyncRequest& request);
+  void Finished(const engine::RunReport& report);
+  void ReapLocked();
+
+  ServerContext& ctx_;
+  const int max_concurrent_;
+  mutable std::mutex mu_;
+  std::vector<std::shared_ptr<Job>> running_;  // guarded by mu_
+  std::deque<std::shared_ptr<Job>> recent_;    // guarded by mu_ (finished, newest last)
+  std::vector<std::thread> finished_threads_;  // guarded by mu_: to join
+  bool shut_down_ = false;                     // guarded by mu_
+};
+
+}  // namespace es::server

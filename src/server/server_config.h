@@ -1,0 +1,90 @@
+// ServerConfig: everything `easysale-sync serve` needs, from a JSON config
+// file plus environment overrides (docs/server.md lists every key).
+//
+// Precedence: built-in defaults < config file < environment < command-line
+// flags (the CLI applies flags after LoadServerConfig). Unknown keys in the
+// file are refused so a typo does not silently fall back to a default.
+//
+// ServerKeys turns the key material of a config into the objects the server
+// uses: the SecretBox (master key: EASYSALE_MASTER_KEY = 64 hex characters,
+// or a key file) and the JwtVerifier (EASYSALE_JWT_SECRET for HS256, at least
+// 32 bytes, and/or EASYSALE_JWT_PUBLIC_KEY_FILE for RS256). A missing or
+// malformed key is a Validation error naming the variable, never echoing
+// the key. Values are plain data; copy freely.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "common/secret_box.h"
+#include "common/status.h"
+#include "server/auth/jwt.h"
+
+namespace es::server {
+
+struct ServerConfig {
+  // Listening and storage.
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string data_dir;   // SQLite state at <data_dir>/state.db when store_url is empty
+  std::string store_url;  // sqlite://… or postgres://…; wins over data_dir
+
+  // Key material (secrets: never logged or returned).
+  std::string master_key_hex;   // EASYSALE_MASTER_KEY
+  std::string master_key_file;  // EASYSALE_MASTER_KEY_FILE
+  std::string jwt_secret;       // EASYSALE_JWT_SECRET (HS256)
+  std::string jwt_public_key_file;  // EASYSALE_JWT_PUBLIC_KEY_FILE (RS256, SubjectPublicKeyInfo PEM)
+  std::string jwt_issuer;       // EASYSALE_JWT_ISSUER; empty = not checked
+  std::string jwt_audience;     // EASYSALE_JWT_AUDIENCE; empty = not checked
+  int64_t jwt_leeway_s = 60;
+  std::string metrics_token;    // EASYSALE_METRICS_TOKEN: bearer for /metrics across all tenants
+
+  // QuickBooks OAuth 2.0 connect flow.
+  std::string oauth_redirect_uri;  // EASYSALE_OAUTH_REDIRECT_URI (must match the Intuit app)
+  int64_t oauth_state_ttl_s = 300;
+  std::string qbo_client_id;      // EASYSALE_QBO_CLIENT_ID
+  std::string qbo_client_secret;  // EASYSALE_QBO_CLIENT_SECRET
+  std::string qbo_authorize_url = "https://appcenter.intuit.com/connect/oauth2";
+  std::string qbo_token_url = "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer";
+  std::string qbo_api_base = "https://quickbooks.api.intuit.com";
+  std::string qbo_scope = "com.intuit.quickbooks.accounting";
+
+  // Limits and timings.
+  size_t max_body_bytes = 1u << 20;  // larger request bodies get 413
+  int max_concurrent_runs = 4;       // more concurrent sync runs get 429
+  double api_rate_per_s = 50;        // per tenant, token bucket
+  double api_burst = 200;
+  int64_t probe_ttl_s = 30;          // connectivity probe cache
+  int64_t probe_timeout_ms = 5000;
+  int64_t token_refresh_margin_s = 900;  // refresh QBO tokens this long before expiry, before a run
+  int http_threads = 8;
+  bool insecure_skip_tls_verify = false;  // local sandboxes with self-signed certificates only
+};
+
+// Reads an environment variable; returns nullopt when unset. Tests inject one.
+using EnvLookup = std::function<std::optional<std::string>(const char* name)>;
+EnvLookup ProcessEnv();
+
+// Defaults, then `config_file` (JSON; "" = none), then the environment.
+Result<ServerConfig> LoadServerConfig(const std::string& config_file, const EnvLookup& env = ProcessEnv());
+
+// The store URL the config selects: store_url, else sqlite://<data_dir>/state.db
+// (creating data_dir), else sqlite://.easysale/state.db.
+Result<std::string> ResolveStoreUrl(const ServerConfig& config);
+
+struct ServerKeys {
+  std::unique_ptr<SecretBox> box;
+  std::unique_ptr<auth::JwtVerifier> verifier;
+};
+
+// Builds the SecretBox and the JwtVerifier; `clock` must outlive the verifier.
+Result<ServerKeys> BuildServerKeys(const ServerConfig& config, const Clock* clock);
+
+// Reads a whole file (for key files); errors name the path only.
+Result<std::string> ReadTextFile(const std::string& path);
+
+}  // namespace es::server
