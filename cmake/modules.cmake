@@ -1,3 +1,18 @@
+# Precompiled headers: every library and test binary parses nlohmann/json
+# (and the tests GoogleTest) once per target instead of once per file.
+option(ES_PCH "Precompile the heavy third-party headers" ON)
+set(ES_PCH_HEADERS <nlohmann/json.hpp> <string> <vector> <map> <memory> <optional> <functional>)
+set(ES_PCH_TEST_HEADERS ${ES_PCH_HEADERS} <gtest/gtest.h> <gmock/gmock.h>)
+function(es_precompile target)
+  if(ES_PCH)
+    if(ARGN)
+      target_precompile_headers(${target} PRIVATE ${ES_PCH_TEST_HEADERS})
+    else()
+      target_precompile_headers(${target} PRIVATE ${ES_PCH_HEADERS})
+    endif()
+  endif()
+endfunction()
+
 # es_module(<name> DIR <dir> [DEPS <targets...>])
 # Builds every *.cpp in <dir> (not recursive) except *_test.cpp into the static
 # library es_<name>. Every *_test.cpp in <dir> goes into the GoogleTest binary
@@ -16,10 +31,12 @@ function(es_module name)
   add_library(es_${name} STATIC ${srcs})
   target_include_directories(es_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(es_${name} PUBLIC ${M_DEPS})
+  es_precompile(es_${name})
   if(ES_BUILD_TESTS AND tests)
     add_executable(${name}_test ${tests})
     target_link_libraries(${name}_test PRIVATE es_${name} ${M_TEST_DEPS} GTest::gmock GTest::gtest_main)
     target_compile_definitions(${name}_test PRIVATE ES_TESTDATA_DIR="${CMAKE_CURRENT_SOURCE_DIR}/${M_DIR}/testdata")
     add_test(NAME ${name}_test COMMAND ${name}_test)
+    es_precompile(${name}_test TESTS)
   endif()
 endfunction()

@@ -12,10 +12,19 @@ PACKAGES=(
 )
 # Node.js and npm only for the conformance tests, and only when the machine
 # has none (a Node.js installed outside Debian's packages is kept as it is).
-if [[ "${1:-}" == "--with-node-tests" ]]; then
-  command -v node >/dev/null || PACKAGES+=(nodejs)
-  command -v npm >/dev/null || PACKAGES+=(npm)
-fi
+# clang and its libFuzzer runtime only for the fuzz targets (scripts/fuzz.sh).
+WITH_NODE=0
+for arg in "$@"; do
+  case "$arg" in
+    --with-node-tests)
+      WITH_NODE=1
+      command -v node >/dev/null || PACKAGES+=(nodejs)
+      command -v npm >/dev/null || PACKAGES+=(npm)
+      ;;
+    --with-fuzz) PACKAGES+=(clang libclang-rt-14-dev) ;;
+    *) echo "setup: unknown option $arg (--with-node-tests, --with-fuzz)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -32,7 +41,7 @@ else
   echo "setup: system packages present"
 fi
 
-if [[ "${1:-}" == "--with-node-tests" && -f tests/conformance/package.json ]]; then
+if [[ $WITH_NODE == 1 && -f tests/conformance/package.json ]]; then
   echo "setup: npm packages for the conformance tests"
   (cd tests/conformance && if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund --silent; else npm install --no-audit --no-fund --silent; fi)
 fi

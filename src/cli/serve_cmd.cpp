@@ -13,6 +13,7 @@
 #include "http/transport.h"
 #include "server/http_server.h"
 #include "server/server_config.h"
+#include "server/webhooks/webhook_service.h"
 #include "store/factory/open_store.h"
 
 namespace es::cli {
@@ -57,6 +58,8 @@ int RunServe(const ServeArgs& a) {
   auto transport = http::MakeCurlTransport(curl);
   InstallStopSignals();
   server::HttpServer srv(*config, **store, std::move(*keys), *transport, SystemClock::Get());
+  server::WebhookService webhooks;  // POST /webhooks/{woo,qbo}/… and the worker that syncs what they announce
+  webhooks.Attach(srv);
   Status started = srv.Start();
   if (!started.ok()) {
     fprintf(stderr, "error: %s\n", started.ToString().c_str());

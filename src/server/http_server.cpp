@@ -130,6 +130,7 @@ Status HttpServer::Start() {
   for (auto& r : i.registrars) r(i.ctx, *i.router);
 
   i.http.set_payload_max_length(i.config.max_body_bytes);
+  i.http.set_tcp_nodelay(true);  // small JSON answers must not wait for delayed ACKs
   const int threads = i.config.http_threads;
   i.http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   i.http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {

@@ -44,6 +44,11 @@ class ForwardingStore : public StateStore {
                                               const std::string& entity, const std::string& source_id) override {
     return inner_.GetMapping(tenant, target_connection, entity, source_id);
   }
+  Result<std::optional<IdMapping>> FindMappingByTarget(const std::string& tenant, const std::string& target_connection,
+                                                       const std::string& entity,
+                                                       const std::string& target_id) override {
+    return inner_.FindMappingByTarget(tenant, target_connection, entity, target_id);
+  }
   Result<int64_t> CountMappings(const std::string& tenant, const std::string& target_connection,
                                 const std::string& entity) override {
     return inner_.CountMappings(tenant, target_connection, entity);
@@ -118,6 +123,29 @@ class ForwardingStore : public StateStore {
   Result<std::vector<HistoryEntry>> ListHistory(const HistoryFilter& filter) override {
     return inner_.ListHistory(filter);
   }
+
+  // Webhooks block.
+  Result<bool> EnqueueWebhook(const WebhookDelivery& delivery) override { return inner_.EnqueueWebhook(delivery); }
+  Result<std::vector<WebhookDelivery>> ClaimWebhooks(int64_t now_ms, int64_t lease_ms, int limit) override {
+    return inner_.ClaimWebhooks(now_ms, lease_ms, limit);
+  }
+  Status FinishWebhook(int64_t seq, const std::string& status, const std::string& run_id, const std::string& error,
+                       int64_t now_ms) override {
+    return inner_.FinishWebhook(seq, status, run_id, error, now_ms);
+  }
+  Status RequeueWebhook(int64_t seq, int64_t next_attempt_at_ms, const std::string& error) override {
+    return inner_.RequeueWebhook(seq, next_attempt_at_ms, error);
+  }
+  Result<std::vector<WebhookDelivery>> ListWebhooks(const WebhookFilter& filter) override {
+    return inner_.ListWebhooks(filter);
+  }
+  Result<std::map<std::string, int64_t>> CountWebhooks(const std::string& tenant) override {
+    return inner_.CountWebhooks(tenant);
+  }
+  Status SetWebhooksEnabled(const std::string& tenant, bool enabled, int64_t now_ms) override {
+    return inner_.SetWebhooksEnabled(tenant, enabled, now_ms);
+  }
+  Result<bool> WebhooksEnabled(const std::string& tenant) override { return inner_.WebhooksEnabled(tenant); }
 
  private:
   StateStore& inner_;

@@ -116,6 +116,23 @@ TEST_P(StoreContractTest, TransformerConfig) {
   EXPECT_FALSE(cross->has_value());
 }
 
+TEST_P(StoreContractTest, MappingFoundByItsTargetRecord) {
+  ASSERT_TRUE(store().PutMapping(Mapping("t1", "1", "58")).ok());
+  ASSERT_TRUE(store().PutMapping(Mapping("t1", "2", "59")).ok());
+  ASSERT_TRUE(store().PutMapping(Mapping("t1", "1", "58", "item")).ok());  // same target id, other entity
+  auto m = store().FindMappingByTarget("t1", "qbo-main", "customer", "59");
+  ASSERT_TRUE(m.ok() && m->has_value()) << m.status().ToString();
+  EXPECT_EQ((*m)->source_id, "2");
+  EXPECT_EQ((*m)->source_connection, "woo-main");
+  auto item = store().FindMappingByTarget("t1", "qbo-main", "item", "58");
+  ASSERT_TRUE(item.ok() && item->has_value());
+  EXPECT_EQ((*item)->entity, "item");
+  EXPECT_FALSE(store().FindMappingByTarget("t1", "qbo-main", "customer", "60")->has_value());
+  EXPECT_FALSE(store().FindMappingByTarget("t2", "qbo-main", "customer", "59")->has_value());  // other tenant
+  EXPECT_FALSE(store().FindMappingByTarget("t1", "qbo-other", "customer", "59")->has_value());
+  EXPECT_TRUE(store().FindMappingByTarget("t1", "qbo-main", "customer", "").status().IsValidation());
+}
+
 TEST_P(StoreContractTest, MappingUpsertAndCount) {
   auto none = store().GetMapping("t1", "qbo-main", "customer", "1");
   ASSERT_TRUE(none.ok());

@@ -126,3 +126,4 @@ class StoreContractTest : public ::testing::TestWithParam<StoreContractParam> {
 #include "store/store_contract_crud_tests.h"        // IWYU pragma: export
 #include "store/store_contract_robustness_tests.h"  // IWYU pragma: export
 #include "store/store_contract_server_tests.h"      // IWYU pragma: export
+#include "store/store_contract_webhook_tests.h"     // IWYU pragma: export

@@ -132,6 +132,14 @@ class AuthzTest : public ::testing::Test {
     v.push_back({"GET", "/api/v1/history/export", fixed("/api/v1/history/export?format=csv"), none,
                  {401, 401, 401, 200, 200, 200}});
     v.push_back({"GET", "/api/v1/audit", fixed("/api/v1/audit"), none, {401, 401, 401, 403, 200, 200}});
+    // Webhook receivers are public and check their own signature (none here): 401 whatever the token.
+    v.push_back({"POST", "/webhooks/woo/{tenant}/{connection}", fixed("/webhooks/woo/t1/woo"), fixed(R"({"id":1})"),
+                 {401, 401, 401, 401, 401, 401}});
+    v.push_back({"POST", "/webhooks/qbo/{tenant}/{connection}", fixed("/webhooks/qbo/t1/qbo"), fixed("[]"),
+                 {401, 401, 401, 401, 401, 401}});
+    v.push_back({"GET", "/api/v1/webhooks", fixed("/api/v1/webhooks"), none, {401, 401, 401, 200, 200, 200}});
+    v.push_back({"PUT", "/api/v1/webhooks/settings", fixed("/api/v1/webhooks/settings"), fixed(R"({"enabled":true})"),
+                 {401, 401, 401, 403, 200, 200}});
     return v;
   }
 

@@ -74,6 +74,12 @@ Status ServerFixture::Start() {
   eo.retry.rate_limit_default_ms = 50;
   eo.retry.max_retries = 4;
   server_ = std::make_unique<server::HttpServer>(cfg, *store_, std::move(*keys), *transport_, clock_, eo);
+  server::WebhookOptions wo;
+  wo.poll_ms = 100;
+  wo.retry_base_ms = 50;
+  wo.busy_retry_ms = 50;
+  webhooks_ = std::make_unique<server::WebhookService>(wo);
+  webhooks_->Attach(*server_);
   return server_->Start();
 }
 

@@ -19,6 +19,7 @@
 #include "connectors/woo/sandbox/server.h"
 #include "http/transport.h"
 #include "server/http_server.h"
+#include "server/webhooks/webhook_service.h"
 #include "store/store.h"
 
 namespace es::testing {
@@ -89,6 +90,8 @@ class ServerFixture {
   Json WaitForRun(const std::string& token, const std::string& run_id, int timeout_ms = 60000);
 
   server::HttpServer& server() { return *server_; }
+  // The webhook receivers and worker attached to the server (fast polling and retries).
+  server::WebhookService& webhooks() { return *webhooks_; }
   store::StateStore& base_store() { return *store_; }
   // The encrypting store the server uses.
   store::StateStore& store() { return *server_->context().store; }
@@ -114,6 +117,7 @@ class ServerFixture {
   std::unique_ptr<http::Transport> transport_;        // the server's
   std::unique_ptr<http::Transport> client_;           // the test's
   std::unique_ptr<server::HttpServer> server_;
+  std::unique_ptr<server::WebhookService> webhooks_;  // stopped by server_->Stop()
   mutable std::mutex mu_;
   std::string logs_;       // guarded by mu_
   std::string responses_;  // guarded by mu_

@@ -5,7 +5,9 @@
 #include <filesystem>
 #include <fstream>
 
+#include "store/postgres/migrations.h"
 #include "store/postgres/postgres_test_harness.h"
+#include "store/sqlite/migrations.h"
 #include "store/sqlite/sqlite_test_harness.h"
 #include "store/store_contract_test.h"
 
@@ -135,7 +137,20 @@ TEST(OpenStore, PostgresUrlIsMigrated) {
   auto s = OpenStore(url);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   ExpectUsable(**s);
-  EXPECT_GE((*s)->SchemaVersion(), 3);  // every shipped migration (0003_server and later)
+  EXPECT_EQ((*s)->SchemaVersion(), postgres::PostgresMigrations().back().version);  // every shipped migration
+}
+
+TEST(OpenStore, BothDialectsShipTheSameMigrations) {
+  auto lite = sqlite::SqliteMigrations();
+  auto pg = postgres::PostgresMigrations();
+  ASSERT_EQ(lite.size(), pg.size());
+  for (size_t i = 0; i < lite.size(); ++i) {
+    EXPECT_EQ(lite[i].version, pg[i].version);
+    EXPECT_STREQ(lite[i].name, pg[i].name);
+  }
+  auto s = OpenStore(":memory:");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ((*s)->SchemaVersion(), lite.back().version);
 }
 
 TEST(OpenStore, BadUrlsAreValidationErrors) {

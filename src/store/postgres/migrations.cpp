@@ -16,6 +16,9 @@ constexpr Migration kMigrations[] = {
     {3, "server",
 #include "store/migrations/postgres/0003_server.sql"
     },
+    {4, "webhooks",
+#include "store/migrations/postgres/0004_webhooks.sql"
+    },
 };
 
 constexpr const char kLock[] = "SELECT pg_advisory_xact_lock($1)";

@@ -46,6 +46,11 @@ constexpr const char kGetMapping[] =
     "SELECT tenant_id, target_connection, entity, source_id, source_connection, target_id, target_type, "
     "sync_token, fingerprint, updated_at_ms FROM id_mappings "
     "WHERE tenant_id = $1 AND target_connection = $2 AND entity = $3 AND source_id = $4";
+constexpr const char kFindMappingByTarget[] =
+    "SELECT tenant_id, target_connection, entity, source_id, source_connection, target_id, target_type, "
+    "sync_token, fingerprint, updated_at_ms FROM id_mappings "
+    "WHERE tenant_id = $1 AND target_connection = $2 AND entity = $3 AND target_id = $4 "
+    "ORDER BY updated_at_ms DESC LIMIT 1";
 constexpr const char kCountMappings[] =
     "SELECT COUNT(*) FROM id_mappings WHERE tenant_id = $1 AND target_connection = $2 AND entity = $3";
 
@@ -222,10 +227,25 @@ Result<std::optional<IdMapping>> PostgresStore::GetMapping(const std::string& te
                                                            const std::string& target_connection,
                                                            const std::string& entity, const std::string& source_id) {
   ES_RETURN_IF_ERROR(RequireRecordKey(tenant, target_connection, entity, source_id));
-  const Params p = RecordKey(tenant, target_connection, entity, source_id);
+  return ReadMapping(kGetMapping, RecordKey(tenant, target_connection, entity, source_id), "get id mapping");
+}
+
+Result<std::optional<IdMapping>> PostgresStore::FindMappingByTarget(const std::string& tenant,
+                                                                    const std::string& target_connection,
+                                                                    const std::string& entity,
+                                                                    const std::string& target_id) {
+  ES_RETURN_IF_ERROR(RequireNonEmpty("tenant_id", tenant));
+  ES_RETURN_IF_ERROR(RequireNonEmpty("target_connection", target_connection));
+  ES_RETURN_IF_ERROR(RequireNonEmpty("entity", entity));
+  ES_RETURN_IF_ERROR(RequireNonEmpty("target_id", target_id));
+  return ReadMapping(kFindMappingByTarget, RecordKey(tenant, target_connection, entity, target_id),
+                     "find id mapping by target");
+}
+
+Result<std::optional<IdMapping>> PostgresStore::ReadMapping(const char* sql, const Params& params, const char* what) {
   std::optional<IdMapping> out;
-  ES_RETURN_IF_ERROR(pool_->Run(CallKind::kRead, "get id mapping", [&](PgSession& s) -> Status {
-    ES_ASSIGN_OR_RETURN(PgResult r, s.Exec(kGetMapping, p));
+  ES_RETURN_IF_ERROR(pool_->Run(CallKind::kRead, what, [&](PgSession& s) -> Status {
+    ES_ASSIGN_OR_RETURN(PgResult r, s.Exec(sql, params));
     out.reset();
     if (r.rows() == 0) return Status::Ok();
     IdMapping m;

@@ -54,7 +54,7 @@ std::unique_ptr<PostgresStore> OpenMigrated(const std::string& url, const Postgr
 
 TEST(PostgresMigrations, ShippedListIsContiguousFromOne) {
   auto ms = PostgresMigrations();
-  ASSERT_GE(ms.size(), 3u);  // same versions as the SQLite dialect
+  ASSERT_GE(ms.size(), 4u);  // same versions as the SQLite dialect (0004_webhooks and later)
   for (size_t i = 0; i < ms.size(); ++i) {
     EXPECT_EQ(ms[i].version, static_cast<int>(i) + 1);
     EXPECT_NE(std::string(ms[i].sql).find("CREATE TABLE"), std::string::npos);
@@ -91,6 +91,15 @@ TEST(PostgresMigrations, FreshSchemaGetsEveryVersionOnce) {
                         "' AND indexname IN ('idx_id_mappings_target', 'idx_sync_runs_started', "
                         "'idx_record_results_run', 'idx_failed_records_first')"),
             "4");
+  EXPECT_EQ(admin.Query("SELECT is_identity FROM information_schema.columns WHERE table_schema = '" +
+                        schema.name() + "' AND table_name = 'webhook_deliveries' AND column_name = 'seq'"),
+            "YES");
+  EXPECT_EQ(admin.Query("SELECT data_type FROM information_schema.columns WHERE table_schema = '" + schema.name() +
+                        "' AND table_name = 'webhook_settings' AND column_name = 'enabled'"),
+            "boolean");
+  EXPECT_EQ(admin.Query("SELECT COUNT(*) FROM pg_indexes WHERE schemaname = '" + schema.name() +
+                        "' AND indexname IN ('idx_webhook_deliveries_claim', 'idx_webhook_deliveries_tenant')"),
+            "2");
 }
 
 TEST(PostgresMigrations, EachMigrationIsAppliedOnceAndAtomically) {

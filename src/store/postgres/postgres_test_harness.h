@@ -17,6 +17,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <functional>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
@@ -146,6 +147,10 @@ class SkippedStore final : public StateStore {
                                               const std::string&) override {
     return No();
   }
+  Result<std::optional<IdMapping>> FindMappingByTarget(const std::string&, const std::string&, const std::string&,
+                                                       const std::string&) override {
+    return No();
+  }
   Result<int64_t> CountMappings(const std::string&, const std::string&, const std::string&) override { return No(); }
   Status PutIntent(const WriteIntent&) override { return No(); }
   Status ClearIntent(const std::string&, const std::string&, const std::string&, const std::string&) override {
@@ -195,6 +200,17 @@ class SkippedStore final : public StateStore {
   Status SetSyncRequestRun(const std::string&, const std::string&, const std::string&) override { return No(); }
   Status DeleteSyncRequest(const std::string&, const std::string&) override { return No(); }
   Result<std::vector<HistoryEntry>> ListHistory(const HistoryFilter&) override { return No(); }
+  // Webhooks block (0004_webhooks).
+  Result<bool> EnqueueWebhook(const WebhookDelivery&) override { return No(); }
+  Result<std::vector<WebhookDelivery>> ClaimWebhooks(int64_t, int64_t, int) override { return No(); }
+  Status FinishWebhook(int64_t, const std::string&, const std::string&, const std::string&, int64_t) override {
+    return No();
+  }
+  Status RequeueWebhook(int64_t, int64_t, const std::string&) override { return No(); }
+  Result<std::vector<WebhookDelivery>> ListWebhooks(const WebhookFilter&) override { return No(); }
+  Result<std::map<std::string, int64_t>> CountWebhooks(const std::string&) override { return No(); }
+  Status SetWebhooksEnabled(const std::string&, bool, int64_t) override { return No(); }
+  Result<bool> WebhooksEnabled(const std::string&) override { return No(); }
 
  private:
   static Status No() { return Status::Internal(kNoPgMessage); }

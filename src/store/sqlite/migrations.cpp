@@ -20,6 +20,9 @@ constexpr Migration kMigrations[] = {
     {3, "server",
 #include "store/migrations/sqlite/0003_server.sql"
     },
+    {4, "webhooks",
+#include "store/migrations/sqlite/0004_webhooks.sql"
+    },
 };
 
 constexpr const char* kCreateMigrationsTable =

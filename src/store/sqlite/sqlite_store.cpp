@@ -48,6 +48,11 @@ constexpr const char kGetMapping[] =
     "SELECT tenant_id, target_connection, entity, source_id, source_connection, target_id, target_type, "
     "sync_token, fingerprint, updated_at_ms FROM id_mappings "
     "WHERE tenant_id = ?1 AND target_connection = ?2 AND entity = ?3 AND source_id = ?4";
+constexpr const char kFindMappingByTarget[] =
+    "SELECT tenant_id, target_connection, entity, source_id, source_connection, target_id, target_type, "
+    "sync_token, fingerprint, updated_at_ms FROM id_mappings "
+    "WHERE tenant_id = ?1 AND target_connection = ?2 AND entity = ?3 AND target_id = ?4 "
+    "ORDER BY updated_at_ms DESC LIMIT 1";
 constexpr const char kCountMappings[] =
     "SELECT COUNT(*) FROM id_mappings WHERE tenant_id = ?1 AND target_connection = ?2 AND entity = ?3";
 
@@ -71,6 +76,24 @@ Status BindRecordKey(Query& q, const std::string& tenant, const std::string& tar
   ES_RETURN_IF_ERROR(RequireNonEmpty("source_id", source_id));
   q.Text(1, tenant).Text(2, target_connection).Text(3, entity).Text(4, source_id);
   return Status::Ok();
+}
+
+// Steps a kGetMapping-shaped query once: the mapping, or nullopt without a row.
+Result<std::optional<IdMapping>> MappingFromStep(Query& q) {
+  ES_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return std::optional<IdMapping>();
+  IdMapping m;
+  m.tenant_id = q.ColText(0);
+  m.target_connection = q.ColText(1);
+  m.entity = q.ColText(2);
+  m.source_id = q.ColText(3);
+  m.source_connection = q.ColText(4);
+  m.target_id = q.ColText(5);
+  m.target_type = q.ColText(6);
+  m.sync_token = q.ColText(7);
+  m.fingerprint = q.ColText(8);
+  m.updated_at_ms = q.ColInt(9);
+  return std::optional<IdMapping>(std::move(m));
 }
 
 Result<Connection> ConnectionFromRow(const Query& q) {
@@ -276,20 +299,22 @@ Result<std::optional<IdMapping>> SqliteStore::GetMapping(const std::string& tena
   ES_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepared(kGetMapping));
   Query q(st);
   ES_RETURN_IF_ERROR(BindRecordKey(q, tenant, target_connection, entity, source_id));
-  ES_ASSIGN_OR_RETURN(bool row, q.Step());
-  if (!row) return std::optional<IdMapping>();
-  IdMapping m;
-  m.tenant_id = q.ColText(0);
-  m.target_connection = q.ColText(1);
-  m.entity = q.ColText(2);
-  m.source_id = q.ColText(3);
-  m.source_connection = q.ColText(4);
-  m.target_id = q.ColText(5);
-  m.target_type = q.ColText(6);
-  m.sync_token = q.ColText(7);
-  m.fingerprint = q.ColText(8);
-  m.updated_at_ms = q.ColInt(9);
-  return std::optional<IdMapping>(std::move(m));
+  return MappingFromStep(q);
+}
+
+Result<std::optional<IdMapping>> SqliteStore::FindMappingByTarget(const std::string& tenant,
+                                                                  const std::string& target_connection,
+                                                                  const std::string& entity,
+                                                                  const std::string& target_id) {
+  ES_RETURN_IF_ERROR(RequireNonEmpty("tenant_id", tenant));
+  ES_RETURN_IF_ERROR(RequireNonEmpty("target_connection", target_connection));
+  ES_RETURN_IF_ERROR(RequireNonEmpty("entity", entity));
+  ES_RETURN_IF_ERROR(RequireNonEmpty("target_id", target_id));
+  std::lock_guard lock(mu_);
+  ES_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepared(kFindMappingByTarget));
+  Query q(st);
+  q.Text(1, tenant).Text(2, target_connection).Text(3, entity).Text(4, target_id);
+  return MappingFromStep(q);
 }
 
 Result<int64_t> SqliteStore::CountMappings(const std::string& tenant, const std::string& target_connection,

@@ -67,6 +67,9 @@ class SqliteStore final : public StateStore {
   Status PutMapping(const IdMapping& m) override;
   Result<std::optional<IdMapping>> GetMapping(const std::string& tenant, const std::string& target_connection,
                                               const std::string& entity, const std::string& source_id) override;
+  Result<std::optional<IdMapping>> FindMappingByTarget(const std::string& tenant, const std::string& target_connection,
+                                                       const std::string& entity,
+                                                       const std::string& target_id) override;
   Result<int64_t> CountMappings(const std::string& tenant, const std::string& target_connection,
                                 const std::string& entity) override;
 
@@ -123,6 +126,26 @@ class SqliteStore final : public StateStore {
   Status SetSyncRequestRun(const std::string& tenant, const std::string& key, const std::string& run_id) override;
   Status DeleteSyncRequest(const std::string& tenant, const std::string& key) override;
   Result<std::vector<HistoryEntry>> ListHistory(const HistoryFilter& filter) override;
+
+  // ---- Webhooks block (sqlite_store_webhooks.cpp; see store.h) ----
+  // tenant_id, connection_id and delivery_id are required; the stored row
+  // starts "queued" with attempts 0 whatever the record says.
+  Result<bool> EnqueueWebhook(const WebhookDelivery& delivery) override;
+  // One BEGIN IMMEDIATE transaction (UPDATE … RETURNING), so claimers in
+  // other handles or processes wait for the write lock and never overlap.
+  // Returned oldest first. limit and lease_ms must be positive (Validation).
+  Result<std::vector<WebhookDelivery>> ClaimWebhooks(int64_t now_ms, int64_t lease_ms, int limit) override;
+  // status must be "done", "failed" or "ignored" (Validation otherwise);
+  // clears the lease and stamps finished_at_ms.
+  Status FinishWebhook(int64_t seq, const std::string& status, const std::string& run_id, const std::string& error,
+                       int64_t now_ms) override;
+  // Clears the lease; attempts are kept.
+  Status RequeueWebhook(int64_t seq, int64_t next_attempt_at_ms, const std::string& error) override;
+  Result<std::vector<WebhookDelivery>> ListWebhooks(const WebhookFilter& filter) override;
+  // Every known status is present (0 when there is none).
+  Result<std::map<std::string, int64_t>> CountWebhooks(const std::string& tenant) override;
+  Status SetWebhooksEnabled(const std::string& tenant, bool enabled, int64_t now_ms) override;
+  Result<bool> WebhooksEnabled(const std::string& tenant) override;
 
  private:
   explicit SqliteStore(sqlite3* db) : db_(db) {}

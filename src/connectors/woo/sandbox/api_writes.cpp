@@ -1,5 +1,7 @@
 // Writes: order create/update (totals recomputed with PriceOrder) and
-// product/variation price and stock updates (single and batch).
+// product/variation price and stock updates (single and batch). Each
+// successful write appends a ChangeRecord to StoreData::changes, which the
+// Server turns into webhook deliveries.
 #include <algorithm>
 #include <cctype>
 
@@ -196,6 +198,7 @@ Result<int64_t> Api::CreateOrder(const Json& body, int64_t now_s) {
     ApplyStatus(d, o, status, t);
     const int64_t id = o.id;
     d.orders[id] = std::move(o);
+    d.changes.push_back({"order", "created", id});
     return id;
   });
 }
@@ -224,6 +227,7 @@ Status Api::UpdateOrder(int64_t id, const Json& body, int64_t now_s) {
     }
     ApplyStatus(d, o, status, t);
     o.modified = t;
+    d.changes.push_back({"order", "updated", id});
     return Status::Ok();
   });
 }
@@ -269,6 +273,7 @@ Status ApplyProductFields(StoreData& d, Product& p, const Json& u, int64_t t) {
   if (u.contains("status")) p.status = Str(u, "status");
   p.price = p.sale_price ? p.sale_price : p.regular_price;
   p.modified = t;
+  d.changes.push_back({"product", "updated", p.id});
   if (p.is_variation) {
     auto parent = d.products.find(p.parent_id);
     if (parent != d.products.end()) {

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
+#include <tuple>
 
 #include "common/clock.h"
 #include "connectors/woo/sandbox/api.h"
@@ -37,7 +39,8 @@ struct Server::Impl {
       : options(std::move(o)),
         store(GenerateStore(ToSeed(options))),
         api(store, ApiConfig{options.consumer_key, options.consumer_secret, options.https}),
-        faults(options.faults) {}
+        faults(options.faults),
+        webhooks(options.webhooks) {}
 
   int64_t Now() const { return SystemClock::Get().NowSeconds(); }
 
@@ -45,6 +48,36 @@ struct Server::Impl {
   void Delay(int ms) {
     std::unique_lock<std::mutex> lock(stop_mu);
     stop_cv.wait_for(lock, std::chrono::milliseconds(ms), [&] { return stopping; });
+  }
+
+  // Hands the writes recorded in StoreData::changes to the webhook sender,
+  // rendering each payload as GET /{resource}s/{id} would now. Runs under
+  // the store lock so that deliveries are queued in write order. A record
+  // repeated within one call is announced once, as WooCommerce delivers an
+  // id once per webhook and request.
+  void AnnounceChanges() {
+    const std::string home = base_url;
+    store.Write([&](StoreData& d) {
+      if (d.changes.empty()) return;
+      std::vector<ChangeRecord> changes;
+      changes.swap(d.changes);
+      std::set<std::tuple<std::string, std::string, int64_t>> seen;
+      for (const ChangeRecord& c : changes) {
+        if (!seen.emplace(c.resource, c.event, c.id).second) continue;
+        if (c.resource == "order") {
+          auto it = d.orders.find(c.id);
+          if (it == d.orders.end()) continue;
+          webhooks.Publish(c.resource + "." + c.event, [&] {
+            return DumpJson(RenderOrder(it->second, d, {home, model::CurrencyExponent(d.currency)}));
+          });
+        } else if (c.resource == "product") {
+          auto it = d.products.find(c.id);
+          if (it == d.products.end()) continue;
+          webhooks.Publish(c.resource + "." + c.event,
+                           [&] { return DumpJson(RenderProduct(it->second, d, {home, 2})); });
+        }
+      }
+    });
   }
 
   void Handle(const httplib::Request& req, httplib::Response& res) {
@@ -94,6 +127,7 @@ struct Server::Impl {
     } catch (const std::exception&) {
       out = ErrorResponse(500, "internal_server_error", "There has been a critical error on this website.");
     }
+    if (req.method != "GET" && req.method != "HEAD" && req.method != "OPTIONS") AnnounceChanges();
     res.status = out.status;
     for (const auto& [k, v] : out.headers) res.set_header(k.c_str(), v);
     res.set_content(out.Serialize(), out.content_type.c_str());
@@ -105,6 +139,7 @@ struct Server::Impl {
   http::FaultPlan faults;
   std::atomic<uint64_t> requests{0};
   std::atomic<uint64_t> error_flip{0};
+  WebhookSender webhooks;
 
   std::mutex lifecycle_mu;  // Start/Stop
   std::unique_ptr<httplib::Server> http;
@@ -164,6 +199,7 @@ Status Server::Start(int port, const std::string& host) {
   httplib::Server* raw = srv.get();
   impl_->http = std::move(srv);
   impl_->thread = std::thread([raw] { raw->listen_after_bind(); });
+  impl_->webhooks.Start(impl_->base_url + "/");
   // stop() is a no-op until the accept loop runs: wait for it.
   for (int i = 0; i < 5000 && !raw->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return Status::Ok();
@@ -171,6 +207,7 @@ Status Server::Start(int port, const std::string& host) {
 
 void Server::Stop() {
   std::lock_guard<std::mutex> lock(impl_->lifecycle_mu);
+  impl_->webhooks.Stop();  // first: bounded by one delivery timeout, even when the receiver is down
   if (!impl_->http) return;
   {
     std::lock_guard<std::mutex> s(impl_->stop_mu);
@@ -190,25 +227,36 @@ size_t Server::order_count() const {
   return impl_->store.Read([](const StoreData& d) { return d.orders.size(); });
 }
 
-Result<int64_t> Server::AddOrder(const Json& body) { return impl_->api.CreateOrder(body, impl_->Now()); }
+Result<int64_t> Server::AddOrder(const Json& body) {
+  auto id = impl_->api.CreateOrder(body, impl_->Now());
+  if (id.ok()) impl_->AnnounceChanges();
+  return id;
+}
 
 int64_t Server::AddRandomOrder() {
   const uint64_t seed = impl_->options.seed;
   const int64_t now = impl_->Now();
-  return impl_->store.Write([&](StoreData& d) {
+  const int64_t id = impl_->store.Write([&](StoreData& d) {
     int64_t t = std::max(now, d.last_write + 1);
     int64_t id = sandbox::AddRandomOrder(d, seed, t);
     d.last_write = std::max(d.last_write, d.orders.at(id).modified);
+    d.changes.push_back({"order", "created", id});
     return id;
   });
+  impl_->AnnounceChanges();
+  return id;
 }
 
 Status Server::UpdateOrderStatus(int64_t id, const std::string& status) {
-  return impl_->api.UpdateOrder(id, Json{{"status", status}}, impl_->Now());
+  Status s = impl_->api.UpdateOrder(id, Json{{"status", status}}, impl_->Now());
+  if (s.ok()) impl_->AnnounceChanges();
+  return s;
 }
 
 Status Server::ModifyOrder(int64_t id, const Json& fields) {
-  return impl_->api.UpdateOrder(id, fields.is_object() ? fields : Json::object(), impl_->Now());
+  Status s = impl_->api.UpdateOrder(id, fields.is_object() ? fields : Json::object(), impl_->Now());
+  if (s.ok()) impl_->AnnounceChanges();
+  return s;
 }
 
 void Server::SetFaults(const http::FaultOptions& faults) { impl_->faults.Set(faults); }
@@ -244,5 +292,13 @@ int64_t Server::epoch() const {
 }
 
 uint64_t Server::requests_served() const { return impl_->requests; }
+
+Result<int64_t> Server::AddWebhook(const WebhookSubscription& sub) { return impl_->webhooks.Add(sub); }
+
+Status Server::RemoveWebhook(int64_t id) { return impl_->webhooks.Remove(id); }
+
+bool Server::FlushWebhooks(int timeout_ms) { return impl_->webhooks.Flush(timeout_ms); }
+
+WebhookStats Server::webhook_stats() const { return impl_->webhooks.stats(); }
 
 }  // namespace es::woo::sandbox

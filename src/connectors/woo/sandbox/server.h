@@ -9,6 +9,14 @@
 // Start() returns once the socket accepts connections. Stop() (also run by
 // the destructor) interrupts injected delays and joins the worker threads.
 // All methods are thread-safe; test hooks work before and after Start().
+//
+// Webhooks (webhooks.h): AddWebhook() subscribes a receiver. Every order
+// created or updated — by the test hooks or through the REST API — and every
+// product updated through the REST API is then POSTed, signed, to each
+// webhook subscribed to its topic, with the body GET /orders/{id} (or
+// /products/{id}) renders right after the write. Deliveries are sent by one
+// background thread between Start() and Stop(); the hooks and API requests
+// never wait for them.
 #pragma once
 
 #include <cstdint>
@@ -18,6 +26,7 @@
 
 #include "common/json.h"
 #include "common/status.h"
+#include "connectors/woo/sandbox/webhooks.h"
 #include "http/faults.h"
 
 namespace es::woo::sandbox {
@@ -32,6 +41,7 @@ struct Options {
   bool https = false;  // serve TLS with a self-signed cert generated at start with OpenSSL
   http::FaultOptions faults;
   std::string currency = "USD";
+  WebhookDeliveryOptions webhooks;  // attempts, retry delay, timeout
 };
 
 class Server {
@@ -71,6 +81,17 @@ class Server {
   int64_t epoch() const;
   // Requests received (faulted ones included).
   uint64_t requests_served() const;
+
+  // ---- Webhooks.
+  // Subscribes (Validation naming the bad field); returns the webhook id and
+  // queues the creation ping ("webhook_id=<id>", unsigned).
+  Result<int64_t> AddWebhook(const WebhookSubscription& sub);
+  // Unsubscribes and gives up its queued deliveries; NotFound if unknown.
+  Status RemoveWebhook(int64_t id);
+  // Waits until no delivery is pending (each answered 2xx or given up);
+  // false after `timeout_ms`. Deliveries are only sent while started.
+  bool FlushWebhooks(int timeout_ms);
+  WebhookStats webhook_stats() const;
 
  private:
   struct Impl;

@@ -170,6 +170,14 @@ struct Product {
   int menu_order = 0;
 };
 
+// A write that webhooks may announce: resource "order" | "product" |
+// "customer", event "created" | "updated". Writes append; the Server drains.
+struct ChangeRecord {
+  std::string resource;
+  std::string event;
+  int64_t id = 0;
+};
+
 struct StoreData {
   std::string currency = "USD";
   int64_t epoch = 0;            // the fixed "now" of the seeded data (Unix s)
@@ -184,6 +192,7 @@ struct StoreData {
   int64_t next_user_id = 2;     // 1 is the admin
   int64_t next_item_id = 1;     // order items, tax lines, meta
   int64_t last_write = 0;       // last mutation time, for monotonic date_modified
+  std::vector<ChangeRecord> changes;  // writes not yet announced (oldest first)
 };
 
 class Store {

@@ -1,0 +1,256 @@
+// The webhook receivers and the webhook admin routes (webhook_service.h).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connectors/qbo/webhooks.h"
+#include "connectors/woo/webhooks.h"
+#include "server/api_util.h"
+#include "server/log.h"
+#include "server/webhooks/webhook_service.h"
+
+namespace es::server {
+namespace {
+
+constexpr const char* kDeliveries = "easysale_webhook_deliveries_total";
+
+// A string credential of the connection's (plaintext) secret JSON; "" when absent.
+std::string Credential(const std::string& secret, const char* name) {
+  auto j = ParseJson(secret);
+  if (!j.ok() || !j->is_object()) return "";
+  auto it = j->find(name);
+  return it != j->end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+struct Receipt {
+  ServerContext& ctx;
+  ApiRequest& r;
+  const char* source;
+  std::string tenant;  // set once the connection is known
+
+  void Count(const std::string& outcome) const {
+    Labels l = {{"source", source}, {"outcome", outcome}};
+    if (!tenant.empty()) l["tenant"] = tenant;
+    ctx.metrics->Add(kDeliveries, l);
+  }
+  void Answer(const std::string& outcome, Json body) {
+    Count(outcome);
+    body["status"] = outcome;
+    r.Reply(200, body);
+  }
+  void Refuse(const std::string& outcome, int http_status, const Status& s) {
+    Count(outcome);
+    Log(LogLevel::kWarn, "webhook_refused",
+        {{"source", source},
+         {"outcome", outcome},
+         {"tenant", tenant.empty() ? Json(nullptr) : Json(tenant)},
+         {"category", std::string(CategoryName(s.category()))}});
+    r.Fail(http_status, s);
+  }
+
+  // The addressed connection when it exists with this kind; answers 404 otherwise.
+  std::optional<store::Connection> Connection(const char* kind) {
+    auto c = ctx.store->GetConnection(r.Param("tenant"), r.Param("connection"));
+    if (!c.ok()) {
+      Refuse("store_error", 503, Status::Network("the webhook could not be checked; try again"));
+      return std::nullopt;
+    }
+    if (!c->has_value() || (*c)->kind != kind) {
+      Refuse("unknown_connection", 404, Status::NotFound("no such webhook endpoint"));
+      return std::nullopt;
+    }
+    tenant = (*c)->tenant_id;
+    return std::move(**c);
+  }
+
+  // False (and answered) when the tenant switched webhooks off or the store failed.
+  bool Enabled() {
+    auto on = ctx.store->WebhooksEnabled(tenant);
+    if (!on.ok()) {
+      Refuse("store_error", 503, Status::Network("the webhook could not be queued; try again"));
+      return false;
+    }
+    if (!*on) {
+      Answer("disabled", {{"reason", "webhooks are disabled for this tenant"}});
+      return false;
+    }
+    return true;
+  }
+};
+
+// Store entity of a WooCommerce webhook resource; "" when not synced.
+std::string WooEntity(const std::string& resource) {
+  if (resource == "order") return "order";
+  if (resource == "product") return "item";
+  if (resource == "customer") return "customer";
+  return "";
+}
+
+// Store entity of a QuickBooks entity the engine writes; "" otherwise.
+std::string QboEntity(const std::string& entity) {
+  if (entity == "Invoice" || entity == "SalesReceipt") return "order";
+  if (entity == "Customer") return "customer";
+  if (entity == "Item") return "item";
+  return "";
+}
+
+void ReceiveWoo(ServerContext& ctx, WebhookService& service, ApiRequest& r) {
+  Receipt rc{ctx, r, "woo", ""};
+  auto conn = rc.Connection("woo");
+  if (!conn) return;
+  auto headers = woo::WebhookHeaders::FromLookup(
+      [&](std::string_view name) { return r.http.get_header_value(std::string(name)); });
+  if (woo::IsPing(headers, r.http.body)) return rc.Answer("ping", Json::object());
+  const std::string secret = Credential(conn->secret, "webhook_secret");
+  if (secret.empty()) {
+    return rc.Refuse("no_secret", 401,
+                     Status::Authentication("this connection has no 'webhook_secret' credential; set it to the "
+                                            "secret of the WooCommerce webhook"));
+  }
+  Status sig = woo::VerifyWebhookSignature(r.http.body, headers.signature, secret);
+  if (!sig.ok()) return rc.Refuse("forged", 401, sig);
+  if (!rc.Enabled()) return;
+  auto ev = woo::ParseWebhook(headers, r.http.body);
+  if (!ev.ok()) return rc.Refuse("malformed", 400, ev.status());
+  const std::string entity = WooEntity(ev->resource);
+  if (entity.empty() || ev->event == "deleted") {
+    return rc.Answer("ignored", {{"reason", "topic '" + ev->topic + "' does not start a sync"}});
+  }
+  store::WebhookDelivery d;
+  d.tenant_id = rc.tenant;
+  d.connection_id = conn->id;
+  d.source = "woo";
+  d.delivery_id = ev->delivery_id;
+  d.topic = ev->topic;
+  d.entity = entity;
+  d.record_id = ev->resource_id;
+  d.detail = {{"webhookId", ev->webhook_id}};
+  d.received_at_ms = ctx.clock->NowMillis();
+  d.next_attempt_at_ms = d.received_at_ms;
+  auto inserted = ctx.store->EnqueueWebhook(d);
+  if (!inserted.ok()) return rc.Refuse("store_error", 503, Status::Network("the webhook could not be queued; try again"));
+  if (!*inserted) return rc.Answer("duplicate", {{"deliveryId", d.delivery_id}});
+  service.Notify();
+  rc.Answer("queued", {{"deliveryId", d.delivery_id}});
+}
+
+void ReceiveQbo(ServerContext& ctx, WebhookService& service, ApiRequest& r) {
+  Receipt rc{ctx, r, "qbo", ""};
+  auto conn = rc.Connection("qbo");
+  if (!conn) return;
+  const std::string token = Credential(conn->secret, "webhook_verifier_token");
+  if (token.empty()) {
+    return rc.Refuse("no_secret", 401,
+                     Status::Authentication("this connection has no 'webhook_verifier_token' credential; set it "
+                                            "to the verifier token of the Intuit app"));
+  }
+  Status sig = qbo::VerifyWebhookSignature(r.http.body, r.http.get_header_value("intuit-signature"), token);
+  if (!sig.ok()) return rc.Refuse("forged", 401, sig);
+  if (!rc.Enabled()) return;
+  std::vector<std::string> rejected;
+  auto changes = qbo::ParseWebhookPayload(r.http.body, &rejected);
+  if (!changes.ok()) return rc.Refuse("malformed", 400, changes.status());
+  const std::string realm = conn->config.is_object() && conn->config.contains("realm_id") &&
+                                    conn->config["realm_id"].is_string()
+                                ? conn->config["realm_id"].get<std::string>()
+                                : "";
+  int queued = 0, duplicates = 0, ignored = 0;
+  const int64_t now = ctx.clock->NowMillis();
+  for (const auto& ch : *changes) {
+    const std::string entity = QboEntity(ch.entity);
+    if (entity.empty() || (!realm.empty() && ch.realm_id != realm)) {
+      ++ignored;
+      continue;
+    }
+    store::WebhookDelivery d;
+    d.tenant_id = rc.tenant;
+    d.connection_id = conn->id;
+    d.source = "qbo";
+    d.delivery_id = ch.event_id;
+    d.topic = ch.entity + "." + ch.operation;
+    d.entity = entity;
+    d.record_id = ch.id;
+    d.detail = {{"qboEntity", ch.entity}, {"operation", ch.operation}, {"realmId", ch.realm_id}};
+    d.received_at_ms = now;
+    d.next_attempt_at_ms = now;
+    auto inserted = ctx.store->EnqueueWebhook(d);
+    if (!inserted.ok()) {
+      return rc.Refuse("store_error", 503, Status::Network("the webhook could not be queued; try again"));
+    }
+    ++(*inserted ? queued : duplicates);
+  }
+  if (queued > 0) service.Notify();
+  Json body = {{"queued", queued}, {"duplicates", duplicates}, {"ignored", ignored}, {"rejected", rejected}};
+  rc.Answer(queued > 0 ? "queued" : duplicates > 0 ? "duplicate" : "ignored", std::move(body));
+}
+
+Json DeliveryJson(const store::WebhookDelivery& d) {
+  return {{"seq", d.seq},
+          {"connection", d.connection_id},
+          {"source", d.source},
+          {"deliveryId", d.delivery_id},
+          {"topic", d.topic},
+          {"entity", d.entity},
+          {"recordId", d.record_id},
+          {"status", d.status},
+          {"attempts", d.attempts},
+          {"receivedAt", d.received_at_ms},
+          {"finishedAt", d.finished_at_ms},
+          {"runId", d.run_id},
+          {"error", d.error}};
+}
+
+void Overview(ServerContext& ctx, ApiRequest& r) {
+  const std::string& tenant = r.caller.tenant_id;
+  store::WebhookFilter f;
+  f.tenant_id = tenant;
+  f.status = r.Query("status");
+  f.connection_id = r.Query("connection");
+  auto limit = ParseCountParam(r.Query("limit"), "limit", 100, 1000);
+  if (!limit.ok()) return r.Fail(limit.status());
+  f.limit = static_cast<int>(*limit);
+  auto on = ctx.store->WebhooksEnabled(tenant);
+  auto counts = ctx.store->CountWebhooks(tenant);
+  auto list = ctx.store->ListWebhooks(f);
+  auto conns = ctx.store->ListConnections(tenant);
+  if (!on.ok()) return r.Fail(on.status());
+  if (!counts.ok()) return r.Fail(counts.status());
+  if (!list.ok()) return r.Fail(list.status());
+  if (!conns.ok()) return r.Fail(conns.status());
+  Json endpoints = Json::object();
+  for (const auto& c : *conns) {
+    if (c.kind == "woo" || c.kind == "qbo") endpoints[c.id] = "/webhooks/" + c.kind + "/" + tenant + "/" + c.id;
+  }
+  Json deliveries = Json::array();
+  for (const auto& d : *list) deliveries.push_back(DeliveryJson(d));
+  r.Reply(200, {{"enabled", *on}, {"counts", *counts}, {"endpoints", endpoints}, {"deliveries", deliveries}});
+}
+
+void PutSettings(ServerContext& ctx, ApiRequest& r) {
+  auto body = r.JsonBody();
+  if (!body.ok()) return r.Fail(body.status());
+  if (!body->contains("enabled") || !(*body)["enabled"].is_boolean()) {
+    return r.Fail(Status::Validation("'enabled' must be true or false"));
+  }
+  const bool enabled = (*body)["enabled"].get<bool>();
+  Status s = ctx.store->SetWebhooksEnabled(r.caller.tenant_id, enabled, ctx.clock->NowMillis());
+  if (!s.ok()) return r.Fail(s);
+  ctx.Audit(r.caller, enabled ? "webhooks.enable" : "webhooks.disable", "tenant:" + r.caller.tenant_id);
+  r.Reply(200, {{"enabled", enabled}});
+}
+
+}  // namespace
+
+void RegisterWebhookRoutes(ServerContext& ctx, Router& router, WebhookService& service) {
+  ServerContext* c = &ctx;
+  WebhookService* svc = &service;
+  ctx.metrics->Describe(kDeliveries, "counter", "Webhook deliveries received, by source and outcome");
+  router.Add("POST", "/webhooks/woo/{tenant}/{connection}", Access::kPublic,
+             [c, svc](ApiRequest& r) { ReceiveWoo(*c, *svc, r); });
+  router.Add("POST", "/webhooks/qbo/{tenant}/{connection}", Access::kPublic,
+             [c, svc](ApiRequest& r) { ReceiveQbo(*c, *svc, r); });
+  router.Add("GET", "/api/v1/webhooks", Access::kUser, [c](ApiRequest& r) { Overview(*c, r); });
+  router.Add("PUT", "/api/v1/webhooks/settings", Access::kAdmin, [c](ApiRequest& r) { PutSettings(*c, r); });
+}
+
+}  // namespace es::server

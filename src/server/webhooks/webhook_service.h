@@ -1,0 +1,89 @@
+// WebhookService: signed webhook deliveries in, incremental syncs out
+// (SPEC F3 webhooks, F8 webhook trigger, F13).
+//
+// Receiving (public routes, they authenticate themselves):
+//   POST /webhooks/woo/{tenant}/{connection}   X-WC-Webhook-Signature, secret = the
+//        connection's credential "webhook_secret"; the creation ping is answered 200.
+//   POST /webhooks/qbo/{tenant}/{connection}   intuit-signature, verifier token = the
+//        connection's credential "webhook_verifier_token"; legacy eventNotifications
+//        and CloudEvents, detected by shape; events of another realm are dropped.
+// Order of checks: the connection exists and has the right kind (404) → ping →
+// signature over the raw body, in constant time (401) → tenant switch (200,
+// "ignored") → parse (400) → durable insert, deduplicated by (tenant,
+// connection, delivery/event id) → 200 with "queued" or "duplicate". Every
+// answer is counted in easysale_webhook_deliveries_total{source, outcome}
+// (tenant label only once the connection is known, so forged paths cannot
+// create series).
+//
+// Admin routes (JWT, tenant from the token):
+//   GET /api/v1/webhooks            user: the switch, queue counts, endpoints, recent deliveries
+//   PUT /api/v1/webhooks/settings   admin: {"enabled": bool}, audited
+//
+// Working: one background thread claims queued deliveries (leases, so a
+// crash re-delivers them), groups them per tenant, connection and entity and
+// runs one incremental sync per group restricted to the changed ids
+// (triggered_by "webhook"): WooCommerce changes sync to every enabled
+// connection the routing table serves from woo for that entity;
+// QuickBooks changes to documents the engine wrote re-sync the mapped source
+// record. A pair busy with another run is retried shortly; failures are
+// retried with backoff up to max_attempts, then marked failed with the reason.
+//
+// Lifecycle: construct, Attach(server) before server.Start() (registers the
+// routes, starts the worker with the server, stops it in the server's Stop()).
+// Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "server/http_server.h"
+
+namespace es::server {
+
+struct WebhookOptions {
+  int64_t poll_ms = 1000;        // the worker also wakes on every accepted delivery
+  int64_t lease_ms = 10 * 60 * 1000;
+  int batch = 500;               // deliveries claimed at once
+  int max_attempts = 8;
+  int64_t retry_base_ms = 2000;  // doubled per attempt, capped at 5 minutes
+  int64_t busy_retry_ms = 1000;  // the pair is running another sync
+  bool run_worker = true;        // false: receive and queue only (benchmarks, a receive-only replica)
+};
+
+class WebhookService {
+ public:
+  explicit WebhookService(WebhookOptions options = {});
+  ~WebhookService();
+  WebhookService(const WebhookService&) = delete;
+  WebhookService& operator=(const WebhookService&) = delete;
+
+  void Attach(HttpServer& server);
+  // Wakes the worker (called after each accepted delivery).
+  void Notify();
+  // Stops the worker after the group in hand; idempotent.
+  void Stop();
+  // True once no delivery is queued or processing (tests, benchmarks);
+  // false after `timeout_ms`.
+  bool WaitIdle(int64_t timeout_ms);
+
+  // Route handlers and the worker share this state (webhook_routes.cpp,
+  // webhook_worker.cpp).
+  struct State;
+
+ private:
+  void Start(ServerContext& ctx);
+  void Loop();
+
+  const WebhookOptions options_;
+  std::unique_ptr<State> state_;
+  std::thread worker_;
+};
+
+// The route group (webhook_routes.cpp).
+void RegisterWebhookRoutes(ServerContext& ctx, Router& router, WebhookService& service);
+
+}  // namespace es::server

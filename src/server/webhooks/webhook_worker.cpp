@@ -1,0 +1,285 @@
+// The webhook worker: queued deliveries → incremental syncs of the changed
+// records (webhook_service.h).
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <tuple>
+
+#include "engine/routing.h"
+#include "server/log.h"
+#include "server/run_executor.h"
+#include "server/webhooks/webhook_service.h"
+
+namespace es::server {
+
+struct WebhookService::State {
+  ServerContext* ctx = nullptr;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false;  // guarded by mu
+  bool wake = false;      // guarded by mu
+  bool busy = false;      // guarded by mu: the worker holds claimed deliveries
+};
+
+namespace {
+
+using Delivery = store::WebhookDelivery;
+
+// The routing table's entity name for a store entity between two kinds
+// ("order" → "orders"); "" when the pair has no such route.
+std::string RouteEntityFor(const std::string& source_kind, const std::string& target_kind,
+                           const std::string& store_entity) {
+  for (const auto& e : engine::RouteTable::Default().Entities(source_kind, target_kind)) {
+    if (engine::StoreEntity(e) == store_entity) return e;
+  }
+  return "";
+}
+
+std::vector<std::string> UniqueIds(const std::vector<Delivery>& group) {
+  std::vector<std::string> ids;
+  for (const auto& d : group) {
+    if (std::find(ids.begin(), ids.end(), d.record_id) == ids.end()) ids.push_back(d.record_id);
+  }
+  return ids;
+}
+
+// What happened to one sync of a group.
+struct Outcome {
+  std::vector<std::string> run_ids;
+  bool busy = false;  // a run of the same pair was in progress
+  Status error;       // the first failure that is worth a retry
+  std::string ignored;  // nothing to do, with the reason
+
+  void Add(const Result<engine::RunReport>& report) {
+    if (report.ok()) {
+      run_ids.push_back(report->run.id);
+      if (report->run.status == store::RunStatus::kFailed && error.ok()) {
+        error = Status::Internal("sync run " + report->run.id + " failed: " + report->run.error);
+      }
+    } else if (report.status().category() == ErrorCategory::kConflict) {
+      busy = true;
+    } else if (error.ok()) {
+      error = report.status();
+    }
+  }
+};
+
+class Processor {
+ public:
+  Processor(ServerContext& ctx, const WebhookOptions& options) : ctx_(ctx), options_(options) {}
+
+  void Handle(const std::vector<Delivery>& group) {
+    const Delivery& first = group.front();
+    Outcome out = first.source == "woo" ? FromWoo(first, UniqueIds(group)) : FromQbo(group);
+    const int64_t now = ctx_.clock->NowMillis();
+    std::string runs;
+    for (const auto& id : out.run_ids) runs += (runs.empty() ? "" : ",") + id;
+    for (const auto& d : group) {
+      Status s;
+      if (out.busy) {
+        s = ctx_.store->RequeueWebhook(d.seq, now + options_.busy_retry_ms, "waiting for a sync of the same pair");
+      } else if (!out.error.ok() && d.attempts < options_.max_attempts) {
+        int64_t delay = options_.retry_base_ms << std::min<int64_t>(d.attempts - 1, 8);
+        s = ctx_.store->RequeueWebhook(d.seq, now + std::min<int64_t>(delay, 5 * 60 * 1000), out.error.message());
+      } else if (!out.error.ok()) {
+        s = ctx_.store->FinishWebhook(d.seq, "failed", runs, out.error.message(), now);
+      } else if (!out.ignored.empty() && out.run_ids.empty()) {
+        s = ctx_.store->FinishWebhook(d.seq, "ignored", "", out.ignored, now);
+      } else {
+        s = ctx_.store->FinishWebhook(d.seq, "done", runs, "", now);
+      }
+      if (!s.ok()) {
+        Log(LogLevel::kError, "webhook_state_write_failed",
+            {{"tenant", d.tenant_id}, {"seq", d.seq}, {"category", std::string(CategoryName(s.category()))}});
+      }
+    }
+    Log(out.error.ok() ? LogLevel::kInfo : LogLevel::kWarn, "webhook_batch",
+        {{"tenant", first.tenant_id},
+         {"connection", first.connection_id},
+         {"entity", first.entity},
+         {"deliveries", group.size()},
+         {"runs", runs},
+         {"busy", out.busy},
+         {"category", out.error.ok() ? Json(nullptr) : Json(std::string(CategoryName(out.error.category())))}});
+  }
+
+ private:
+  engine::SyncRequest Request(const Delivery& d, const std::string& source, const std::string& target,
+                              const std::string& route_entity, std::vector<std::string> ids) const {
+    engine::SyncRequest req;
+    req.tenant_id = d.tenant_id;
+    req.source_connection = source;
+    req.target_connection = target;
+    req.entities = {route_entity};
+    req.mode = "incremental";
+    req.ids = std::move(ids);
+    req.triggered_by = "webhook";
+    return req;
+  }
+
+  // A WooCommerce change syncs to every enabled connection that has a route
+  // for the entity from woo.
+  Outcome FromWoo(const Delivery& d, std::vector<std::string> ids) {
+    Outcome out;
+    auto source = ctx_.store->GetConnection(d.tenant_id, d.connection_id);
+    auto conns = ctx_.store->ListConnections(d.tenant_id);
+    if (!source.ok() || !conns.ok()) {
+      out.error = !source.ok() ? source.status() : conns.status();
+      return out;
+    }
+    if (!source->has_value() || !(*source)->enabled) {
+      out.ignored = "the WooCommerce connection is missing or disabled";
+      return out;
+    }
+    for (const auto& t : *conns) {
+      if (!t.enabled || t.id == d.connection_id) continue;
+      const std::string route = RouteEntityFor("woo", t.kind, d.entity);
+      if (route.empty()) continue;
+      out.Add(ctx_.runs->RunNow(Request(d, d.connection_id, t.id, route, ids)));
+    }
+    if (out.run_ids.empty() && !out.busy && out.error.ok()) {
+      out.ignored = "no enabled connection syncs '" + d.entity + "' from this WooCommerce connection";
+    }
+    return out;
+  }
+
+  // A QuickBooks change to a record the engine wrote re-syncs its source
+  // record (the engine then decides whether anything must be written).
+  Outcome FromQbo(const std::vector<Delivery>& group) {
+    Outcome out;
+    const Delivery& first = group.front();
+    std::map<std::string, std::vector<std::string>> by_source;  // source connection → source ids
+    for (const auto& d : group) {
+      auto m = ctx_.store->FindMappingByTarget(d.tenant_id, d.connection_id, d.entity, d.record_id);
+      if (!m.ok()) {
+        out.error = m.status();
+        return out;
+      }
+      if (!m->has_value()) continue;
+      auto& ids = by_source[(*m)->source_connection];
+      if (std::find(ids.begin(), ids.end(), (*m)->source_id) == ids.end()) ids.push_back((*m)->source_id);
+    }
+    for (const auto& [source_id, ids] : by_source) {
+      auto source = ctx_.store->GetConnection(first.tenant_id, source_id);
+      if (!source.ok()) {
+        out.error = source.status();
+        return out;
+      }
+      if (!source->has_value() || !(*source)->enabled) continue;
+      const std::string route = RouteEntityFor((*source)->kind, "qbo", first.entity);
+      if (route.empty()) continue;
+      out.Add(ctx_.runs->RunNow(Request(first, source_id, first.connection_id, route, ids)));
+    }
+    if (out.run_ids.empty() && !out.busy && out.error.ok()) {
+      out.ignored = "not a record the engine wrote";
+    }
+    return out;
+  }
+
+  ServerContext& ctx_;
+  const WebhookOptions& options_;
+};
+
+}  // namespace
+
+WebhookService::WebhookService(WebhookOptions options) : options_(options), state_(std::make_unique<State>()) {}
+
+WebhookService::~WebhookService() { Stop(); }
+
+void WebhookService::Attach(HttpServer& server) {
+  server.AddRouteRegistrar([this](ServerContext& ctx, Router& router) {
+    RegisterWebhookRoutes(ctx, router, *this);
+    Start(ctx);
+  });
+  server.AddStopHook([this] { Stop(); });
+}
+
+void WebhookService::Start(ServerContext& ctx) {
+  std::lock_guard lock(state_->mu);
+  state_->ctx = &ctx;
+  if (worker_.joinable() || !options_.run_worker) return;
+  ctx.metrics->Describe("easysale_webhook_syncs_total", "counter", "Webhook deliveries handled by the worker");
+  worker_ = std::thread([this] { Loop(); });
+}
+
+void WebhookService::Notify() {
+  std::lock_guard lock(state_->mu);
+  state_->wake = true;
+  state_->cv.notify_all();
+}
+
+void WebhookService::Stop() {
+  {
+    std::lock_guard lock(state_->mu);
+    state_->stopping = true;
+    state_->cv.notify_all();
+  }
+  if (worker_.joinable()) worker_.join();
+}
+
+bool WebhookService::WaitIdle(int64_t timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    ServerContext* ctx;
+    bool busy;
+    {
+      std::lock_guard lock(state_->mu);
+      ctx = state_->ctx;
+      busy = state_->busy;
+    }
+    if (ctx != nullptr && !busy) {
+      auto counts = ctx->store->CountWebhooks("");
+      if (counts.ok()) {
+        auto n = [&](const char* s) { return counts->count(s) ? counts->at(s) : 0; };
+        if (n("queued") == 0 && n("processing") == 0) return true;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+void WebhookService::Loop() {
+  ServerContext& ctx = *state_->ctx;
+  Processor processor(ctx, options_);
+  for (;;) {
+    {
+      std::unique_lock lock(state_->mu);
+      if (state_->stopping) return;
+    }
+    auto claimed = ctx.store->ClaimWebhooks(ctx.clock->NowMillis(), options_.lease_ms, options_.batch);
+    if (!claimed.ok()) {
+      Log(LogLevel::kError, "webhook_claim_failed", {{"category", std::string(CategoryName(claimed.status().category()))}});
+    }
+    if (!claimed.ok() || claimed->empty()) {
+      std::unique_lock lock(state_->mu);
+      state_->cv.wait_for(lock, std::chrono::milliseconds(options_.poll_ms),
+                          [&] { return state_->stopping || state_->wake; });
+      state_->wake = false;
+      continue;
+    }
+    {
+      std::lock_guard lock(state_->mu);
+      state_->busy = true;
+    }
+    // Coalesce: one sync per (tenant, connection, entity) with every changed id.
+    std::map<std::tuple<std::string, std::string, std::string>, std::vector<store::WebhookDelivery>> groups;
+    for (auto& d : *claimed) groups[{d.tenant_id, d.connection_id, d.entity}].push_back(std::move(d));
+    for (const auto& [key, group] : groups) {
+      processor.Handle(group);
+      ctx.metrics->Add("easysale_webhook_syncs_total", {{"tenant", std::get<0>(key)}},
+                       static_cast<double>(group.size()));
+    }
+    {
+      std::lock_guard lock(state_->mu);
+      state_->busy = false;
+    }
+    auto counts = ctx.store->CountWebhooks("");
+    if (counts.ok()) {
+      ctx.metrics->Set("easysale_queue_depth", {{"queue", "webhooks"}},
+                       static_cast<double>(counts->count("queued") ? counts->at("queued") : 0));
+    }
+  }
+}
+
+}  // namespace es::server
