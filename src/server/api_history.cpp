@@ -22,13 +22,12 @@ Result<store::HistoryFilter> ParseFilter(const ApiRequest& r, int64_t default_li
   if (!f.entity.empty()) f.entity = engine::StoreEntity(f.entity);  // "orders" → "order"
   f.status = r.Query("status");
   f.run_id = r.Query("runId");
-  ES_ASSIGN_OR_RETURN(f.from_ms, ParseTimeParam(r.Query("from"), "from"));
-  ES_ASSIGN_OR_RETURN(f.to_ms, ParseTimeParam(r.Query("to"), "to"));
-  if (f.to_ms != 0 && f.to_ms < f.from_ms) return Status::Validation("'to' is before 'from'");
-  ES_ASSIGN_OR_RETURN(int64_t limit, ParseCountParam(r.Query("limit"), "limit", default_limit, max_limit));
+  ES_ASSIGN_OR_RETURN(ListWindow w, ParseListWindow(r.Query("from"), r.Query("to"), r.Query("limit"),
+                                                     default_limit, max_limit));
   ES_ASSIGN_OR_RETURN(f.offset, ParseCountParam(r.Query("offset"), "offset", 0, int64_t{1} << 40));
-  if (limit == 0) return Status::Validation("'limit' must be at least 1");
-  f.limit = static_cast<int>(limit);
+  f.from_ms = w.from_ms;
+  f.to_ms = w.to_ms;
+  f.limit = w.limit;
   return f;
 }
 
@@ -93,15 +92,11 @@ void Audit(ServerContext& ctx, ApiRequest& r) {
   f.tenant_id = r.caller.tenant_id;
   f.user_id = r.Query("user");
   f.action = r.Query("action");
-  auto from = ParseTimeParam(r.Query("from"), "from");
-  auto to = ParseTimeParam(r.Query("to"), "to");
-  auto limit = ParseCountParam(r.Query("limit"), "limit", 100, kPageMax);
-  if (!from.ok()) return r.Fail(from.status());
-  if (!to.ok()) return r.Fail(to.status());
-  if (!limit.ok()) return r.Fail(limit.status());
-  f.from_ms = *from;
-  f.to_ms = *to;
-  f.limit = static_cast<int>(*limit);
+  auto w = ParseListWindow(r.Query("from"), r.Query("to"), r.Query("limit"), 100, kPageMax);
+  if (!w.ok()) return r.Fail(w.status());
+  f.from_ms = w->from_ms;
+  f.to_ms = w->to_ms;
+  f.limit = w->limit;
   auto rows = ctx.store->ListAudit(f);
   if (!rows.ok()) return r.Fail(rows.status());
   Json out = Json::array();

@@ -136,6 +136,18 @@ Result<int64_t> ParseCountParam(const std::string& text, const std::string& name
   return v;
 }
 
+Result<ListWindow> ParseListWindow(const std::string& from, const std::string& to, const std::string& limit,
+                                   int64_t default_limit, int64_t max_limit) {
+  ListWindow w;
+  ES_ASSIGN_OR_RETURN(w.from_ms, ParseTimeParam(from, "from"));
+  ES_ASSIGN_OR_RETURN(w.to_ms, ParseTimeParam(to, "to"));
+  if (w.to_ms != 0 && w.to_ms < w.from_ms) return Status::Validation("'to' is before 'from'");
+  ES_ASSIGN_OR_RETURN(int64_t n, ParseCountParam(limit, "limit", default_limit, max_limit));
+  if (n == 0) return Status::Validation("'limit' must be at least 1");
+  w.limit = static_cast<int>(n);
+  return w;
+}
+
 Result<std::string> RouteEntity(const std::string& source_kind, const std::string& target_kind,
                                 const std::string& entity) {
   const auto names = engine::RouteTable::Default().Entities(source_kind, target_kind);

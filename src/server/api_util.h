@@ -37,6 +37,15 @@ Result<int64_t> ParseTimeParam(const std::string& text, const std::string& name)
 // A positive integer no larger than `max`; "" → `fallback`.
 Result<int64_t> ParseCountParam(const std::string& text, const std::string& name, int64_t fallback, int64_t max);
 
+// The from/to/limit query parameters of a list route.
+struct ListWindow {
+  int64_t from_ms = 0;
+  int64_t to_ms = 0;
+  int limit = 0;
+};
+Result<ListWindow> ParseListWindow(const std::string& from, const std::string& to, const std::string& limit,
+                                   int64_t default_limit, int64_t max_limit);
+
 // Route entity names ("orders") for an entity given as a route or store name
 // ("order"), for the pair's connector kinds; Validation when unknown.
 Result<std::string> RouteEntity(const std::string& source_kind, const std::string& target_kind,

@@ -1,5 +1,9 @@
 #include "store/store.h"
 
+#include <limits>
+
+#include "store/webhook_rules.h"
+
 namespace es::store {
 
 const char* RunStatusName(RunStatus s) {
@@ -21,6 +25,16 @@ RunStatus ParseRunStatus(const std::string& s) {
   if (s == "partial") return RunStatus::kPartial;
   if (s == "stopped") return RunStatus::kStopped;
   return RunStatus::kFailed;
+}
+
+int64_t WebhookLeaseUntil(int64_t now_ms, int64_t lease_ms) {
+  return now_ms > std::numeric_limits<int64_t>::max() - lease_ms ? std::numeric_limits<int64_t>::max()
+                                                                 : now_ms + lease_ms;
+}
+
+Status CheckWebhookFinalStatus(const std::string& status) {
+  if (status == "done" || status == "failed" || status == "ignored") return Status::Ok();
+  return Status::Validation("webhook final status must be done, failed or ignored, got '" + status + "'");
 }
 
 }  // namespace es::store

@@ -208,6 +208,7 @@ void Overview(ServerContext& ctx, ApiRequest& r) {
   f.connection_id = r.Query("connection");
   auto limit = ParseCountParam(r.Query("limit"), "limit", 100, 1000);
   if (!limit.ok()) return r.Fail(limit.status());
+  if (*limit == 0) return r.Fail(Status::Validation("'limit' must be at least 1"));
   f.limit = static_cast<int>(*limit);
   auto on = ctx.store->WebhooksEnabled(tenant);
   auto counts = ctx.store->CountWebhooks(tenant);

@@ -2,11 +2,11 @@
 // the durable delivery queue and the per-tenant switch. See store.h (webhooks
 // block) and postgres_store.h for the contract.
 #include <algorithm>
-#include <limits>
 #include <utility>
 
 #include "store/postgres/postgres_store.h"
 #include "store/postgres/postgres_store_util.h"
+#include "store/webhook_rules.h"
 
 namespace es::store::postgres {
 namespace {
@@ -81,17 +81,6 @@ Status DeliveriesFromResult(const PgResult& q, std::vector<WebhookDelivery>& out
   return Status::Ok();
 }
 
-// now_ms + lease_ms, saturated instead of overflowing.
-int64_t LeaseUntil(int64_t now_ms, int64_t lease_ms) {
-  return now_ms > std::numeric_limits<int64_t>::max() - lease_ms ? std::numeric_limits<int64_t>::max()
-                                                                 : now_ms + lease_ms;
-}
-
-Status RequireFinalStatus(const std::string& status) {
-  if (status == "done" || status == "failed" || status == "ignored") return Status::Ok();
-  return Status::Validation("webhook final status must be done, failed or ignored, got '" + status + "'");
-}
-
 }  // namespace
 
 Result<bool> PostgresStore::EnqueueWebhook(const WebhookDelivery& d) {
@@ -117,7 +106,7 @@ Result<std::vector<WebhookDelivery>> PostgresStore::ClaimWebhooks(int64_t now_ms
   if (limit <= 0) return Status::Validation("webhook claim limit must be positive");
   if (lease_ms <= 0) return Status::Validation("webhook lease_ms must be positive");
   Params p;
-  p.Int(now_ms).Int(LeaseUntil(now_ms, lease_ms)).Int(limit);
+  p.Int(now_ms).Int(WebhookLeaseUntil(now_ms, lease_ms)).Int(limit);
   std::vector<WebhookDelivery> out;
   // A transaction: a repeat after a lost COMMIT would claim (and count an
   // attempt on) rows a second time.
@@ -132,7 +121,7 @@ Result<std::vector<WebhookDelivery>> PostgresStore::ClaimWebhooks(int64_t now_ms
 
 Status PostgresStore::FinishWebhook(int64_t seq, const std::string& status, const std::string& run_id,
                                     const std::string& error, int64_t now_ms) {
-  ES_RETURN_IF_ERROR(RequireFinalStatus(status));
+  ES_RETURN_IF_ERROR(CheckWebhookFinalStatus(status));
   Params p;
   p.Int(seq).Text(status).Text(run_id).Text(error).Int(now_ms);
   return pool_->Run(CallKind::kIdempotent, "finish webhook", [&](PgSession& s) -> Status {

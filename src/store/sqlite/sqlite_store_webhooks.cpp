@@ -4,10 +4,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <limits>
 
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/sqlite_store_util.h"
+#include "store/webhook_rules.h"
 
 namespace es::store::sqlite {
 namespace {
@@ -70,17 +70,6 @@ Result<WebhookDelivery> DeliveryFromRow(const Query& q) {
   return d;
 }
 
-// now_ms + lease_ms, saturated instead of overflowing.
-int64_t LeaseUntil(int64_t now_ms, int64_t lease_ms) {
-  return now_ms > std::numeric_limits<int64_t>::max() - lease_ms ? std::numeric_limits<int64_t>::max()
-                                                                 : now_ms + lease_ms;
-}
-
-Status RequireFinalStatus(const std::string& status) {
-  if (status == "done" || status == "failed" || status == "ignored") return Status::Ok();
-  return Status::Validation("webhook final status must be done, failed or ignored, got '" + status + "'");
-}
-
 }  // namespace
 
 Result<bool> SqliteStore::EnqueueWebhook(const WebhookDelivery& d) {
@@ -107,7 +96,7 @@ Result<std::vector<WebhookDelivery>> SqliteStore::ClaimWebhooks(int64_t now_ms, 
   std::vector<WebhookDelivery> out;
   {
     Query q(st);
-    q.Int(1, now_ms).Int(2, LeaseUntil(now_ms, lease_ms)).Int(3, limit);
+    q.Int(1, now_ms).Int(2, WebhookLeaseUntil(now_ms, lease_ms)).Int(3, limit);
     while (true) {
       Result<bool> row = q.Step();
       if (!row.ok()) return row.status().WithContext("claim webhooks");
@@ -124,7 +113,7 @@ Result<std::vector<WebhookDelivery>> SqliteStore::ClaimWebhooks(int64_t now_ms, 
 
 Status SqliteStore::FinishWebhook(int64_t seq, const std::string& status, const std::string& run_id,
                                   const std::string& error, int64_t now_ms) {
-  ES_RETURN_IF_ERROR(RequireFinalStatus(status));
+  ES_RETURN_IF_ERROR(CheckWebhookFinalStatus(status));
   std::lock_guard lock(mu_);
   ES_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepared(kFinish));
   Query q(st);
