@@ -3,8 +3,8 @@
 #   scripts/build.sh                 release build with line-table debug info
 #   BUILD_DIR=build-asan scripts/build.sh -DES_SANITIZE=ON
 # ccache is keyed on paths relative to the checkout, so clones and build
-# directories on the same machine share compiled objects (-DES_PCH=ON builds
-# a cold tree faster but shares nothing: see cmake/modules.cmake).
+# directories on the same machine share compiled objects that do not use the
+# precompiled header (-DES_PCH=OFF shares everything: see cmake/modules.cmake).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
