@@ -17,9 +17,7 @@ constexpr const char* kDeliveries = "easysale_webhook_deliveries_total";
 // A string credential of the connection's (plaintext) secret JSON; "" when absent.
 std::string Credential(const std::string& secret, const char* name) {
   auto j = ParseJson(secret);
-  if (!j.ok() || !j->is_object()) return "";
-  auto it = j->find(name);
-  return it != j->end() && it->is_string() ? it->get<std::string>() : "";
+  return j.ok() ? GetStringOr(*j, name) : "";
 }
 
 struct Receipt {
@@ -150,10 +148,7 @@ void ReceiveQbo(ServerContext& ctx, WebhookService& service, ApiRequest& r) {
   std::vector<std::string> rejected;
   auto changes = qbo::ParseWebhookPayload(r.http.body, &rejected);
   if (!changes.ok()) return rc.Refuse("malformed", 400, changes.status());
-  const std::string realm = conn->config.is_object() && conn->config.contains("realm_id") &&
-                                    conn->config["realm_id"].is_string()
-                                ? conn->config["realm_id"].get<std::string>()
-                                : "";
+  const std::string realm = GetStringOr(conn->config, "realm_id");
   int queued = 0, duplicates = 0, ignored = 0;
   const int64_t now = ctx.clock->NowMillis();
   for (const auto& ch : *changes) {

@@ -121,13 +121,13 @@ class Processor {
   // for the entity from woo.
   Outcome FromWoo(const Delivery& d, std::vector<std::string> ids) {
     Outcome out;
-    auto source = ctx_.store->GetConnection(d.tenant_id, d.connection_id);
     auto conns = ctx_.store->ListConnections(d.tenant_id);
-    if (!source.ok() || !conns.ok()) {
-      out.error = !source.ok() ? source.status() : conns.status();
+    if (!conns.ok()) {
+      out.error = conns.status();
       return out;
     }
-    if (!source->has_value() || !(*source)->enabled) {
+    auto source = std::find_if(conns->begin(), conns->end(), [&](const auto& c) { return c.id == d.connection_id; });
+    if (source == conns->end() || !source->enabled) {
       out.ignored = "the WooCommerce connection is missing or disabled";
       return out;
     }
