@@ -9,6 +9,9 @@
 
 namespace es::store {
 
+// Every status a delivery can have, in lifecycle order (CountWebhooks reports each).
+inline constexpr const char* kWebhookStatuses[] = {"queued", "processing", "done", "failed", "ignored"};
+
 // now_ms + lease_ms, saturated instead of overflowing.
 int64_t WebhookLeaseUntil(int64_t now_ms, int64_t lease_ms);
 // Ok for the statuses a claimed delivery may finish with ("done", "failed",

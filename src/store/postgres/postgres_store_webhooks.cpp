@@ -47,8 +47,6 @@ constexpr const char kSetEnabled[] =
 constexpr const char kGetEnabled[] = "SELECT enabled FROM webhook_settings WHERE tenant_id = $1";
 #undef ES_DELIVERY_COLUMNS
 
-constexpr const char* kStatuses[] = {"queued", "processing", "done", "failed", "ignored"};
-
 Result<WebhookDelivery> DeliveryFromRow(const PgResult& q, int row) {
   WebhookDelivery d;
   d.seq = q.Int(row, 0);
@@ -158,7 +156,7 @@ Result<std::map<std::string, int64_t>> PostgresStore::CountWebhooks(const std::s
   ES_RETURN_IF_ERROR(pool_->Run(CallKind::kRead, "count webhooks", [&](PgSession& s) -> Status {
     ES_ASSIGN_OR_RETURN(PgResult q, s.Exec(kCount, Params().Text(tenant)));
     out.clear();
-    for (const char* status : kStatuses) out[status] = 0;
+    for (const char* status : kWebhookStatuses) out[status] = 0;
     for (int row = 0; row < q.rows(); ++row) out[q.Text(row, 0)] = q.Int(row, 1);
     return Status::Ok();
   }));

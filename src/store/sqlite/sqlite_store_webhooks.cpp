@@ -46,8 +46,6 @@ constexpr const char kSetEnabled[] =
 constexpr const char kGetEnabled[] = "SELECT enabled FROM webhook_settings WHERE tenant_id = ?1";
 #undef ES_DELIVERY_COLUMNS
 
-constexpr const char* kStatuses[] = {"queued", "processing", "done", "failed", "ignored"};
-
 Result<WebhookDelivery> DeliveryFromRow(const Query& q) {
   WebhookDelivery d;
   d.seq = q.ColInt(0);
@@ -151,7 +149,7 @@ Result<std::vector<WebhookDelivery>> SqliteStore::ListWebhooks(const WebhookFilt
 
 Result<std::map<std::string, int64_t>> SqliteStore::CountWebhooks(const std::string& tenant) {
   std::map<std::string, int64_t> out;
-  for (const char* s : kStatuses) out[s] = 0;
+  for (const char* s : kWebhookStatuses) out[s] = 0;
   std::lock_guard lock(mu_);
   ES_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepared(kCount));
   Query q(st);
