@@ -5,11 +5,12 @@
 
 #include "common/clock.h"
 #include "common/crypto.h"
+#include "mapping/tax_codes.h"
+#include "mapping/text.h"
 
 namespace es::mapping {
-namespace {
 
-std::string Clean(std::string s, size_t max_len) {
+std::string CleanText(std::string s, size_t max_len) {
   for (char& c : s) {
     if (c == ':' || c == '\t' || c == '\n' || c == '\r') c = ' ';
   }
@@ -25,6 +26,10 @@ std::string Clean(std::string s, size_t max_len) {
   }
   return s;
 }
+
+namespace {
+
+std::string Clean(std::string s, size_t max_len) { return CleanText(std::move(s), max_len); }
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -54,12 +59,6 @@ std::string CustomFieldValue(const model::Order& o, const std::string& source) {
   if (source == "billing.email") return o.billing.email;
   if (source == "billing.phone") return o.billing.phone;
   return "";
-}
-
-std::string TaxCodeFor(const std::string& tax_class, bool taxed, const TransformerConfig& config) {
-  if (!taxed) return config.non_taxable_code;
-  auto it = config.tax_codes.find(tax_class);
-  return it != config.tax_codes.end() ? it->second : config.default_tax_code;
 }
 
 }  // namespace
@@ -179,10 +178,13 @@ qbo::SalesDocKind ChooseDocumentKind(const model::Order& order, const Transforme
     case DocumentPolicy::kAlwaysReceipt: return qbo::SalesDocKind::kSalesReceipt;
     case DocumentPolicy::kReceiptWhenPaid: break;
   }
-  bool paid = order.payment.IsPaid() || order.status == model::OrderStatus::kCompleted ||
-              order.status == model::OrderStatus::kRefunded;
-  if (order.status == model::OrderStatus::kOnHold || order.status == model::OrderStatus::kPending) paid = false;
-  return paid ? qbo::SalesDocKind::kSalesReceipt : qbo::SalesDocKind::kInvoice;
+  return OrderIsPaid(order) ? qbo::SalesDocKind::kSalesReceipt : qbo::SalesDocKind::kInvoice;
+}
+
+bool OrderIsPaid(const model::Order& order) {
+  if (order.status == model::OrderStatus::kOnHold || order.status == model::OrderStatus::kPending) return false;
+  return order.payment.IsPaid() || order.status == model::OrderStatus::kCompleted ||
+         order.status == model::OrderStatus::kRefunded;
 }
 
 std::string DocNumberFor(const model::Order& order, const TransformerConfig& config) {
@@ -200,10 +202,18 @@ bool ShouldSyncOrder(const model::Order& order, const TransformerConfig& config)
 
 Result<qbo::SalesDocument> OrderToSalesDocument(const model::Order& order, const ResolvedRefs& refs,
                                                 const TransformerConfig& config) {
+  return OrderToSalesDocumentAs(order, ChooseDocumentKind(order, config), refs, config);
+}
+
+Result<qbo::SalesDocument> OrderToSalesDocumentAs(const model::Order& order, qbo::SalesDocKind kind,
+                                                  const ResolvedRefs& refs, const TransformerConfig& config) {
   ES_RETURN_IF_ERROR(config.Validate());
+  if (kind != qbo::SalesDocKind::kInvoice && kind != qbo::SalesDocKind::kSalesReceipt)
+    return Status::Validation("order " + order.source_id + ": an order is booked as an Invoice or SalesReceipt, not " +
+                              qbo::SalesDocEntity(kind));
   if (refs.customer_id.empty()) return Status::Validation("order " + order.source_id + ": customer not resolved");
   qbo::SalesDocument d;
-  d.kind = ChooseDocumentKind(order, config);
+  d.kind = kind;
   d.doc_number = DocNumberFor(order, config);
   d.txn_date = FormatDateUtc(order.created_at_ms);
   if (d.kind == qbo::SalesDocKind::kInvoice)
@@ -220,6 +230,8 @@ Result<qbo::SalesDocument> OrderToSalesDocument(const model::Order& order, const
     if (!config.deposit_account_id.empty()) d.deposit_to_account = {config.deposit_account_id, ""};
   }
 
+  const std::vector<std::string> item_rates = ItemRateIds(order);
+  const std::vector<std::string> shipping_rates = ShippingRateIds(order);
   Decimal discount;
   for (const auto& line : order.lines) {
     auto it = refs.item_ids.find(LineItemKey(line));
@@ -232,7 +244,8 @@ Result<qbo::SalesDocument> OrderToSalesDocument(const model::Order& order, const
     l.item = {it->second, ""};
     l.qty = line.quantity;
     l.unit_price = line.UnitPrice();
-    l.tax_code = TaxCodeFor(line.tax_class, !line.total_tax.IsZero() || !line.subtotal_tax.IsZero(), config);
+    l.tax_code = LineTaxCode(!line.total_tax.IsZero() || !line.subtotal_tax.IsZero(), line.taxes, item_rates,
+                             line.tax_class, order.tax_lines, config);
     d.lines.push_back(std::move(l));
     discount += (line.subtotal - line.total).ToDecimal();
   }
@@ -241,7 +254,7 @@ Result<qbo::SalesDocument> OrderToSalesDocument(const model::Order& order, const
     l.amount = s.total.ToDecimal();
     l.description = Clean(s.method_title.empty() ? "Shipping" : s.method_title, 4000);
     l.item = {config.shipping_item_id, ""};
-    l.tax_code = TaxCodeFor("", !s.total_tax.IsZero(), config);
+    l.tax_code = LineTaxCode(!s.total_tax.IsZero(), s.taxes, shipping_rates, "", order.tax_lines, config);
     d.lines.push_back(std::move(l));
   }
   for (const auto& f : order.fees) {
@@ -253,7 +266,7 @@ Result<qbo::SalesDocument> OrderToSalesDocument(const model::Order& order, const
     l.item = {refs.fee_item_id, ""};
     l.qty = Decimal::FromInt(1);
     l.unit_price = f.total.ToDecimal();
-    l.tax_code = TaxCodeFor(f.tax_class, !f.total_tax.IsZero(), config);
+    l.tax_code = LineTaxCode(!f.total_tax.IsZero(), f.taxes, item_rates, f.tax_class, order.tax_lines, config);
     d.lines.push_back(std::move(l));
   }
   if (!discount.IsZero()) {
@@ -267,7 +280,7 @@ Result<qbo::SalesDocument> OrderToSalesDocument(const model::Order& order, const
     d.lines.push_back(std::move(l));
   }
   d.tax.total_tax = order.total_tax.ToDecimal();
-  if (!config.txn_tax_code.empty()) d.tax.txn_tax_code = {config.txn_tax_code, ""};
+  if (std::string code = TxnTaxCode(order, config); !code.empty()) d.tax.txn_tax_code = {code, ""};
   for (const auto& f : config.custom_fields) {
     std::string v = CustomFieldValue(order, f.source);
     if (v.size() > 31) v.resize(31);
@@ -278,7 +291,7 @@ Result<qbo::SalesDocument> OrderToSalesDocument(const model::Order& order, const
   if (total != expected) {
     return Status::Validation("order " + order.source_id + ": QBO document total " + total.ToFixed(2) +
                               " differs from WooCommerce order total " + expected.ToFixed(2) + " by " +
-                              (total - expected).ToFixed(2));
+                              (total - expected).ToFixed(2), "total_mismatch");
   }
   return d;
 }
@@ -291,40 +304,6 @@ Decimal DocumentTotal(const qbo::SalesDocument& doc) {
   }
   if (doc.tax.total_tax) sum += *doc.tax.total_tax;
   return sum;
-}
-
-qbo::Payment PaymentForInvoice(const model::Order& order, const std::string& customer_id,
-                               const std::string& invoice_id) {
-  qbo::Payment p;
-  p.customer = {customer_id, ""};
-  p.total_amt = order.total.ToDecimal();
-  p.txn_date = FormatDateUtc(order.payment.paid_at_ms ? order.payment.paid_at_ms : order.modified_at_ms);
-  p.payment_ref_num = order.payment.transaction_id.substr(0, 21);
-  p.lines.push_back({order.total.ToDecimal(), {{invoice_id, "Invoice"}}});
-  return p;
-}
-
-qbo::SalesDocument RefundDocument(const model::Order& order, const model::Refund& refund, qbo::SalesDocKind kind,
-                                  const ResolvedRefs& refs, const TransformerConfig& config) {
-  qbo::SalesDocument d;
-  d.kind = kind;
-  d.doc_number = ("R" + refund.source_id).substr(0, 21);
-  d.txn_date = FormatDateUtc(refund.created_at_ms ? refund.created_at_ms : order.modified_at_ms);
-  d.customer = {refs.customer_id, ""};
-  d.currency = {order.currency, ""};
-  d.private_note = "WooCommerce refund " + refund.source_id + " of order #" + order.number +
-                   (refund.reason.empty() ? "" : ": " + Clean(refund.reason, 200));
-  if (!config.deposit_account_id.empty()) d.deposit_to_account = {config.deposit_account_id, ""};
-  qbo::Line l;
-  l.amount = refund.amount.ToDecimal();
-  l.description = refund.reason.empty() ? "Refund" : Clean(refund.reason, 4000);
-  l.item = {refs.fee_item_id, ""};
-  l.qty = Decimal::FromInt(1);
-  l.unit_price = refund.amount.ToDecimal();
-  l.tax_code = config.non_taxable_code;
-  d.lines.push_back(std::move(l));
-  d.tax.total_tax = Decimal();
-  return d;
 }
 
 std::string Fingerprint(const Json& raw_source) {

@@ -48,6 +48,10 @@ qbo::Item ProductToItem(const model::Product& p, const TransformerConfig& config
 model::Product ProductFromLine(const model::LineItem& line, const std::string& currency);
 
 qbo::SalesDocKind ChooseDocumentKind(const model::Order& order, const TransformerConfig& config);
+// Paid for bookkeeping: date_paid set, or completed/refunded; never while
+// on-hold or pending. SalesReceipt vs Invoice (receipt_when_paid) and
+// whether an invoice needs a Payment follow this.
+bool OrderIsPaid(const model::Order& order);
 std::string DocNumberFor(const model::Order& order, const TransformerConfig& config);
 // Returns whether an order's status is one the config syncs.
 bool ShouldSyncOrder(const model::Order& order, const TransformerConfig& config);
@@ -56,26 +60,78 @@ struct ResolvedRefs {
   std::string customer_id;
   std::map<std::string, std::string> item_ids;  // LineItemKey → QBO Item Id
   std::string fee_item_id;
+  std::string refund_item_id;     // item named config.refund_item_name (amount-only refunds)
+  std::string refund_account_id;  // RefundReceipt DepositToAccountRef
 };
 
-// Builds the Invoice or SalesReceipt. Fails (validation) when a dependency
-// is missing, when more than 3 custom fields would be sent, or when the
-// document total would differ from order.total.
+// Builds the Invoice or SalesReceipt (kind from ChooseDocumentKind). Fails
+// (validation) when a dependency is missing, when more than 3 custom fields
+// would be sent, or when the document total would differ from order.total
+// (code "total_mismatch", the message names both totals and the difference).
+// Line tax codes follow tax_codes.h.
 Result<qbo::SalesDocument> OrderToSalesDocument(const model::Order& order, const ResolvedRefs& refs,
                                                 const TransformerConfig& config);
+// The same document as a given kind (Invoice or SalesReceipt; other kinds
+// fail): for re-encoding an order already booked as `kind` when its payment
+// state would choose the other kind today.
+Result<qbo::SalesDocument> OrderToSalesDocumentAs(const model::Order& order, qbo::SalesDocKind kind,
+                                                  const ResolvedRefs& refs, const TransformerConfig& config);
 
 // Σ sales and discount lines + TxnTaxDetail.TotalTax: what QBO will report as TotalAmt.
 Decimal DocumentTotal(const qbo::SalesDocument& doc);
 
-// A Payment applying `amount` to an existing invoice (an order paid later).
+// ---- Payments and refunds (refund_transform.cpp) ----------------------------
+
+// Lookup key of the Payment booked for an order's invoice: "woo-<order id>"
+// (≤ 21 characters; the tail of a longer id is kept). Deterministic, so the
+// engine can find the Payment again (PaymentRefNum) after a crash.
+std::string PaymentRefFor(const model::Order& order);
+
+// A Payment of order.total applied to the order's invoice (an order paid
+// after it was invoiced): PaymentRefNum = PaymentRefFor(order), TxnDate = the
+// Woo paid date (else the modified date), PrivateNote names the Woo order,
+// payment method and transaction id.
 qbo::Payment PaymentForInvoice(const model::Order& order, const std::string& customer_id,
                                const std::string& invoice_id);
 
-// A RefundReceipt (money paid back for a paid order) for a Woo refund, or a
-// CreditMemo for an invoiced order, as one line on the refunded items.
-qbo::SalesDocument RefundDocument(const model::Order& order, const model::Refund& refund,
-                                  qbo::SalesDocKind kind, const ResolvedRefs& refs,
-                                  const TransformerConfig& config);
+// Lookup key of the Payment that applies a refund's credit memo to the
+// order's invoice: "woo-c<refund id>" (≤ 21 characters).
+std::string CreditApplicationRef(const model::Refund& refund);
+
+// A zero-total Payment that applies `amount` of credit memo `credit_memo_id`
+// to invoice `invoice_id`: two lines of `amount`, one linked to the Invoice,
+// one to the CreditMemo. PaymentRefNum = `key` (cut to 21 characters).
+qbo::Payment ApplyCreditToInvoice(const std::string& customer_id, const std::string& invoice_id,
+                                  const std::string& credit_memo_id, const Decimal& amount,
+                                  const std::string& key);
+
+// DocNumber of a refund's CreditMemo/RefundReceipt: doc_number_prefix +
+// order number + "-R" + refund id, ≤ 21 characters (when longer, the front
+// of prefix + order number is cut; "-R<refund id>" is always kept whole).
+// Woo refund ids are unique in a store, so the number is unique and differs
+// from every order DocNumber (DocNumberFor) whose order number has no "-R".
+std::string RefundDocNumber(const model::Order& order, const model::Refund& refund,
+                            const TransformerConfig& config);
+
+// The CreditMemo or RefundReceipt (`kind`) for a Woo refund of `order`:
+// - one SalesItem line per refunded order line with a non-zero amount: the
+//   sale's Item (refs.item_ids by LineItemKey), positive Qty and Amount =
+//   |line total|, UnitPrice = Amount / Qty;
+// - one line per refunded shipping line (config.shipping_item_id) and fee
+//   (refs.fee_item_id), positive amounts;
+// - TxnTaxDetail.TotalTax = refund.RefundedTax(); tax codes as for the sale;
+// - a refund with no monetary parts (amount-only, e.g. goodwill 5.00) gets
+//   one line of refund.amount on refs.refund_item_id, non-taxable.
+// DocNumber = RefundDocNumber, TxnDate = refund date, CustomerRef =
+// refs.customer_id, PrivateNote names the Woo order, refund id and reason.
+// A RefundReceipt gets DepositToAccountRef = refs.refund_account_id.
+// Validation errors: kind not CreditMemo/RefundReceipt, zero refund amount,
+// unresolved customer/item/fee item/refund item/refund account, any rule of
+// qbo::ValidateSalesDocument, and (code "total_mismatch") a document total
+// that differs from refund.amount (message names both and the difference).
+Result<qbo::SalesDocument> RefundToDocument(const model::Order& order, const model::Refund& refund,
+                                            qbo::SalesDocKind kind, const ResolvedRefs& refs,
+                                            const TransformerConfig& config);
 
 // Content fingerprint used to detect changes since the last write.
 std::string Fingerprint(const Json& raw_source);

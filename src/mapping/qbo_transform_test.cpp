@@ -32,8 +32,8 @@ model::Order ReferenceOrder() {
   l.total = M("15.00");
   l.total_tax = M("0.94");
   o.lines.push_back(l);
-  o.shipping_lines.push_back({"317", "flat_rate", "Flat rate", M("10.00"), M("0.00")});
-  o.fees.push_back({"320", "Handling", "", "none", M("2.00"), M("0.00")});
+  o.shipping_lines.push_back({"317", "flat_rate", "Flat rate", M("10.00"), M("0.00"), {}});
+  o.fees.push_back({"320", "Handling", "", "none", M("2.00"), M("0.00"), {}});
   o.coupons.push_back({"321", "save5", M("5.00"), M("0.31")});
   o.total_tax = M("0.94");
   o.total = M("27.94");
@@ -99,6 +99,7 @@ TEST(QboTransform, TotalThatDoesNotAddUpFailsWithTheDifference) {
   EXPECT_NE(doc.status().message().find("27.94"), std::string::npos);
   EXPECT_NE(doc.status().message().find("27.95"), std::string::npos);
   EXPECT_NE(doc.status().message().find("-0.01"), std::string::npos) << doc.status().message();
+  EXPECT_EQ(doc.status().code(), "total_mismatch");
 }
 
 TEST(QboTransform, MissingDependenciesAreValidationErrors) {
@@ -177,6 +178,106 @@ TEST(QboTransform, LongOrderNumbersKeepTheirDistinguishingTail) {
   std::string dn = DocNumberFor(o, config);
   EXPECT_LE(dn.size(), 21u);
   EXPECT_EQ(dn.substr(dn.size() - 6), "123456");
+}
+
+// A store with Texas 8.25 %, a Texas reduced rate and California 7.25 %.
+model::Order TaxedOrder(const char* state, const char* rate_id, const char* rate_code, const char* label,
+                        const char* tax) {
+  model::Order o = ReferenceOrder();
+  o.billing.state = state;
+  o.coupons.clear();
+  o.fees.clear();
+  o.lines[0].total = o.lines[0].subtotal;  // 20.00, no discount
+  o.lines[0].subtotal_tax = M(tax);
+  o.lines[0].total_tax = M(tax);
+  o.lines[0].taxes = {{rate_id, M(tax)}};
+  model::TaxLine t;
+  t.source_id = "900";
+  t.rate_id = rate_id;
+  t.rate_code = rate_code;
+  t.label = label;
+  t.tax_total = M(tax);
+  o.tax_lines = {t};
+  o.total_tax = M(tax);
+  o.total = M("30.00") + M(tax);
+  return o;
+}
+
+TransformerConfig JurisdictionConfig() {
+  auto c = TransformerConfig::FromJson(*ParseJson(R"({"tax_rate_codes":[
+      {"rate_id": 12, "tax_code": "TAX", "txn_tax_code": "TX-RED"},
+      {"country": "US", "state": "TX", "tax_code": "TAX", "txn_tax_code": "TX"},
+      {"country": "us", "state": "ca", "tax_code": "TAX", "txn_tax_code": "CA"}],
+    "tax_codes": {"reduced-rate": "R"}, "txn_tax_code": "ALL"})"));
+  EXPECT_TRUE(c.ok()) << c.status().ToString();
+  return *c;
+}
+
+TEST(QboTransform, OrdersGetTheTaxCodeOfTheirJurisdiction) {
+  TransformerConfig config = JurisdictionConfig();
+  auto ca = OrderToSalesDocument(TaxedOrder("CA", "10", "US-CA-CA STATE TAX-1", "CA Tax", "1.45"), Refs(), config);
+  ASSERT_TRUE(ca.ok()) << ca.status().ToString();
+  EXPECT_EQ(ca->tax.txn_tax_code.value, "CA");
+  EXPECT_EQ(ca->lines[0].tax_code, "TAX");
+  auto tx = OrderToSalesDocument(TaxedOrder("TX", "11", "US-TX-TX STATE TAX-1", "TX Tax", "1.65"), Refs(), config);
+  ASSERT_TRUE(tx.ok()) << tx.status().ToString();
+  EXPECT_EQ(tx->tax.txn_tax_code.value, "TX");
+  EXPECT_EQ(DocumentTotal(*tx), *Decimal::Parse("31.65"));
+  // The reduced rate is named by its rate id, which wins over the state match.
+  auto reduced = OrderToSalesDocument(TaxedOrder("TX", "12", "US-TX-REDUCED-2", "Reduced", "0.20"), Refs(), config);
+  ASSERT_TRUE(reduced.ok());
+  EXPECT_EQ(reduced->tax.txn_tax_code.value, "TX-RED");
+  // No rate matches: the config-wide code.
+  auto other = OrderToSalesDocument(TaxedOrder("NY", "13", "US-NY-NY TAX-1", "NY", "1.00"), Refs(), config);
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->tax.txn_tax_code.value, "ALL");
+}
+
+TEST(QboTransform, LineTaxCodesByRateThenClassThenDefault) {
+  TransformerConfig config;
+  config.tax_rate_codes = {{"12", "", "", "", "5", ""}, {"", "CA", "ON", "", "13", ""}};
+  config.tax_codes["reduced-rate"] = "7";
+  config.default_tax_code = "3";
+  model::Order o = TaxedOrder("ON", "40", "CA-ON-HST-1", "HST", "2.60");
+  o.lines[0].tax_class = "reduced-rate";
+  auto doc = OrderToSalesDocument(o, Refs(), config);
+  ASSERT_TRUE(doc.ok()) << doc.status().ToString();
+  EXPECT_EQ(doc->lines[0].tax_code, "13");  // rate (by country/state) before class
+  o.lines[0].taxes.clear();                 // no per-line rates: the order's item rates
+  EXPECT_EQ(OrderToSalesDocument(o, Refs(), config)->lines[0].tax_code, "13");
+  o.tax_lines[0].rate_code = "CA-BC-GST-1";
+  EXPECT_EQ(OrderToSalesDocument(o, Refs(), config)->lines[0].tax_code, "7");  // then the class
+  o.lines[0].tax_class = "";
+  EXPECT_EQ(OrderToSalesDocument(o, Refs(), config)->lines[0].tax_code, "3");  // then the default
+  o.lines[0].taxes = {{"12", M("2.60")}};
+  EXPECT_EQ(OrderToSalesDocument(o, Refs(), config)->lines[0].tax_code, "5");  // by rate id
+  // Shipping taxed at a rate uses that rate's code; untaxed lines the non-taxable code.
+  o.shipping_lines[0].total_tax = M("1.30");
+  o.shipping_lines[0].taxes = {{"12", M("1.30")}};
+  o.total_tax = M("3.90");
+  o.total = M("33.90");
+  auto shipped = OrderToSalesDocument(o, Refs(), config);
+  ASSERT_TRUE(shipped.ok()) << shipped.status().ToString();
+  EXPECT_EQ(shipped->lines[1].tax_code, "5");
+  o.shipping_lines[0].total_tax = M("0.00");
+  o.total_tax = M("2.60");
+  o.total = M("32.60");
+  EXPECT_EQ(OrderToSalesDocument(o, Refs(), config)->lines[1].tax_code, "NON");
+}
+
+TEST(QboTransform, DocumentOfAGivenKind) {
+  model::Order o = ReferenceOrder();  // paid: a SalesReceipt by default
+  auto inv = OrderToSalesDocumentAs(o, qbo::SalesDocKind::kInvoice, Refs(), TransformerConfig{});
+  ASSERT_TRUE(inv.ok());
+  EXPECT_EQ(inv->kind, qbo::SalesDocKind::kInvoice);
+  EXPECT_FALSE(inv->due_date.empty());
+  EXPECT_TRUE(inv->payment_ref_num.empty());
+  auto memo = OrderToSalesDocumentAs(o, qbo::SalesDocKind::kCreditMemo, Refs(), TransformerConfig{});
+  ASSERT_FALSE(memo.ok());
+  EXPECT_NE(memo.status().message().find("CreditMemo"), std::string::npos);
+  EXPECT_TRUE(OrderIsPaid(o));
+  o.status = model::OrderStatus::kOnHold;
+  EXPECT_FALSE(OrderIsPaid(o));
 }
 
 }  // namespace

@@ -30,6 +30,34 @@ enum class GuestPolicy {
   kSingleCustomer,  // all guest orders go to one customer (guest_customer_name)
 };
 
+// What happens to a booked order's QBO document when the Woo order becomes
+// cancelled, failed or trash.
+enum class CancelledPolicy {
+  kVoid,    // void it: the record stays, amounts go to 0 (default)
+  kDelete,  // delete it
+  kLeave,   // leave it and report the order for a person to decide
+};
+
+// Maps a Woo tax rate to QBO tax codes. Selectors: `rate_id` (the Woo tax
+// rate id, as on tax_lines[].rate_id and line taxes[].id), or any of
+// `country`, `state`, `label` matched case-insensitively against the order's
+// tax line (country and state against the start of its rate_code
+// "US-CA-CA TAX-1", label against its label); every selector given must
+// match. An entry with a rate_id matches by rate_id only. Targets:
+// `tax_code` is the line TaxCodeRef for lines taxed at that rate (non-US
+// companies, or US "TAX"), `txn_tax_code` the TxnTaxDetail.TxnTaxCodeRef
+// (US companies: the combined jurisdiction code). At least one selector and
+// one target are required.
+struct TaxRateCode {
+  std::string rate_id;
+  std::string country;  // ISO 3166-1 alpha-2 ("US")
+  std::string state;    // "CA"
+  std::string label;    // "Reduced Rate"
+  std::string tax_code;
+  std::string txn_tax_code;
+  bool operator==(const TaxRateCode&) const = default;
+};
+
 struct CustomFieldMapping {
   std::string definition_id;  // QBO custom field DefinitionId ("1".."3")
   std::string name;           // label shown in QBO
@@ -60,6 +88,13 @@ struct TransformerConfig {
   std::string fee_item_name = "Order Fees";           // item used for fee lines
   std::string deposit_account_id;                     // SalesReceipt DepositToAccountRef (default: QBO's)
   std::vector<std::string> order_statuses = {"processing", "completed", "on-hold", "refunded"};
+  // Tax codes by Woo tax rate; checked before tax_codes (by class) and the default.
+  std::vector<TaxRateCode> tax_rate_codes;
+  std::string refund_item_name = "Refund Adjustment";  // item for amount-only refunds
+  // RefundReceipt DepositToAccountRef (the account refunds are paid from);
+  // empty = resolved by the engine.
+  std::string refund_account_id;
+  CancelledPolicy cancelled_policy = CancelledPolicy::kVoid;
 
   static Result<TransformerConfig> FromJson(const Json& j);
   Json ToJson() const;

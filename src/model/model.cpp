@@ -24,6 +24,7 @@ const char* OrderStatusName(OrderStatus s) {
     case OrderStatus::kRefunded: return "refunded";
     case OrderStatus::kFailed: return "failed";
     case OrderStatus::kDraft: return "checkout-draft";
+    case OrderStatus::kTrash: return "trash";
     case OrderStatus::kOther: return "other";
   }
   return "other";
@@ -38,6 +39,7 @@ OrderStatus ParseOrderStatus(const std::string& s) {
   if (s == "refunded") return OrderStatus::kRefunded;
   if (s == "failed") return OrderStatus::kFailed;
   if (s == "checkout-draft" || s == "auto-draft") return OrderStatus::kDraft;
+  if (s == "trash") return OrderStatus::kTrash;
   return OrderStatus::kOther;
 }
 
@@ -49,6 +51,20 @@ Decimal LineItem::UnitPrice() const {
 Money Order::RefundedTotal() const {
   Money sum = Money::Zero(currency);
   for (const auto& r : refunds) sum += r.amount;
+  return sum;
+}
+
+namespace {
+Money Abs(const Money& m) { return m.IsNegative() ? -m : m; }
+}  // namespace
+
+Money Refund::RefundedTax() const {
+  Money sum = Money::Zero(amount.currency());
+  for (const auto& l : lines) sum += Abs(l.total_tax);
+  for (const auto& s : shipping_lines) sum += Abs(s.total_tax);
+  for (const auto& f : fees) sum += Abs(f.total_tax);
+  if (!sum.IsZero()) return sum;
+  for (const auto& t : tax_lines) sum += Abs(t.tax_total) + Abs(t.shipping_tax_total);
   return sum;
 }
 

@@ -20,7 +20,11 @@
 
 namespace es::model {
 
-enum class OrderStatus { kPending, kProcessing, kOnHold, kCompleted, kCancelled, kRefunded, kFailed, kDraft, kOther };
+// kTrash: an order moved to the bin (Woo status "trash"; restoring it
+// brings back its earlier status).
+enum class OrderStatus {
+  kPending, kProcessing, kOnHold, kCompleted, kCancelled, kRefunded, kFailed, kDraft, kTrash, kOther
+};
 const char* OrderStatusName(OrderStatus s);
 OrderStatus ParseOrderStatus(const std::string& s);
 
@@ -66,6 +70,7 @@ struct ShippingLine {
   std::string method_title;
   Money total;
   Money total_tax;
+  std::vector<TaxAmount> taxes;  // per rate, rounded
   bool operator==(const ShippingLine&) const = default;
 };
 
@@ -76,6 +81,7 @@ struct FeeLine {
   std::string tax_status;
   Money total;
   Money total_tax;
+  std::vector<TaxAmount> taxes;  // per rate, rounded
   bool operator==(const FeeLine&) const = default;
 };
 
@@ -94,13 +100,23 @@ struct RefundSummary {
   bool operator==(const RefundSummary&) const = default;
 };
 
+// A Woo refund object. Its parts carry negative quantities and totals as
+// the source gives them; `amount` is positive. A refund may have no parts at
+// all (an amount-only refund such as a goodwill 5.00), and parts with zero
+// totals only record restocked quantities.
 struct Refund {
   std::string source_id;
   std::string order_source_id;
   int64_t created_at_ms = 0;
   Money amount;  // positive
   std::string reason;
-  std::vector<LineItem> lines;  // negative quantities/totals as given
+  std::vector<LineItem> lines;
+  std::vector<ShippingLine> shipping_lines;
+  std::vector<FeeLine> fees;
+  std::vector<TaxLine> tax_lines;  // usually empty in Woo refunds
+  // Tax refunded, positive: Σ |total_tax| of lines, shipping and fees, or,
+  // when those carry none, Σ |tax_total| + |shipping_tax_total| of tax_lines.
+  Money RefundedTax() const;
   bool operator==(const Refund&) const = default;
 };
 

@@ -344,6 +344,9 @@ Result<SalesDocument> DecodeSalesDocument(const Json& j, SalesDocKind kind) {
   auto balance = GetOptDecimal(j, "Balance");
   if (!balance.ok()) return balance.status().WithContext(context("Balance"));
   d.balance = *balance;
+  auto credit = GetOptDecimal(j, "RemainingCredit");
+  if (!credit.ok()) return credit.status().WithContext(context("RemainingCredit"));
+  d.remaining_credit = *credit;
   return d;
 }
 
@@ -365,6 +368,7 @@ Json EncodePayment(const Payment& p) {
   o["TotalAmt"] = Money(p.total_amt);
   PutString(o, "TxnDate", p.txn_date);
   PutString(o, "PaymentRefNum", p.payment_ref_num);
+  PutString(o, "PrivateNote", p.private_note);
   PutRef(o, "PaymentMethodRef", p.payment_method);
   PutRef(o, "DepositToAccountRef", p.deposit_to_account);
   if (!p.lines.empty()) {
@@ -392,6 +396,7 @@ Result<Payment> DecodePayment(const Json& j) {
   p.total_amt = total->value_or(Decimal());
   p.txn_date = GetStringOr(j, "TxnDate");
   p.payment_ref_num = GetStringOr(j, "PaymentRefNum");
+  p.private_note = GetStringOr(j, "PrivateNote");
   p.payment_method = GetRef(j, "PaymentMethodRef");
   p.deposit_to_account = GetRef(j, "DepositToAccountRef");
   if (auto it = j.find("Line"); it != j.end() && it->is_array()) {

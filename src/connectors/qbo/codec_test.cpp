@@ -292,6 +292,73 @@ TEST(QboCodec, PaymentRoundTrip) {
   EXPECT_EQ(odd->total_amt, D("387"));
 }
 
+TEST(QboCodec, CreditMemoAndRefundReceiptEncodeTheirOwnFields) {
+  SalesDocument d;
+  d.kind = SalesDocKind::kCreditMemo;
+  d.customer = {"58", ""};
+  d.doc_number = "WC-727-R801";
+  d.txn_date = "2024-03-23";
+  Line item;
+  item.amount = D("9");
+  item.item = {"21", ""};
+  item.qty = D("1");
+  item.unit_price = D("9");
+  item.tax_code = "TAX";
+  d.lines = {item};
+  d.tax.total_tax = D("0.56");
+  d.private_note = "WooCommerce order #727 refund 801";
+  EXPECT_STREQ(SalesDocEntity(d.kind), "CreditMemo");
+  ASSERT_TRUE(ValidateSalesDocument(d).ok());
+  EXPECT_EQ(DumpJson(EncodeSalesDocument(d)),
+            R"({"CustomerRef":{"value":"58"},"DocNumber":"WC-727-R801",)"
+            R"("Line":[{"Amount":9.00,"DetailType":"SalesItemLineDetail",)"
+            R"("SalesItemLineDetail":{"ItemRef":{"value":"21"},"Qty":1,"TaxCodeRef":{"value":"TAX"},"UnitPrice":9}}],)"
+            R"("PrivateNote":"WooCommerce order #727 refund 801","TxnDate":"2024-03-23",)"
+            R"("TxnTaxDetail":{"TotalTax":0.56}})");
+  // A credit memo takes no deposit account; a refund receipt needs one.
+  SalesDocument bad = d;
+  bad.deposit_to_account = {"4", ""};
+  EXPECT_NE(ValidateSalesDocument(bad).message().find("DepositToAccountRef"), std::string::npos);
+  SalesDocument rr = d;
+  rr.kind = SalesDocKind::kRefundReceipt;
+  EXPECT_NE(ValidateSalesDocument(rr).message().find("required on a RefundReceipt"), std::string::npos);
+  rr.deposit_to_account = {"4", ""};
+  ASSERT_TRUE(ValidateSalesDocument(rr).ok());
+  Json body = EncodeSalesDocument(rr);
+  EXPECT_EQ(body["DepositToAccountRef"]["value"], "4");
+  EXPECT_STREQ(SalesDocEntity(rr.kind), "RefundReceipt");
+  auto back = DecodeSalesDocument(body, SalesDocKind::kRefundReceipt);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, rr);
+  // RemainingCredit is read back from a credit memo response.
+  Json resp = EncodeSalesDocument(d);
+  resp["Id"] = "140";
+  resp["TotalAmt"] = JsonNumber(D("9.56"));
+  resp["RemainingCredit"] = JsonNumber(D("9.56"));
+  auto memo = DecodeSalesDocument(resp, SalesDocKind::kCreditMemo);
+  ASSERT_TRUE(memo.ok());
+  EXPECT_EQ(*memo->remaining_credit, D("9.56"));
+}
+
+TEST(QboCodec, CreditApplicationPaymentHasTwoLinkedLines) {
+  Payment p;
+  p.customer = {"58", ""};
+  p.total_amt = D("0");
+  p.payment_ref_num = "woo-c801";
+  p.private_note = "credit 140 applied to invoice 266";
+  p.lines = {PaymentLine{D("9.56"), {LinkedTxn{"266", "Invoice"}}},
+             PaymentLine{D("9.56"), {LinkedTxn{"140", "CreditMemo"}}}};
+  std::string text = DumpJson(EncodePayment(p));
+  EXPECT_EQ(text,
+            R"({"CustomerRef":{"value":"58"},)"
+            R"("Line":[{"Amount":9.56,"LinkedTxn":[{"TxnId":"266","TxnType":"Invoice"}]},)"
+            R"({"Amount":9.56,"LinkedTxn":[{"TxnId":"140","TxnType":"CreditMemo"}]}],)"
+            R"("PaymentRefNum":"woo-c801","PrivateNote":"credit 140 applied to invoice 266","TotalAmt":0.00})");
+  auto back = DecodePayment(*ParseJson(text));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, p);
+}
+
 TEST(QboCodec, MoneyIsExactBeyondDoublePrecision) {
   auto j = ParseJson(R"({"Id":"1","TotalAmt":1234567890.12,"Line":[]})");
   auto r = DecodeSalesDocument(*j, SalesDocKind::kInvoice);

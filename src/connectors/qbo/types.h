@@ -91,6 +91,10 @@ struct TaxDetail {
 };
 
 // Invoice, SalesReceipt, CreditMemo and RefundReceipt share this shape.
+// Per kind (see ValidateSalesDocument): CustomerRef and ≥ 1 line always;
+// DueDate only on an Invoice; DepositToAccountRef, PaymentMethodRef and
+// PaymentRefNum only on a SalesReceipt (ref ≤ 21) or RefundReceipt (ref ≤ 100),
+// and DepositToAccountRef is required on a RefundReceipt.
 enum class SalesDocKind { kInvoice, kSalesReceipt, kCreditMemo, kRefundReceipt };
 const char* SalesDocEntity(SalesDocKind k);  // "Invoice", "SalesReceipt", …
 // The inverse of SalesDocEntity (exact, case-sensitive); nullopt otherwise.
@@ -120,6 +124,7 @@ struct SalesDocument {
   // Read-only, filled from responses.
   std::optional<Decimal> total_amt;
   std::optional<Decimal> balance;
+  std::optional<Decimal> remaining_credit;  // CreditMemo: credit not yet applied
   bool operator==(const SalesDocument&) const = default;
 };
 
@@ -135,13 +140,17 @@ struct PaymentLine {
   bool operator==(const PaymentLine&) const = default;
 };
 
+// Receive-payment transaction. Each line applies an amount to one linked
+// transaction (an Invoice, or a CreditMemo whose credit is used); a Payment
+// that applies a credit memo to an invoice has TotalAmt 0 and two lines.
 struct Payment {
   std::string id;
   std::string sync_token;
   Ref customer;
   Decimal total_amt;
   std::string txn_date;
-  std::string payment_ref_num;
+  std::string payment_ref_num;  // ≤ 21
+  std::string private_note;     // ≤ 4000
   Ref payment_method;
   Ref deposit_to_account;
   std::vector<PaymentLine> lines;

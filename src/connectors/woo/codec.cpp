@@ -72,6 +72,54 @@ std::vector<model::LineItem> DecodeLines(FieldReader& r, const Json& j, const st
   return lines;
 }
 
+std::vector<model::TaxLine> DecodeTaxLines(FieldReader& r, const Json& j, const std::string& cur) {
+  std::vector<model::TaxLine> out;
+  ForEach(r, j, "tax_lines", "", [&](const Json& t, const std::string& p) {
+    model::TaxLine tl;
+    tl.source_id = r.Id(t, "id", p, true);
+    tl.rate_id = r.Id(t, "rate_id", p, false);
+    tl.rate_code = r.Text(t, "rate_code", p);
+    tl.label = r.Text(t, "label", p);
+    tl.compound = r.Bool(t, "compound", p, false);
+    tl.rate_percent = r.Number(t, "rate_percent", p, Decimal());
+    tl.tax_total = r.Amount(t, "tax_total", p, cur);
+    tl.shipping_tax_total = r.Amount(t, "shipping_tax_total", p, cur);
+    out.push_back(std::move(tl));
+  });
+  return out;
+}
+
+std::vector<model::ShippingLine> DecodeShippingLines(FieldReader& r, const Json& j, const std::string& cur) {
+  std::vector<model::ShippingLine> out;
+  ForEach(r, j, "shipping_lines", "", [&](const Json& s, const std::string& p) {
+    model::ShippingLine sl;
+    sl.source_id = r.Id(s, "id", p, true);
+    sl.method_id = r.Text(s, "method_id", p);
+    sl.method_title = r.Text(s, "method_title", p);
+    sl.total = r.Amount(s, "total", p, cur);
+    sl.total_tax = r.Amount(s, "total_tax", p, cur);
+    sl.taxes = DecodeTaxes(r, s, p, cur);
+    out.push_back(std::move(sl));
+  });
+  return out;
+}
+
+std::vector<model::FeeLine> DecodeFeeLines(FieldReader& r, const Json& j, const std::string& cur) {
+  std::vector<model::FeeLine> out;
+  ForEach(r, j, "fee_lines", "", [&](const Json& f, const std::string& p) {
+    model::FeeLine fl;
+    fl.source_id = r.Id(f, "id", p, true);
+    fl.name = r.Text(f, "name", p);
+    fl.tax_class = r.Text(f, "tax_class", p);
+    fl.tax_status = r.Text(f, "tax_status", p);
+    fl.total = r.Amount(f, "total", p, cur);
+    fl.total_tax = r.Amount(f, "total_tax", p, cur);
+    fl.taxes = DecodeTaxes(r, f, p, cur);
+    out.push_back(std::move(fl));
+  });
+  return out;
+}
+
 // *_gmt when present, else the site-local field (read as UTC).
 int64_t GmtDate(FieldReader& r, const Json& j, const std::string& field) {
   int64_t ms = r.Date(j, field + "_gmt", "");
@@ -115,37 +163,9 @@ Result<model::Order> DecodeOrder(const Json& j) {
   o.customer_note = r.Text(j, "customer_note", "");
 
   o.lines = DecodeLines(r, j, cur);
-  ForEach(r, j, "tax_lines", "", [&](const Json& t, const std::string& p) {
-    model::TaxLine tl;
-    tl.source_id = r.Id(t, "id", p, true);
-    tl.rate_id = r.Id(t, "rate_id", p, false);
-    tl.rate_code = r.Text(t, "rate_code", p);
-    tl.label = r.Text(t, "label", p);
-    tl.compound = r.Bool(t, "compound", p, false);
-    tl.rate_percent = r.Number(t, "rate_percent", p, Decimal());
-    tl.tax_total = r.Amount(t, "tax_total", p, cur);
-    tl.shipping_tax_total = r.Amount(t, "shipping_tax_total", p, cur);
-    o.tax_lines.push_back(std::move(tl));
-  });
-  ForEach(r, j, "shipping_lines", "", [&](const Json& s, const std::string& p) {
-    model::ShippingLine sl;
-    sl.source_id = r.Id(s, "id", p, true);
-    sl.method_id = r.Text(s, "method_id", p);
-    sl.method_title = r.Text(s, "method_title", p);
-    sl.total = r.Amount(s, "total", p, cur);
-    sl.total_tax = r.Amount(s, "total_tax", p, cur);
-    o.shipping_lines.push_back(std::move(sl));
-  });
-  ForEach(r, j, "fee_lines", "", [&](const Json& f, const std::string& p) {
-    model::FeeLine fl;
-    fl.source_id = r.Id(f, "id", p, true);
-    fl.name = r.Text(f, "name", p);
-    fl.tax_class = r.Text(f, "tax_class", p);
-    fl.tax_status = r.Text(f, "tax_status", p);
-    fl.total = r.Amount(f, "total", p, cur);
-    fl.total_tax = r.Amount(f, "total_tax", p, cur);
-    o.fees.push_back(std::move(fl));
-  });
+  o.tax_lines = DecodeTaxLines(r, j, cur);
+  o.shipping_lines = DecodeShippingLines(r, j, cur);
+  o.fees = DecodeFeeLines(r, j, cur);
   ForEach(r, j, "coupon_lines", "", [&](const Json& c, const std::string& p) {
     model::CouponLine cl;
     cl.source_id = r.Id(c, "id", p, true);
@@ -192,6 +212,9 @@ Result<model::Refund> DecodeRefund(const Json& j, const std::string& order_id, c
   f.amount = amount.IsNegative() ? -amount : amount;
   f.reason = r.Text(j, "reason", "");
   f.lines = DecodeLines(r, j, currency);
+  f.shipping_lines = DecodeShippingLines(r, j, currency);
+  f.fees = DecodeFeeLines(r, j, currency);
+  f.tax_lines = DecodeTaxLines(r, j, currency);
   if (!r.ok()) return r.error();
   return f;
 }

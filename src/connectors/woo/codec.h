@@ -1,4 +1,5 @@
 // WooCommerce JSON ⇄ canonical model. Pure functions, no I/O.
+// Order statuses map through model::ParseOrderStatus ("trash" included).
 // Decoders validate types and money formats and return a Validation status
 // naming the offending field ("line_items[2].total: invalid number 'abc'").
 #pragma once
@@ -24,6 +25,9 @@ inline constexpr const char* kDefaultCurrency = "USD";
 Result<model::Product> DecodeProduct(const Json& j, const std::string& currency);
 Result<model::Product> DecodeVariation(const Json& j, const std::string& parent_id,
                                        const std::string& currency);
+// A refund object (orders/{id}/refunds/{id}): line_items, shipping_lines,
+// fee_lines and tax_lines keep the negative quantities/totals Woo gives;
+// `amount` is read as positive.
 Result<model::Refund> DecodeRefund(const Json& j, const std::string& order_id, const std::string& currency);
 
 // The customer an order belongs to: the registered customer (id from

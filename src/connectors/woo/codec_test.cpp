@@ -230,6 +230,66 @@ TEST(WooCodec, DecodesRefund) {
   EXPECT_EQ(r->lines[0].taxes[0].total, Usd(-56));
 }
 
+TEST(WooCodec, DecodesRefundOfShippingAndFees) {
+  auto r = DecodeRefund(Load("refund_shipping.json"), "727", "USD");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->amount, Usd(1263));
+  EXPECT_TRUE(r->lines.empty());
+  ASSERT_EQ(r->shipping_lines.size(), 1u);
+  EXPECT_EQ(r->shipping_lines[0].source_id, "340");
+  EXPECT_EQ(r->shipping_lines[0].total, Usd(-1000));
+  EXPECT_EQ(r->shipping_lines[0].total_tax, Usd(-63));
+  ASSERT_EQ(r->shipping_lines[0].taxes.size(), 1u);
+  EXPECT_EQ(r->shipping_lines[0].taxes[0].rate_id, "75");
+  EXPECT_EQ(r->shipping_lines[0].taxes[0].total, Usd(-63));
+  ASSERT_EQ(r->fees.size(), 1u);
+  EXPECT_EQ(r->fees[0].name, "Handling");
+  EXPECT_EQ(r->fees[0].total, Usd(-200));
+  ASSERT_EQ(r->tax_lines.size(), 1u);
+  EXPECT_EQ(r->tax_lines[0].rate_id, "75");
+  EXPECT_EQ(r->tax_lines[0].shipping_tax_total, Usd(-63));
+  EXPECT_EQ(r->RefundedTax(), Usd(63));
+
+  // An amount-only refund (no parts) decodes with empty lists.
+  Json goodwill = Json::object({{"id", 805}, {"amount", "5.00"}, {"reason", "Goodwill"}, {"line_items", Json::array()}});
+  auto g = DecodeRefund(goodwill, "727", "USD");
+  ASSERT_TRUE(g.ok()) << g.status().ToString();
+  EXPECT_EQ(g->amount, Usd(500));
+  EXPECT_TRUE(g->lines.empty() && g->shipping_lines.empty() && g->fees.empty());
+  EXPECT_TRUE(g->RefundedTax().IsZero());
+
+  Json bad = Load("refund_shipping.json");
+  bad["fee_lines"][0]["total"] = "two";
+  EXPECT_THAT(DecodeRefund(bad, "727", "USD").status().message(), HasSubstr("refund 803: fee_lines[0].total"));
+}
+
+TEST(WooCodec, DecodesOrderStatusesIncludingTrash) {
+  Json j = Load("order_full.json");
+  for (const auto& [text, status] : std::vector<std::pair<std::string, model::OrderStatus>>{
+           {"trash", model::OrderStatus::kTrash},
+           {"cancelled", model::OrderStatus::kCancelled},
+           {"failed", model::OrderStatus::kFailed},
+           {"refunded", model::OrderStatus::kRefunded},
+           {"pending", model::OrderStatus::kPending},
+           {"checkout-draft", model::OrderStatus::kDraft},
+           {"wc-custom", model::OrderStatus::kOther}}) {
+    j["status"] = text;
+    auto o = DecodeOrder(j);
+    ASSERT_TRUE(o.ok()) << o.status().ToString();
+    EXPECT_EQ(o->status, status) << text;
+    if (status != model::OrderStatus::kOther) EXPECT_EQ(model::OrderStatusName(o->status), text);
+  }
+}
+
+TEST(WooCodec, OrderShippingAndFeeTaxesKeepTheirRates) {
+  auto o = DecodeOrder(Load("order_full.json"));
+  ASSERT_TRUE(o.ok());
+  ASSERT_EQ(o->shipping_lines[0].taxes.size(), 1u);
+  EXPECT_EQ(o->shipping_lines[0].taxes[0].rate_id, "75");
+  EXPECT_EQ(o->shipping_lines[0].taxes[0].total, Usd(63));  // "0.625" rounded half away from zero
+  EXPECT_TRUE(o->fees[0].taxes.empty());
+}
+
 TEST(WooCodec, RejectsMalformedOrders) {
   auto bad_money = DecodeOrder(Load("order_bad_money.json"));
   ASSERT_FALSE(bad_money.ok());
