@@ -277,7 +277,9 @@ TEST(WooCodec, DecodesOrderStatusesIncludingTrash) {
     auto o = DecodeOrder(j);
     ASSERT_TRUE(o.ok()) << o.status().ToString();
     EXPECT_EQ(o->status, status) << text;
-    if (status != model::OrderStatus::kOther) EXPECT_EQ(model::OrderStatusName(o->status), text);
+    if (status != model::OrderStatus::kOther) {
+      EXPECT_EQ(model::OrderStatusName(o->status), text);
+    }
   }
 }
 
