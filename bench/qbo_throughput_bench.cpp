@@ -18,6 +18,7 @@
 #include "connectors/woo/client.h"
 #include "connectors/woo/sandbox/server.h"
 #include "engine/orchestrator.h"
+#include "platforms/platforms.h"
 #include "mapping/qbo_transform.h"
 #include "store/factory/open_store.h"
 
@@ -67,7 +68,7 @@ int RunEngine(const Args& a) {
   (void)(*store)->PutConnection(w);
   (void)(*store)->PutConnection(q);
   auto transport = http::MakeCurlTransport();
-  engine::Orchestrator orch(**store, *transport, SystemClock::Get());
+  engine::Orchestrator orch(**store, *transport, SystemClock::Get(), platforms::Registry());
   engine::SyncRequest req{"bench", "woo", "qbo", {}, "full", false, {}, "bench"};
   auto start = std::chrono::steady_clock::now();
   auto r = orch.Run(req);

@@ -14,9 +14,9 @@
 #include "connectors/qbo/sandbox/server.h"
 #include "connectors/supabase/rows.h"
 #include "connectors/woo/sandbox/server.h"
-#include "engine/connections.h"
 #include "engine/orchestrator.h"
 #include "engine/reconcile.h"
+#include "platforms/platforms.h"
 #include "http/transport.h"
 #include "server/status_page.h"
 #include "store/factory/open_store.h"
@@ -61,8 +61,8 @@ Json RunJson(const engine::RunReport& r) {
           {"skipped", r.run.totals.skipped},
           {"status", store::RunStatusName(r.run.status)},
           {"duration_ms", r.run.finished_at_ms - r.run.started_at_ms},
-          {"qbo_requests", r.qbo_requests},
-          {"woo_requests", r.woo_requests}};
+          {"qbo_requests", r.target_requests},
+          {"woo_requests", r.source_requests}};
 }
 
 Status SetUpTenant(store::StateStore& store, const std::string& tenant,
@@ -109,7 +109,7 @@ void PrintRun(const char* title, const engine::RunReport& r) {
          static_cast<long long>(c["customers"].get<int64_t>()), static_cast<long long>(c["items"].get<int64_t>()),
          static_cast<long long>(c["invoices"].get<int64_t>()), static_cast<long long>(c["sales_receipts"].get<int64_t>()),
          static_cast<long long>(r.run.totals.skipped), static_cast<long long>(r.run.totals.failed),
-         static_cast<long long>(r.qbo_requests));
+         static_cast<long long>(r.target_requests));
   if (!r.run.error.empty()) printf("  error: %s\n", r.run.error.c_str());
 }
 
@@ -150,7 +150,8 @@ Result<Json> RunWarehouseDemo(store::StateStore& store, engine::Orchestrator& or
              static_cast<long long>(run->run.totals.failed));
   }
   ES_ASSIGN_OR_RETURN(store::Connection conn, engine::LoadEnabledConnection(store, tenant, "warehouse"));
-  ES_ASSIGN_OR_RETURN(supabase::WarehouseConfig cfg, engine::WarehouseConfigOf(conn));
+  ES_ASSIGN_OR_RETURN(Json secret, engine::ConnectionSecret(conn));
+  ES_ASSIGN_OR_RETURN(supabase::WarehouseConfig cfg, supabase::WarehouseConfig::FromJson(conn.config, secret, conn.id));
   ES_ASSIGN_OR_RETURN(auto writer, supabase::OpenWarehouse(cfg, transport, SystemClock::Get()));
   Json rows = Json::object();
   const std::string source = supabase::SourceLabel(tenant, "woo");
@@ -210,7 +211,7 @@ int RunDemo(const DemoArgs& a) {
   }
 
   auto transport = http::MakeCurlTransport();
-  engine::Orchestrator orchestrator(**store, *transport, SystemClock::Get());
+  engine::Orchestrator orchestrator(**store, *transport, SystemClock::Get(), platforms::Registry());
   engine::SyncRequest req;
   req.tenant_id = tenant;
   req.source_connection = "woo";
@@ -233,7 +234,7 @@ int RunDemo(const DemoArgs& a) {
     return 1;
   }
   if (!a.json) PrintRun("Second sync", *second);
-  auto rec = engine::ReconcileOrders(**store, *transport, SystemClock::Get(), tenant, "woo", "qbo");
+  auto rec = engine::Reconcile(platforms::Registry(), **store, *transport, SystemClock::Get(), tenant, "woo", "qbo");
   if (!rec.ok()) {
     fprintf(stderr, "error: reconcile: %s\n", rec.status().ToString().c_str());
     return 1;

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "engine/flow.h"
+#include "engine/run_context.h"
 
 namespace es::cli {
 

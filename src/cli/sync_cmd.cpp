@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "engine/orchestrator.h"
 #include "engine/reconcile.h"
+#include "platforms/platforms.h"
 #include "http/transport.h"
 #include "mapping/transformer_config.h"
 #include "server/status_page.h"
@@ -63,12 +64,46 @@ struct SyncArgs {
   std::string ids;
 };
 
+// The dry-run plan as a table: one line per would-be write.
+void PrintPlan(const engine::RunReport& r) {
+  printf("%-8s %-9s %-14s %-13s %s\n", "OP", "ENTITY", "SOURCE ID", "TARGET", "REASON");
+  for (const auto& p : r.previews) {
+    std::string target = GetStringOr(p, "target_type");
+    std::string tid = GetStringOr(p, "target_id");
+    if (!tid.empty()) target += " " + tid;
+    printf("%-8s %-9s %-14s %-13s %s\n", GetStringOr(p, "operation").c_str(), GetStringOr(p, "entity").c_str(),
+           GetStringOr(p, "source_id").c_str(), target.c_str(), GetStringOr(p, "reason").c_str());
+  }
+  if (r.previews_dropped > 0) printf("… and %lld more (use --json for the payloads)\n",
+                                     static_cast<long long>(r.previews_dropped));
+  printf("plan: %zu writes, about %lld requests to the target; nothing was written\n",
+         r.previews.size() + static_cast<size_t>(r.previews_dropped), static_cast<long long>(r.estimated_requests));
+}
+
+// What changed in documents already booked: updates, voids, refunds, payments.
+void PrintLifecycle(const engine::RunReport& r) {
+  auto count = [&](const char* entity, int64_t engine::EntityCounts::*field) -> long long {
+    auto it = r.counts.find(entity);
+    return it == r.counts.end() ? 0 : static_cast<long long>(it->second.*field);
+  };
+  long long updated = count("order", &engine::EntityCounts::updated);
+  long long voided = count("order", &engine::EntityCounts::voided) + count("order", &engine::EntityCounts::deleted);
+  long long refunds = count("refund", &engine::EntityCounts::created) + count("refund", &engine::EntityCounts::linked);
+  long long payments = count("payment", &engine::EntityCounts::created) + count("payment", &engine::EntityCounts::linked);
+  long long linked = 0;
+  for (const auto& [e, c] : r.counts) linked += c.linked;
+  if (updated + voided + refunds + payments + linked == 0) return;
+  printf("documents: %lld updated, %lld voided, %lld refunds, %lld payments", updated, voided, refunds, payments);
+  if (linked > 0) printf("; %lld found in the target and linked (not created again)", linked);
+  printf("\n");
+}
+
 int RunSync(const SyncArgs& a) {
   int rc = 0;
   auto store = Open(a.common, &rc);
   if (!store) return rc;
   auto transport = http::MakeCurlTransport();
-  engine::Orchestrator orchestrator(*store, *transport, SystemClock::Get());
+  engine::Orchestrator orchestrator(*store, *transport, SystemClock::Get(), platforms::Registry());
   engine::SyncRequest req;
   req.tenant_id = a.common.tenant;
   req.source_connection = a.source;
@@ -84,17 +119,27 @@ int RunSync(const SyncArgs& a) {
   if (!report.ok()) return Fail("sync", report.status());
   const auto& run = report->run;
   if (a.common.json) {
-    Json j = {{"run_id", run.id}, {"status", store::RunStatusName(run.status)}, {"counts", run.counts},
-              {"qbo_requests", report->qbo_requests}, {"woo_requests", report->woo_requests}, {"error", run.error}};
-    if (a.dry_run) j["would_write"] = report->previews;
+    Json j = {{"run_id", run.id},
+              {"status", store::RunStatusName(run.status)},
+              {"dry_run", a.dry_run},
+              {"counts", run.counts},
+              {"target_requests", report->target_requests},
+              {"source_requests", report->source_requests},
+              {"error", run.error}};
+    if (a.dry_run) {
+      j["plan"] = report->previews;
+      j["plan_truncated"] = report->previews_dropped;
+      j["estimated_requests"] = report->estimated_requests;
+    }
     printf("%s\n", DumpJson(j).c_str());
   } else {
-    printf("run %s: %s — fetched %lld, created %lld, updated %lld, unchanged %lld, failed %lld\n", run.id.c_str(),
-           store::RunStatusName(run.status), static_cast<long long>(run.totals.fetched),
+    if (a.dry_run) PrintPlan(*report);
+    printf("run %s: %s%s — fetched %lld, created %lld, updated %lld, unchanged %lld, failed %lld\n", run.id.c_str(),
+           a.dry_run ? "dry run, " : "", store::RunStatusName(run.status), static_cast<long long>(run.totals.fetched),
            static_cast<long long>(run.totals.created), static_cast<long long>(run.totals.updated),
            static_cast<long long>(run.totals.skipped), static_cast<long long>(run.totals.failed));
+    PrintLifecycle(*report);
     if (!run.error.empty()) printf("error: %s\n", run.error.c_str());
-    if (a.dry_run) printf("dry run: %zu writes previewed, nothing written\n", report->previews.size());
   }
   return run.status == store::RunStatus::kSucceeded ? 0 : (run.status == store::RunStatus::kPartial ? 3 : 1);
 }
@@ -139,6 +184,10 @@ int RunConnectionAdd(const ConnArgs& a) {
   if (!config.ok() || !config->is_object()) return Fail("--config", Status::Validation("expected a JSON object"));
   auto secret = ParseJson(a.secret);
   if (!secret.ok() || !secret->is_object()) return Fail("--secret", Status::Validation("expected a JSON object"));
+  if (const engine::Platform* p = platforms::Registry().Find(a.kind); p != nullptr && p->validate) {
+    Status valid = p->validate(*config, *secret);
+    if (!valid.ok()) return Fail("connection " + a.id + " (" + p->title + ")", valid);
+  }
   auto tenant = store->GetTenant(a.common.tenant);
   if (tenant.ok() && !tenant->has_value()) {
     Status s = store->PutTenant({a.common.tenant, a.common.tenant, SystemClock::Get().NowMillis()});
@@ -213,6 +262,8 @@ int RunConfigShow(const ConfigArgs& a) {
 struct ReconcileArgs {
   Common common;
   std::string source = "woo", target = "qbo";
+  bool fix = false;
+  bool yes = false;
 };
 
 int RunReconcile(const ReconcileArgs& a) {
@@ -220,18 +271,55 @@ int RunReconcile(const ReconcileArgs& a) {
   auto store = Open(a.common, &rc);
   if (!store) return rc;
   auto transport = http::MakeCurlTransport();
-  auto r = engine::ReconcileOrders(*store, *transport, SystemClock::Get(), a.common.tenant, a.source, a.target);
+  auto r = engine::Reconcile(platforms::Registry(), *store, *transport, SystemClock::Get(), a.common.tenant, a.source,
+                             a.target);
   if (!r.ok()) return Fail("reconcile", r.status());
-  Json j = {{"orders", r->orders}, {"matched", r->matched}, {"mismatches", r->mismatches}, {"missing", r->missing},
-            {"details", r->details}};
-  if (a.common.json) printf("%s\n", DumpJson(j).c_str());
-  else {
-    printf("%lld orders, %lld matched to the cent, %lld mismatches (%lld without a QBO document)\n",
-           static_cast<long long>(r->orders), static_cast<long long>(r->matched), static_cast<long long>(r->mismatches),
-           static_cast<long long>(r->missing));
-    for (const auto& d : r->details) printf("  %s\n", DumpJson(d).c_str());
+  Json states = Json::object();
+  for (const auto& [state, n] : r->by_state) states[state] = n;
+  Json j = {{"orders", r->orders},     {"matched", r->matched}, {"mismatches", r->mismatches},
+            {"missing", r->missing},   {"by_state", states},    {"details", r->details},
+            {"repair_ids", r->repair_ids}};
+  if (!a.common.json) {
+    printf("%lld orders compared on net amounts (total - refunds), %lld matched to the cent, %lld mismatches\n",
+           static_cast<long long>(r->orders), static_cast<long long>(r->matched),
+           static_cast<long long>(r->mismatches));
+    for (const auto& [state, n] : r->by_state)
+      if (state != "matched") printf("  %-8s %lld\n", state.c_str(), static_cast<long long>(n));
+    for (const auto& d : r->details)
+      printf("  order %-8s %-8s shop %-10s QBO %-10s %s\n", GetStringOr(d, "order").c_str(),
+             GetStringOr(d, "state").c_str(), GetStringOr(d, "expected").c_str(), GetStringOr(d, "actual").c_str(),
+             GetStringOr(d, "detail").c_str());
   }
-  return r->mismatches == 0 ? 0 : 3;
+  if (!a.fix || r->repair_ids.empty()) {
+    if (a.common.json) printf("%s\n", DumpJson(j).c_str());
+    return r->mismatches == 0 ? 0 : 3;
+  }
+  // --fix: the repairs are a sync of exactly these orders; shown as a plan
+  // first, written only with --yes.
+  engine::Orchestrator orchestrator(*store, *transport, SystemClock::Get(), platforms::Registry());
+  engine::SyncRequest req;
+  req.tenant_id = a.common.tenant;
+  req.source_connection = a.source;
+  req.target_connection = a.target;
+  req.entities = {"orders"};
+  req.ids = r->repair_ids;
+  req.dry_run = !a.yes;
+  req.triggered_by = "reconcile";
+  auto fixed = orchestrator.Run(req);
+  if (!fixed.ok()) return Fail("reconcile --fix", fixed.status());
+  if (a.common.json) {
+    j["fix"] = {{"run_id", fixed->run.id}, {"applied", a.yes}, {"status", store::RunStatusName(fixed->run.status)},
+                {"plan", fixed->previews}, {"counts", fixed->run.counts}};
+    printf("%s\n", DumpJson(j).c_str());
+  } else if (!a.yes) {
+    PrintPlan(*fixed);
+    printf("run again with --fix --yes to apply these repairs\n");
+  } else {
+    printf("repairs applied in run %s: %s\n", fixed->run.id.c_str(), store::RunStatusName(fixed->run.status));
+    PrintLifecycle(*fixed);
+  }
+  if (!a.yes) return 3;
+  return fixed->run.status == store::RunStatus::kSucceeded ? 0 : 3;
 }
 
 }  // namespace
@@ -254,10 +342,12 @@ void AddSyncCommands(CLI::App& app) {
   st->callback([status] { SetExitCode(RunStatusCmd(*status)); });
 
   auto rec = std::make_shared<ReconcileArgs>();
-  auto* rc = app.add_subcommand("reconcile", "Compare every WooCommerce order total with its QBO document");
+  auto* rc = app.add_subcommand("reconcile", "Compare every order's net amount with what the target holds");
   AddCommon(rc, rec->common);
   rc->add_option("--source", rec->source, "source connection id");
   rc->add_option("--target", rec->target, "target connection id");
+  rc->add_flag("--fix", rec->fix, "plan the repairs (a sync of the mismatched orders) and show the plan");
+  rc->add_flag("--yes", rec->yes, "with --fix: apply the repairs");
   rc->callback([rec] { SetExitCode(RunReconcile(*rec)); });
 
   auto* conn = app.add_subcommand("connection", "Manage a tenant's connections");
@@ -266,7 +356,7 @@ void AddSyncCommands(CLI::App& app) {
   auto* ca = conn->add_subcommand("add", "Add or replace a connection");
   AddCommon(ca, add->common);
   ca->add_option("--id", add->id, "connection id")->required();
-  ca->add_option("--kind", add->kind, "woo or qbo")->required()->check(CLI::IsMember({"woo", "qbo"}));
+  ca->add_option("--kind", add->kind, "connector kind")->required()->check(CLI::IsMember(platforms::Registry().Kinds()));
   ca->add_option("--name", add->name, "display name");
   ca->add_option("--config", add->config, "settings as a JSON object (see docs/formats/connections.md)");
   ca->add_option("--secret", add->secret, "credentials as a JSON object")->envname("EASYSALE_CONNECTION_SECRET");

@@ -3,7 +3,7 @@
 //   GET /api/v1/history          user   ?connection (alias connector)&entity&status&runId&from&to&limit&offset
 //   GET /api/v1/history/export   user   same filters, ?format=csv|json, as a download
 //   GET /api/v1/audit            admin  ?user&action&from&to&limit
-#include "engine/routing.h"
+#include "engine/sync_types.h"
 #include "server/api_util.h"
 #include "server/http_server.h"
 

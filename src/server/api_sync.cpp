@@ -12,7 +12,7 @@
 #include <set>
 #include <thread>
 
-#include "engine/routing.h"
+#include "engine/sync_types.h"
 #include "server/api_util.h"
 #include "server/http_server.h"
 #include "server/run_executor.h"

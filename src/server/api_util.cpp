@@ -1,6 +1,6 @@
 #include "server/api_util.h"
 
-#include "engine/routing.h"
+#include "platforms/platforms.h"
 
 namespace es::server {
 namespace {
@@ -150,10 +150,10 @@ Result<ListWindow> ParseListWindow(const std::string& from, const std::string& t
 
 Result<std::string> RouteEntity(const std::string& source_kind, const std::string& target_kind,
                                 const std::string& entity) {
-  const auto names = engine::RouteTable::Default().Entities(source_kind, target_kind);
-  for (const auto& n : names) {
-    if (n == entity || engine::StoreEntity(n) == entity) return n;
-  }
+  const auto& registry = platforms::Registry();
+  std::string route = registry.RouteFor(source_kind, target_kind, entity);
+  if (!route.empty()) return route;
+  const auto names = registry.Entities(source_kind, target_kind);
   std::string known;
   for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
   return Status::Validation("unknown entity '" + entity + "' for " + source_kind + " → " + target_kind +

@@ -2,9 +2,8 @@
 
 #include <chrono>
 
-#include "connectors/qbo/client.h"
-#include "connectors/woo/client.h"
-#include "engine/connections.h"
+#include "connectors/qbo/sync/qbo_platform.h"
+#include "platforms/platforms.h"
 #include "server/http_server.h"
 #include "server/token_manager.h"
 
@@ -54,23 +53,22 @@ ProbeResult ConnectivityProbe::Probe(const store::Connection& c) {
   }
   CappedTransport transport(*ctx_.transport, ctx_.config->probe_timeout_ms);
   Status s;
-  if (c.kind == "woo") {
-    auto creds = engine::WooCredentials(c);
-    if (!creds.ok()) return Failed(creds.status());
-    if (ctx_.config->insecure_skip_tls_verify) creds->insecure_skip_tls_verify = true;
-    woo::Client client(*creds, transport, *ctx_.clock);
-    s = client.Ping();
-  } else if (c.kind == "qbo") {
-    auto cfg = engine::QboConfig(c);
-    if (!cfg.ok()) return Failed(cfg.status());
-    if (ctx_.config->insecure_skip_tls_verify) cfg->insecure_skip_tls_verify = true;
-    Status fresh = ctx_.tokens->EnsureFresh(c.tenant_id, c.id, cfg->refresh_margin_ms);
-    if (!fresh.ok()) return Failed(fresh);
-    engine::ConnectionTokenStore tokens(*ctx_.store, c.tenant_id, c.id);
-    qbo::Client client(*cfg, transport, *ctx_.clock, tokens);
-    s = client.Ping();
-  } else {
+  const engine::Platform* platform = platforms::Registry().Find(c.kind);
+  if (platform == nullptr || !platform->probe) {
     s = Status::Validation("connector kind '" + c.kind + "' has no health probe");
+  } else {
+    if (c.kind == "qbo") {
+      // Refresh through the server's token manager first, so concurrent
+      // probes and runs never spend one refresh token twice.
+      auto cfg = qbo::ConfigOf(c);
+      if (!cfg.ok()) return Failed(cfg.status());
+      Status fresh = ctx_.tokens->EnsureFresh(c.tenant_id, c.id, cfg->refresh_margin_ms);
+      if (!fresh.ok()) return Failed(fresh);
+    }
+    engine::EngineOptions options;
+    options.insecure_skip_tls_verify = ctx_.config->insecure_skip_tls_verify;
+    engine::ConnectorEnv env{*ctx_.store, c.tenant_id, transport, *ctx_.clock, options};
+    s = platform->probe(env, c);
   }
   if (!s.ok()) return Failed(s);
   ProbeResult r;

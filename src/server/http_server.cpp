@@ -5,6 +5,7 @@
 #include <chrono>
 #include <thread>
 
+#include "platforms/platforms.h"
 #include "server/connectivity.h"
 #include "server/log.h"
 #include "server/run_executor.h"
@@ -58,7 +59,7 @@ struct HttpServer::Impl {
         clock(cl),
         encrypted(base, *keys.box),
         observed(encrypted),
-        orchestrator(observed, transport, clock, WithTls(eo, config.insecure_skip_tls_verify)) {}
+        orchestrator(observed, transport, clock, platforms::Registry(), WithTls(eo, config.insecure_skip_tls_verify)) {}
 
   static engine::EngineOptions WithTls(engine::EngineOptions eo, bool insecure) {
     if (insecure) eo.insecure_skip_tls_verify = true;

@@ -170,11 +170,11 @@ void RunExecutor::Record(const engine::RunReport& report) {
   m.Add("easysale_runs_total", {{"tenant", tenant}, {"status", store::RunStatusName(report.run.status)}});
   m.Observe("easysale_run_duration_seconds", {{"tenant", tenant}},
             static_cast<double>(report.run.finished_at_ms - report.run.started_at_ms) / 1000.0);
-  m.Add("easysale_api_requests_total", {{"tenant", tenant}, {"platform", "qbo"}},
-        static_cast<double>(report.qbo_requests));
-  m.Add("easysale_api_requests_total", {{"tenant", tenant}, {"platform", "woo"}},
-        static_cast<double>(report.woo_requests));
-  m.Add("easysale_rate_limit_hits_total", {{"tenant", tenant}, {"platform", "qbo"}},
+  m.Add("easysale_api_requests_total", {{"tenant", tenant}, {"platform", report.target_kind}},
+        static_cast<double>(report.target_requests));
+  m.Add("easysale_api_requests_total", {{"tenant", tenant}, {"platform", report.source_kind}},
+        static_cast<double>(report.source_requests));
+  m.Add("easysale_rate_limit_hits_total", {{"tenant", tenant}, {"platform", report.target_kind}},
         static_cast<double>(report.rate_limited));
 }
 

@@ -2,7 +2,8 @@
 
 #include "common/crypto.h"
 #include "connectors/qbo/client.h"
-#include "engine/connections.h"
+#include "connectors/qbo/sync/qbo_platform.h"
+#include "engine/orchestrator.h"
 
 namespace es::server {
 
@@ -64,13 +65,13 @@ Status QboTokenManager::Guarded(const std::string& tenant, const std::string& co
     }
     c = **any;
   }
-  auto cfg = engine::QboConfig(*c);
+  auto cfg = qbo::ConfigOf(*c);
   if (!cfg.ok()) {
     release();
     return cfg.status();
   }
   if (insecure_) cfg->insecure_skip_tls_verify = true;
-  engine::ConnectionTokenStore tokens(store_, tenant, connection);
+  qbo::ConnectionTokenStore tokens(store_, tenant, connection);
   auto current = tokens.Load();
   if (!current.ok()) {
     release();

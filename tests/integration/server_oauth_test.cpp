@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "connectors/qbo/client.h"
-#include "engine/connections.h"
+#include "connectors/qbo/sync/qbo_platform.h"
 #include "http/url.h"
 #include "integration/server_fixture.h"
 #include "server/token_manager.h"
@@ -229,9 +229,9 @@ TEST(ServerOAuth, TwoWorkersRefreshingAtOnceKeepTheNewestRefreshToken) {
   for (int round = 0; round < 5; ++round) {
     auto conn = fx.store().GetConnection("t1", "qbo");
     ASSERT_TRUE(conn.ok() && conn->has_value());
-    auto cfg = engine::QboConfig(**conn);
+    auto cfg = qbo::ConfigOf(**conn);
     ASSERT_TRUE(cfg.ok());
-    engine::ConnectionTokenStore ts1(fx.store(), "t1", "qbo"), ts2(fx.store(), "t1", "qbo");
+    qbo::ConnectionTokenStore ts1(fx.store(), "t1", "qbo"), ts2(fx.store(), "t1", "qbo");
     qbo::Client c1(*cfg, fx.transport(), fx.clock(), ts1), c2(*cfg, fx.transport(), fx.clock(), ts2);
     std::atomic<bool> go{false};
     std::thread t1([&] {

@@ -31,7 +31,7 @@ Status SyncFixture::Start() {
     eo.retry.rate_limit_default_ms = 50;
     eo.retry.max_retries = 6;
   }
-  orchestrator_ = std::make_unique<engine::Orchestrator>(*store_, *transport_, SystemClock::Get(), eo);
+  orchestrator_ = std::make_unique<engine::Orchestrator>(*store_, *transport_, SystemClock::Get(), platforms::Registry(), eo);
 
   int64_t now = SystemClock::Get().NowMillis();
   ES_RETURN_IF_ERROR(store_->PutTenant({kTenant, "Test tenant", now}));
@@ -71,7 +71,7 @@ Result<engine::RunReport> SyncFixture::Sync(engine::SyncRequest request, engine:
 
 Result<engine::ReconcileReport> SyncFixture::Reconcile() {
   engine::EngineOptions eo;
-  return engine::ReconcileOrders(*store_, *transport_, SystemClock::Get(), kTenant, "woo", "qbo", eo);
+  return engine::Reconcile(platforms::Registry(), *store_, *transport_, SystemClock::Get(), kTenant, "woo", "qbo", eo);
 }
 
 int64_t SyncFixture::QboDocumentCount() const {

@@ -13,6 +13,7 @@
 #include "connectors/woo/sandbox/server.h"
 #include "engine/orchestrator.h"
 #include "engine/reconcile.h"
+#include "platforms/platforms.h"
 #include "http/transport.h"
 #include "store/store.h"
 

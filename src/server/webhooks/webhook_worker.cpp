@@ -5,7 +5,7 @@
 #include <map>
 #include <tuple>
 
-#include "engine/routing.h"
+#include "platforms/platforms.h"
 #include "server/log.h"
 #include "server/run_executor.h"
 #include "server/webhooks/webhook_service.h"
@@ -29,10 +29,7 @@ using Delivery = store::WebhookDelivery;
 // ("order" → "orders"); "" when the pair has no such route.
 std::string RouteEntityFor(const std::string& source_kind, const std::string& target_kind,
                            const std::string& store_entity) {
-  for (const auto& e : engine::RouteTable::Default().Entities(source_kind, target_kind)) {
-    if (engine::StoreEntity(e) == store_entity) return e;
-  }
-  return "";
+  return platforms::Registry().RouteFor(source_kind, target_kind, store_entity);
 }
 
 std::vector<std::string> UniqueIds(const std::vector<Delivery>& group) {
