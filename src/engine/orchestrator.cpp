@@ -1,17 +1,58 @@
 #include "engine/orchestrator.h"
 
+#include <algorithm>
+
 #include "common/crypto.h"
-#include "connectors/qbo/client.h"
-#include "connectors/woo/client.h"
-#include "engine/connections.h"
-#include "engine/qbo_gateway.h"
-#include "mapping/transformer_config.h"
+#include "engine/pipeline.h"
 
 namespace es::engine {
 
-Orchestrator::Orchestrator(store::StateStore& store, http::Transport& transport, Clock& clock, EngineOptions options,
-                           const RouteTable& routes)
-    : store_(store), transport_(transport), clock_(clock), options_(options), routes_(routes) {}
+Result<store::Connection> LoadEnabledConnection(store::StateStore& store, const std::string& tenant,
+                                                const std::string& id) {
+  auto c = store.GetConnection(tenant, id);
+  if (!c.ok()) return c.status();
+  if (!c->has_value()) return Status::NotFound("connection '" + id + "' does not exist for tenant '" + tenant + "'");
+  if (!(*c)->enabled) return Status::Validation("connection '" + id + "' is disabled");
+  return **c;
+}
+
+Result<Json> LoadTargetConfig(store::StateStore& store, const std::string& tenant, const std::string& connection) {
+  auto stored = store.GetTransformerConfig(tenant, connection);
+  if (!stored.ok()) return stored.status();
+  if (!stored->has_value()) return Json::object();
+  return **stored;
+}
+
+Result<Endpoints> OpenEndpoints(const Registry& registry, store::StateStore& store, http::Transport& transport,
+                                Clock& clock, const EngineOptions& options, const std::string& tenant,
+                                const std::string& source_connection, const std::string& target_connection) {
+  Endpoints e;
+  ES_ASSIGN_OR_RETURN(e.source_connection, LoadEnabledConnection(store, tenant, source_connection));
+  ES_ASSIGN_OR_RETURN(e.target_connection, LoadEnabledConnection(store, tenant, target_connection));
+  const Platform* sp = registry.Find(e.source_connection.kind);
+  const Platform* tp = registry.Find(e.target_connection.kind);
+  if (sp == nullptr)
+    return Status::Validation("connection '" + source_connection + "': unknown connector kind '" +
+                              e.source_connection.kind + "'");
+  if (tp == nullptr)
+    return Status::Validation("connection '" + target_connection + "': unknown connector kind '" +
+                              e.target_connection.kind + "'");
+  if (!sp->make_source)
+    return Status::Validation("connection '" + source_connection + "' (" + sp->title + ") cannot be a source");
+  if (!tp->make_target)
+    return Status::Validation("connection '" + target_connection + "' (" + tp->title + ") cannot be a target");
+  ConnectorEnv env{store, tenant, transport, clock, options};
+  ES_ASSIGN_OR_RETURN(Json target_config, LoadTargetConfig(store, tenant, target_connection));
+  ES_ASSIGN_OR_RETURN(e.source, sp->make_source(env, e.source_connection));
+  auto target = tp->make_target(env, e.target_connection, target_config);
+  if (!target.ok()) return target.status().WithContext("settings of '" + target_connection + "'");
+  e.target = std::move(*target);
+  return e;
+}
+
+Orchestrator::Orchestrator(store::StateStore& store, http::Transport& transport, Clock& clock,
+                           const Registry& registry, EngineOptions options)
+    : store_(store), transport_(transport), clock_(clock), registry_(registry), options_(options) {}
 
 bool Orchestrator::Stop(const std::string& run_id) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -27,15 +68,15 @@ Json CountsJson(const std::map<std::string, EntityCounts>& counts, store::RunCou
   Json j = Json::object();
   *totals = {};
   for (const auto& [entity, c] : counts) {
-    Json e = {{"fetched", c.fetched}, {"created", c.created}, {"updated", c.updated},
-              {"skipped", c.skipped}, {"failed", c.failed}};
+    Json e = {{"fetched", c.fetched}, {"created", c.created}, {"linked", c.linked}, {"updated", c.updated},
+              {"voided", c.voided},   {"deleted", c.deleted}, {"skipped", c.skipped}, {"failed", c.failed}};
     Json by_type = Json::object();
     for (const auto& [t, n] : c.created_by_type) by_type[t] = n;
     e["created_by_type"] = by_type;
     j[entity] = e;
     totals->fetched += c.fetched;
-    totals->created += c.created;
-    totals->updated += c.updated;
+    totals->created += c.created + c.linked;
+    totals->updated += c.updated + c.voided + c.deleted;
     totals->skipped += c.skipped;
     totals->failed += c.failed;
   }
@@ -48,50 +89,22 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
                                     CrashHook crash_hook) {
   if (request.mode != "full" && request.mode != "incremental")
     return Status::Validation("mode '" + request.mode + "' is not full or incremental");
-  ES_ASSIGN_OR_RETURN(store::Connection source, LoadEnabledConnection(store_, request.tenant_id, request.source_connection));
-  ES_ASSIGN_OR_RETURN(store::Connection target, LoadEnabledConnection(store_, request.tenant_id, request.target_connection));
+  ES_ASSIGN_OR_RETURN(Endpoints ends, OpenEndpoints(registry_, store_, transport_, clock_, options_, request.tenant_id,
+                                                    request.source_connection, request.target_connection));
+  const std::string& source_kind = ends.source_connection.kind;
+  const std::string& target_kind = ends.target_connection.kind;
 
-  std::vector<std::string> entities = request.entities;
-  if (entities.empty()) entities = routes_.Entities(source.kind, target.kind);
-  if (entities.empty())
-    return Status::Validation("no routes from '" + source.kind + "' to '" + target.kind + "'");
-  // Build every flow first so an unsupported route fails before any work.
-  std::vector<std::pair<std::string, std::unique_ptr<Flow>>> flows;
-  for (const auto& order : routes_.Entities(source.kind, target.kind)) {
-    if (std::find(entities.begin(), entities.end(), order) == entities.end()) continue;
-    ES_ASSIGN_OR_RETURN(auto flow, routes_.Make({source.kind, target.kind, order}));
-    flows.emplace_back(order, std::move(flow));
-  }
-  for (const auto& e : entities) {
-    bool known = false;
-    for (const auto& f : flows) known = known || f.first == e;
-    if (!known) {
-      auto r = routes_.Make({source.kind, target.kind, e});
-      if (!r.ok()) return r.status();
-    }
-  }
-
-  mapping::TransformerConfig config;
-  auto stored = store_.GetTransformerConfig(request.tenant_id, target.id);
-  if (!stored.ok()) return stored.status();
-  if (stored->has_value()) {
-    auto parsed = mapping::TransformerConfig::FromJson(**stored);
-    if (!parsed.ok()) return parsed.status().WithContext("stored transformer config of '" + target.id + "'");
-    config = *parsed;
-  }
-
-  // Connectors for this run.
-  ES_ASSIGN_OR_RETURN(auto connectors,
-                      BuildConnectors(store_, request.tenant_id, {&source, &target}, transport_, clock_, options_));
-  Endpoints endpoints;
-  endpoints.woo = connectors->woo.get();
-  endpoints.qbo = connectors->gateway.get();
-  endpoints.warehouse = connectors->warehouse.get();
-  QboGateway* gateway = connectors->gateway.get();
-  woo::Client* woo = connectors->woo.get();
+  // Every requested entity must have a route before any work starts.
+  std::vector<std::string> entities;
+  const auto pair_entities = registry_.Entities(source_kind, target_kind);
+  if (pair_entities.empty()) return Status::Validation("no routes from '" + source_kind + "' to '" + target_kind + "'");
+  for (const auto& e : request.entities) ES_RETURN_IF_ERROR(registry_.CheckRoute({source_kind, target_kind, e}));
+  for (const auto& e : pair_entities)
+    if (request.entities.empty() || std::find(request.entities.begin(), request.entities.end(), e) != request.entities.end())
+      entities.push_back(e);
 
   std::string run_id = crypto::Uuid4();
-  std::string lock_key = source.id + ">" + target.id;
+  std::string lock_key = ends.source_connection.id + ">" + ends.target_connection.id;
   ES_RETURN_IF_ERROR(store_.AcquireLock(request.tenant_id, lock_key, run_id, clock_.NowMillis(), options_.lock_lease_ms));
   auto stop = std::make_shared<std::atomic<bool>>(false);
   {
@@ -103,8 +116,8 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
   store::SyncRun& run = report.run;
   run.id = run_id;
   run.tenant_id = request.tenant_id;
-  run.source_connection = source.id;
-  run.target_connection = target.id;
+  run.source_connection = ends.source_connection.id;
+  run.target_connection = ends.target_connection.id;
   run.entities = entities;
   run.mode = request.mode;
   run.dry_run = request.dry_run;
@@ -114,39 +127,53 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
   Status created = store_.CreateRun(run);
   if (!created.ok()) {
     (void)store_.ReleaseLock(request.tenant_id, lock_key, run_id);
+    std::lock_guard<std::mutex> lock(mu_);
+    stops_.erase(run_id);
     return created;
   }
 
-  FlowContext ctx;
-  ctx.tenant_id = request.tenant_id;
-  ctx.source_connection = source.id;
-  ctx.target_connection = target.id;
-  ctx.run_id = run_id;
-  ctx.mode = request.mode;
-  ctx.dry_run = request.dry_run;
-  ctx.only_ids = request.ids;
-  ctx.config = config;
-  ctx.store = &store_;
-  ctx.endpoints = endpoints;
-  ctx.clock = &clock_;
-  ctx.stop_requested = stop.get();
-  ctx.on_progress = std::move(on_progress);
-  ctx.crash_hook = std::move(crash_hook);
+  RunInfo info;
+  info.tenant_id = request.tenant_id;
+  info.source_connection = ends.source_connection.id;
+  info.target_connection = ends.target_connection.id;
+  info.source_kind = source_kind;
+  info.target_kind = target_kind;
+  info.run_id = run_id;
+  info.dry_run = request.dry_run;
+  RunContext ctx(info, store_, clock_, stop.get(), std::move(crash_hook));
 
   Status failure;
-  for (auto& [entity, flow] : flows) {
-    Status s = flow->Run(ctx);
-    run.counts = CountsJson(ctx.counts, &run.totals);
-    if (!ctx.crashed) (void)store_.UpdateRun(run);
-    if (!s.ok()) {
-      failure = s.WithContext(entity);
-      break;
+  PageRunTotals totals;
+  bool prepared = false;
+  try {
+    if (!request.dry_run) {
+      failure = ends.target->Prepare(ctx);
+      prepared = failure.ok();
     }
+    for (size_t i = 0; failure.ok() && i < entities.size(); ++i) {
+      PageRun pr;
+      pr.route_entity = entities[i];
+      pr.mode = request.mode;
+      pr.ids = request.ids;
+      pr.options = &options_;
+      pr.on_progress = on_progress;
+      Status s = RunEntityPages(pr, *ends.source, *ends.target, ctx, store_, &totals);
+      (void)ctx.Flush();
+      run.counts = CountsJson(ctx.counts(), &run.totals);
+      if (!ctx.crashed()) (void)store_.UpdateRun(run);
+      if (!s.ok()) failure = s.WithContext(entities[i]);
+    }
+    if (prepared && !ctx.crashed()) ends.target->Finish(ctx, failure);
+  } catch (const std::exception& e) {
+    failure = Status::Internal(std::string("unexpected error: ") + e.what());
+  } catch (...) {
+    failure = Status::Internal("unexpected error");
   }
+  (void)ctx.Flush();
 
   run.finished_at_ms = clock_.NowMillis();
-  run.counts = CountsJson(ctx.counts, &run.totals);
-  if (ctx.crashed) {
+  run.counts = CountsJson(ctx.counts(), &run.totals);
+  if (ctx.crashed()) {
     run.status = store::RunStatus::kFailed;
     run.error = "simulated crash";
   } else if (stop->load()) {
@@ -161,17 +188,19 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
   // A simulated crash leaves the run as a killed process would (status
   // "running" in the store) but frees the lock so the test can re-run at once
   // instead of waiting for the lease to expire.
-  if (!ctx.crashed) (void)store_.UpdateRun(run);
+  if (!ctx.crashed()) (void)store_.UpdateRun(run);
   (void)store_.ReleaseLock(request.tenant_id, lock_key, run_id);
   {
     std::lock_guard<std::mutex> lock(mu_);
     stops_.erase(run_id);
   }
-  report.counts = ctx.counts;
-  report.previews = std::move(ctx.dry_run_previews);
-  report.qbo_requests = gateway ? gateway->calls() : 0;
-  report.woo_requests = woo ? woo->requests_sent() : 0;
-  report.rate_limited = gateway ? gateway->rate_limited() : 0;
+  report.counts = ctx.counts();
+  report.previews = ctx.TakePreviews();
+  report.previews_dropped = ctx.previews_dropped();
+  report.estimated_requests = totals.estimated_requests;
+  report.target_requests = ends.target->requests();
+  report.source_requests = ends.source->requests();
+  report.rate_limited = ends.target->rate_limited();
   return report;
 }
 

@@ -1,12 +1,15 @@
 // Orchestrator (SPEC F7): runs a sync for (tenant, source connection,
 // target connection, entities, mode).
 //
-// It takes the per-(tenant, connection pair) lock so only one run executes
-// at a time, records the run in the store (status queryable while it runs),
-// runs each entity's flow from the routing table in dependency order, and
-// finishes the run as succeeded, partial (some records failed), failed (the
-// run could not go on) or stopped. Thread-safe: several runs for different
-// pairs may execute at once; Stop() may be called from any thread.
+// It resolves both connections' platforms in the Registry, checks that every
+// requested entity has a route, takes the per-(tenant, connection pair) lock
+// so only one run executes at a time, records the run in the store (status
+// queryable while it runs), runs each entity through the page pipeline
+// (engine/pipeline.h) in dependency order, and finishes the run as
+// succeeded, partial (some records failed), failed (the run could not go on)
+// or stopped. The engine knows no platform: sources and targets come from the
+// platforms' factories. Thread-safe: several runs for different pairs may
+// execute at once; Stop() may be called from any thread.
 #pragma once
 
 #include <atomic>
@@ -18,10 +21,8 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "engine/flow.h"
-#include "engine/rate_limiter.h"
-#include "engine/retry.h"
-#include "engine/routing.h"
+#include "engine/connector.h"
+#include "engine/run_context.h"
 #include "http/transport.h"
 #include "store/store.h"
 
@@ -31,33 +32,45 @@ struct SyncRequest {
   std::string tenant_id;
   std::string source_connection;
   std::string target_connection;
-  std::vector<std::string> entities;  // empty = every route of the pair
+  std::vector<std::string> entities;  // route names; empty = every route of the pair
   std::string mode = "full";          // "full" | "incremental"
   bool dry_run = false;
   std::vector<std::string> ids;       // only these source ids
   std::string triggered_by = "cli";
 };
 
-struct EngineOptions {
-  RetryPolicy retry;
-  RateLimits limits;
-  int64_t lock_lease_ms = 30 * 60 * 1000;
-  bool insecure_skip_tls_verify = false;
-};
-
 struct RunReport {
   store::SyncRun run;
   std::map<std::string, EntityCounts> counts;  // by store entity
-  std::vector<Json> previews;                  // dry run only
-  int64_t qbo_requests = 0;
-  int64_t woo_requests = 0;
-  int64_t rate_limited = 0;
+  std::vector<Json> previews;                  // dry run: the plan, op by op (at most RunContext::kMaxPreviews)
+  int64_t previews_dropped = 0;                // plan ops beyond that cap
+  int64_t estimated_requests = 0;              // target requests the plan costs (dry run: what it would cost)
+  int64_t target_requests = 0;                 // requests sent to the target platform
+  int64_t source_requests = 0;                 // requests sent to the source platform
+  int64_t rate_limited = 0;                    // target answers that were rate limits
 };
+
+// Loads an enabled connection; NotFound / Validation when missing or disabled.
+Result<store::Connection> LoadEnabledConnection(store::StateStore& store, const std::string& tenant,
+                                                const std::string& id);
+// The stored per-connection target settings ({} when none).
+Result<Json> LoadTargetConfig(store::StateStore& store, const std::string& tenant, const std::string& connection);
+
+// A source and a target built from two connections, with the route check done.
+struct Endpoints {
+  store::Connection source_connection;
+  store::Connection target_connection;
+  std::unique_ptr<Source> source;
+  std::unique_ptr<Target> target;
+};
+Result<Endpoints> OpenEndpoints(const Registry& registry, store::StateStore& store, http::Transport& transport,
+                                Clock& clock, const EngineOptions& options, const std::string& tenant,
+                                const std::string& source_connection, const std::string& target_connection);
 
 class Orchestrator {
  public:
-  Orchestrator(store::StateStore& store, http::Transport& transport, Clock& clock, EngineOptions options = {},
-               const RouteTable& routes = RouteTable::Default());
+  Orchestrator(store::StateStore& store, http::Transport& transport, Clock& clock, const Registry& registry,
+               EngineOptions options = {});
 
   // Runs to completion on the calling thread. Fails without creating a run
   // when the request is invalid or the lock is held.
@@ -66,12 +79,15 @@ class Orchestrator {
   // Asks a running run to stop after the record in hand; false if unknown.
   bool Stop(const std::string& run_id);
 
+  const Registry& registry() const { return registry_; }
+  const EngineOptions& options() const { return options_; }
+
  private:
   store::StateStore& store_;
   http::Transport& transport_;
   Clock& clock_;
+  const Registry& registry_;
   EngineOptions options_;
-  const RouteTable& routes_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> stops_;  // guarded by mu_
 };

@@ -1,9 +1,14 @@
-// Reconcile (SPEC F16): compares every WooCommerce order the config syncs
-// with the QBO document mapped to it. An order counts as a mismatch when it
-// has no document, when its document is gone, or when the totals differ by
-// any amount. Reads QBO with `Id IN (…)` queries, 100 ids at a time.
+// Reconcile (SPEC F5, F16): walks every record of a route's source and asks
+// the target what it holds for each (Target::Verify). For orders booked in
+// QBO that means net amounts — order total minus its refunds against the
+// document total minus its credit and refund documents — and the states
+// missing, voided, stale (content changed since it was written), extra (a
+// live document for an order that was cancelled) and differs. Read-only;
+// `repair_ids` lists the records a sync of just those ids would repair
+// (`reconcile --fix` plans and applies exactly that).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,15 +21,18 @@
 namespace es::engine {
 
 struct ReconcileReport {
-  int64_t orders = 0;      // WooCommerce orders in synced statuses
+  int64_t orders = 0;      // records compared (not counting those the target does not sync)
   int64_t matched = 0;
-  int64_t mismatches = 0;  // missing or differing
-  int64_t missing = 0;     // no mapping or no QBO document
-  std::vector<Json> details;  // up to 100 mismatches: {order, woo_total, qbo_total, qbo_id, reason}
+  int64_t mismatches = 0;  // every state but matched
+  int64_t missing = 0;
+  std::map<std::string, int64_t> by_state;  // "matched", "missing", "differs", "voided", "stale", "extra", …
+  std::vector<Json> details;                // up to 100 mismatches: {order, state, expected, actual, target_id, detail}
+  std::vector<std::string> repair_ids;      // records a sync by id would repair
 };
 
-Result<ReconcileReport> ReconcileOrders(store::StateStore& store, http::Transport& transport, Clock& clock,
-                                        const std::string& tenant, const std::string& source_connection,
-                                        const std::string& target_connection, const EngineOptions& options = {});
+Result<ReconcileReport> Reconcile(const Registry& registry, store::StateStore& store, http::Transport& transport,
+                                  Clock& clock, const std::string& tenant, const std::string& source_connection,
+                                  const std::string& target_connection, const EngineOptions& options = {},
+                                  const std::string& route_entity = "orders");
 
 }  // namespace es::engine

@@ -1,8 +1,8 @@
-#include "engine/qbo_gateway.h"
+#include "connectors/qbo/sync/gateway.h"
 
-namespace es::engine {
+namespace es::qbo {
 
-QboGateway::QboGateway(qbo::Client& client, Clock& clock, RetryPolicy retry, RateLimits limits)
+QboGateway::QboGateway(Client& client, Clock& clock, engine::RetryPolicy retry, engine::RateLimits limits)
     : client_(client), clock_(clock), retry_(retry), limiter_(limits, clock), rng_(std::random_device{}()) {}
 
 template <typename T>
@@ -17,7 +17,7 @@ Result<T> QboGateway::Call(bool is_batch, const std::function<Result<T>()>& fn) 
     ++calls_;
     return fn();
   };
-  return WithRetry<T>(retry_, clock_, rng, limited, [&](const Status& s, int64_t) {
+  return engine::WithRetry<T>(retry_, clock_, rng, limited, [&](const Status& s, int64_t) {
     ++retries_;
     if (s.IsRateLimit()) ++rate_limited_;
   });
@@ -31,12 +31,22 @@ Result<Json> QboGateway::SparseUpdate(const std::string& entity, const Json& bod
   return Call<Json>(false, [&] { return client_.SparseUpdate(entity, body, request_id); });
 }
 
+Result<Json> QboGateway::Void(const std::string& entity, const std::string& id, const std::string& sync_token,
+                              const std::string& request_id) {
+  return Call<Json>(false, [&] { return client_.Void(entity, id, sync_token, request_id); });
+}
+
+Result<Json> QboGateway::Delete(const std::string& entity, const std::string& id, const std::string& sync_token,
+                                const std::string& request_id) {
+  return Call<Json>(false, [&] { return client_.Delete(entity, id, sync_token, request_id); });
+}
+
 Result<Json> QboGateway::Read(const std::string& entity, const std::string& id) {
   return Call<Json>(false, [&] { return client_.Read(entity, id); });
 }
 
-Result<qbo::QueryPage> QboGateway::Query(const std::string& statement) {
-  return Call<qbo::QueryPage>(false, [&] { return client_.Query(statement); });
+Result<QueryPage> QboGateway::Query(const std::string& statement) {
+  return Call<QueryPage>(false, [&] { return client_.Query(statement); });
 }
 
 Result<std::vector<Json>> QboGateway::QueryAll(const std::string& statement) {
@@ -51,9 +61,9 @@ Result<std::vector<Json>> QboGateway::QueryAll(const std::string& statement) {
   return rows;
 }
 
-Result<std::vector<qbo::BatchResult>> QboGateway::Batch(const std::vector<qbo::BatchOp>& ops,
+Result<std::vector<BatchResult>> QboGateway::Batch(const std::vector<BatchOp>& ops,
                                                         const std::string& request_id) {
-  return Call<std::vector<qbo::BatchResult>>(true, [&] { return client_.Batch(ops, request_id); });
+  return Call<std::vector<BatchResult>>(true, [&] { return client_.Batch(ops, request_id); });
 }
 
-}  // namespace es::engine
+}  // namespace es::qbo

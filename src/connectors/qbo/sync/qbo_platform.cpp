@@ -1,0 +1,137 @@
+#include "connectors/qbo/sync/qbo_platform.h"
+
+#include <set>
+
+#include "connectors/qbo/sync/qbo_target.h"
+#include "http/url.h"
+
+namespace es::qbo {
+namespace {
+
+Status Missing(const store::Connection& c, const std::string& field, const char* where) {
+  return Status::Validation("connection '" + c.id + "': " + where + " field '" + field + "' is missing");
+}
+
+Status CheckKeys(const Json& obj, const std::set<std::string>& known, const char* what) {
+  if (!obj.is_object()) return Status::Validation(std::string(what) + " must be a JSON object");
+  for (const auto& [key, value] : obj.items()) {
+    (void)value;
+    if (!known.count(key)) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      return Status::Validation(std::string(what) + ": unknown key '" + key + "' (known: " + list + ")");
+    }
+  }
+  return Status::Ok();
+}
+
+Status CheckUrl(const Json& config, const char* key) {
+  std::string v = GetStringOr(config, key);
+  if (v.empty()) return Status::Ok();
+  auto url = http::ParseUrl(v);
+  if (!url.ok() || (url->scheme != "http" && url->scheme != "https") || url->host.empty())
+    return Status::Validation(std::string("config: '") + key + "' must be an http:// or https:// URL, not '" + v + "'");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Config> ConfigOf(const store::Connection& c) {
+  Config q;
+  q.api_base = GetStringOr(c.config, "api_base", "https://quickbooks.api.intuit.com");
+  q.token_url = GetStringOr(c.config, "token_url", "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer");
+  q.realm_id = GetStringOr(c.config, "realm_id");
+  q.client_id = GetStringOr(c.config, "client_id");
+  q.insecure_skip_tls_verify = GetBoolOr(c.config, "insecure_skip_tls_verify", false);
+  if (q.realm_id.empty()) return Missing(c, "realm_id", "config");
+  if (q.client_id.empty()) return Missing(c, "client_id", "config");
+  ES_ASSIGN_OR_RETURN(Json secret, engine::ConnectionSecret(c));
+  q.client_secret = GetStringOr(secret, "client_secret");
+  if (q.client_secret.empty()) return Missing(c, "client_secret", "credentials");
+  return q;
+}
+
+Result<OAuthTokens> ConnectionTokenStore::Load() {
+  auto c = store_.GetConnection(tenant_, connection_id_);
+  if (!c.ok()) return c.status();
+  if (!c->has_value()) return Status::NotFound("connection '" + connection_id_ + "' does not exist");
+  ES_ASSIGN_OR_RETURN(Json secret, engine::ConnectionSecret(**c));
+  OAuthTokens t;
+  t.access_token = GetStringOr(secret, "access_token");
+  t.refresh_token = GetStringOr(secret, "refresh_token");
+  t.access_expires_at_ms = GetIntOr(secret, "access_expires_at_ms", 0);
+  t.refresh_expires_at_ms = GetIntOr(secret, "refresh_expires_at_ms", 0);
+  t.realm_id = GetStringOr((*c)->config, "realm_id");
+  if (t.refresh_token.empty() && t.access_token.empty())
+    return Status::Authentication("connection '" + connection_id_ + "' is not connected to QuickBooks (no tokens)");
+  return t;
+}
+
+Status ConnectionTokenStore::Save(const OAuthTokens& tokens) {
+  auto c = store_.GetConnection(tenant_, connection_id_);
+  if (!c.ok()) return c.status();
+  if (!c->has_value()) return Status::NotFound("connection '" + connection_id_ + "' does not exist");
+  store::Connection conn = **c;
+  ES_ASSIGN_OR_RETURN(Json secret, engine::ConnectionSecret(conn));
+  secret["access_token"] = tokens.access_token;
+  secret["refresh_token"] = tokens.refresh_token;
+  secret["access_expires_at_ms"] = tokens.access_expires_at_ms;
+  secret["refresh_expires_at_ms"] = tokens.refresh_expires_at_ms;
+  conn.secret = DumpJson(secret);
+  return store_.PutConnection(conn);
+}
+
+engine::Platform QboPlatform() {
+  engine::Platform p;
+  p.kind = "qbo";
+  p.title = "QuickBooks Online";
+  p.writes = {"customer", "item", "order"};
+  p.make_target = [](const engine::ConnectorEnv& env, const store::Connection& c,
+                     const Json& target_config) -> Result<std::unique_ptr<engine::Target>> {
+    ES_ASSIGN_OR_RETURN(mapping::TransformerConfig config, mapping::TransformerConfig::FromJson(target_config));
+    ES_ASSIGN_OR_RETURN(Config cfg, ConfigOf(c));
+    if (env.options.insecure_skip_tls_verify) cfg.insecure_skip_tls_verify = true;
+    auto tokens = std::make_unique<ConnectionTokenStore>(env.store, env.tenant, c.id);
+    auto client = std::make_unique<Client>(cfg, env.transport, env.clock, *tokens);
+    return std::unique_ptr<engine::Target>(std::make_unique<QboTarget>(std::move(tokens), std::move(client), config,
+                                                                       env.clock, env.options));
+  };
+  p.probe = [](const engine::ConnectorEnv& env, const store::Connection& c) -> Status {
+    ES_ASSIGN_OR_RETURN(Config cfg, ConfigOf(c));
+    if (env.options.insecure_skip_tls_verify) cfg.insecure_skip_tls_verify = true;
+    ConnectionTokenStore tokens(env.store, env.tenant, c.id);
+    Client client(cfg, env.transport, env.clock, tokens);
+    return client.Ping();
+  };
+  p.validate = [](const Json& config, const Json& secret) -> Status {
+    ES_RETURN_IF_ERROR(
+        CheckKeys(config, {"api_base", "token_url", "realm_id", "client_id", "insecure_skip_tls_verify"}, "config"));
+    ES_RETURN_IF_ERROR(CheckKeys(secret,
+                                 {"client_secret", "access_token", "refresh_token", "access_expires_at_ms",
+                                  "refresh_expires_at_ms"},
+                                 "secret"));
+    ES_RETURN_IF_ERROR(CheckUrl(config, "api_base"));
+    ES_RETURN_IF_ERROR(CheckUrl(config, "token_url"));
+    if (GetStringOr(config, "realm_id").empty()) return Status::Validation("config: 'realm_id' is required");
+    if (GetStringOr(config, "client_id").empty()) return Status::Validation("config: 'client_id' is required");
+    if (GetStringOr(secret, "client_secret").empty()) return Status::Validation("secret: 'client_secret' is required");
+    return Status::Ok();
+  };
+  return p;
+}
+
+}  // namespace es::qbo
+
+namespace es::qbo {
+
+QboTarget::QboTarget(std::unique_ptr<TokenStore> tokens, std::unique_ptr<Client> client,
+                     mapping::TransformerConfig config, Clock& clock, const engine::EngineOptions& options)
+    : tokens_(std::move(tokens)),
+      client_(std::move(client)),
+      gateway_(*client_, clock, options.retry, options.limits),
+      config_(std::move(config)),
+      clock_(clock) {}
+
+QboTarget::~QboTarget() = default;
+
+}  // namespace es::qbo

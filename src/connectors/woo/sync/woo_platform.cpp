@@ -1,0 +1,259 @@
+#include "connectors/woo/sync/woo_platform.h"
+
+#include <set>
+
+#include "connectors/woo/codec.h"
+
+namespace es::woo {
+namespace {
+
+// Every status, trash included: an order cancelled, refunded or trashed after
+// it was booked must still be seen (a list of "wanted" statuses hides it).
+const std::vector<std::string> kAllOrderStatuses = {"pending",   "processing", "on-hold", "completed", "cancelled",
+                                                    "refunded",  "failed",     "trash"};
+
+std::vector<int64_t> NumericIds(const std::vector<std::string>& ids) {
+  std::vector<int64_t> out;
+  for (const auto& id : ids)
+    if (!id.empty() && id.size() < 18 && id.find_first_not_of("0123456789") == std::string::npos)
+      out.push_back(std::stoll(id));
+  return out;
+}
+
+bool Wanted(const engine::FetchRequest& r, const std::string& id) {
+  if (r.ids.empty()) return true;
+  for (const auto& w : r.ids)
+    if (w == id) return true;
+  return false;
+}
+
+template <typename T>
+void TakeFailures(const Page<T>& page, std::vector<engine::SourceFailure>* out) {
+  for (const auto& f : page.failures) out->push_back({f.source_id, f.reason});
+}
+
+Status Missing(const store::Connection& c, const std::string& field, const char* where) {
+  return Status::Validation("connection '" + c.id + "': " + where + " field '" + field + "' is missing");
+}
+
+Status CheckKeys(const Json& obj, const std::set<std::string>& known, const char* what) {
+  if (!obj.is_object()) return Status::Validation(std::string(what) + " must be a JSON object");
+  for (const auto& [key, value] : obj.items()) {
+    (void)value;
+    if (!known.count(key)) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      return Status::Validation(std::string(what) + ": unknown key '" + key + "' (known: " + list + ")");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<Credentials> CredentialsOf(const store::Connection& c, const Json& secret) {
+  Credentials w;
+  w.base_url = GetStringOr(c.config, "base_url");
+  if (w.base_url.empty()) return Missing(c, "base_url", "config");
+  std::string auth = GetStringOr(c.config, "auth", "auto");
+  if (auth == "auto") w.auth = AuthMode::kAuto;
+  else if (auth == "basic") w.auth = AuthMode::kBasic;
+  else if (auth == "oauth1") w.auth = AuthMode::kOAuth1;
+  else if (auth == "query") w.auth = AuthMode::kQueryString;
+  else return Status::Validation("connection '" + c.id + "': auth '" + auth + "' is not auto, basic, oauth1 or query");
+  w.insecure_skip_tls_verify = GetBoolOr(c.config, "insecure_skip_tls_verify", false);
+  w.consumer_key = GetStringOr(secret, "consumer_key");
+  w.consumer_secret = GetStringOr(secret, "consumer_secret");
+  if (w.consumer_key.empty()) return Missing(c, "consumer_key", "credentials");
+  if (w.consumer_secret.empty()) return Missing(c, "consumer_secret", "credentials");
+  return w;
+}
+
+WooSource::WooSource(std::unique_ptr<Client> client) : client_(std::move(client)) {}
+
+bool WooSource::SupportsModifiedAfter(const std::string& entity) const { return entity != "customer"; }
+
+Result<engine::SourcePage> WooSource::Fetch(const engine::FetchRequest& r) {
+  ListQuery q;
+  q.page = r.page;
+  q.orderby = "id";
+  q.include = NumericIds(r.ids);
+  if (!r.ids.empty() && q.include.empty()) return engine::SourcePage{};  // no id WooCommerce could have
+  if (!r.modified_after.empty() && SupportsModifiedAfter(r.entity)) {
+    q.modified_after = r.modified_after;
+    if (!q.modified_after.empty() && q.modified_after.back() == 'Z') q.modified_after.pop_back();  // dates_are_gmt
+    q.orderby = "modified";
+  }
+  if (r.entity == "customer") return Customers(r, q);
+  if (r.entity == "item") return Products(r, q);
+  if (r.entity == "order") return Orders(r, q, false);
+  if (r.entity == "refund") return Orders(r, q, true);
+  return Status::Validation("WooCommerce cannot deliver '" + r.entity + "'");
+}
+
+Result<engine::SourcePage> WooSource::Customers(const engine::FetchRequest& r, const ListQuery& q) {
+  ES_ASSIGN_OR_RETURN(auto page, client_->ListCustomers(q));
+  engine::SourcePage out;
+  out.total = page.total;
+  out.has_more = page.HasMore();
+  TakeFailures(page, &out.failures);
+  for (size_t i = 0; i < page.items.size(); ++i) {
+    if (!Wanted(r, page.items[i].source_id)) continue;
+    engine::SourceRecord rec;
+    rec.source_id = page.items[i].source_id;
+    rec.raw = std::move(page.raw[i]);
+    rec.value = std::move(page.items[i]);
+    out.records.push_back(std::move(rec));
+  }
+  return out;
+}
+
+Result<engine::SourcePage> WooSource::Products(const engine::FetchRequest& r, const ListQuery& q) {
+  ES_ASSIGN_OR_RETURN(auto page, client_->ListProducts(q));
+  engine::SourcePage out;
+  out.total = page.total;
+  out.has_more = page.HasMore();
+  TakeFailures(page, &out.failures);
+  for (size_t i = 0; i < page.items.size(); ++i) {
+    model::Product& p = page.items[i];
+    if (p.kind == model::ProductKind::kGrouped) continue;  // sells nothing itself
+    if (p.kind != model::ProductKind::kVariable) {
+      if (!Wanted(r, p.source_id)) continue;
+      engine::SourceRecord rec;
+      rec.source_id = p.source_id;
+      rec.modified_at_ms = p.modified_at_ms;
+      rec.raw = std::move(page.raw[i]);
+      rec.value = std::move(p);
+      out.records.push_back(std::move(rec));
+      continue;
+    }
+    // A variable product sells through its variations: each is a record.
+    ListQuery vq;
+    vq.orderby = "id";
+    for (int vp = 1;; ++vp) {
+      vq.page = vp;
+      auto vars = client_->ListVariations(p.source_id, vq);
+      if (!vars.ok()) return vars.status().WithContext("fetching the variations of product " + p.source_id);
+      TakeFailures(*vars, &out.failures);
+      for (size_t k = 0; k < vars->items.size(); ++k) {
+        model::Product& v = vars->items[k];
+        if (!Wanted(r, v.source_id) && !Wanted(r, p.source_id)) continue;
+        v.name = p.name;  // item names append the options
+        engine::SourceRecord rec;
+        rec.source_id = v.source_id;
+        rec.modified_at_ms = std::max(v.modified_at_ms, p.modified_at_ms);
+        rec.raw = std::move(vars->raw[k]);
+        rec.value = std::move(v);
+        out.records.push_back(std::move(rec));
+      }
+      if (!vars->HasMore() || vars->items.empty()) break;
+    }
+  }
+  return out;
+}
+
+Result<engine::SourcePage> WooSource::Orders(const engine::FetchRequest& r, ListQuery q, bool refunds_as_records) {
+  q.statuses = kAllOrderStatuses;
+  ES_ASSIGN_OR_RETURN(auto page, client_->ListOrders(q));
+  engine::SourcePage out;
+  out.total = page.total;
+  out.has_more = page.HasMore();
+  TakeFailures(page, &out.failures);
+  for (size_t i = 0; i < page.items.size(); ++i) {
+    model::Order& o = page.items[i];
+    if (!Wanted(r, o.source_id)) continue;
+    std::vector<engine::SourceRecord> refunds;
+    if (!o.refunds.empty()) ES_RETURN_IF_ERROR(OrderRefunds(o, &refunds, &out.failures));
+    if (refunds_as_records) {
+      for (auto& rf : refunds) {
+        rf.modified_at_ms = o.modified_at_ms;
+        out.records.push_back(std::move(rf));
+      }
+      continue;
+    }
+    engine::SourceRecord rec;
+    rec.source_id = o.source_id;
+    rec.modified_at_ms = o.modified_at_ms;
+    for (auto& rf : refunds)
+      if (const model::Refund* m = rf.refund()) rec.refunds.push_back(*m);
+    rec.raw = std::move(page.raw[i]);
+    rec.value = std::move(o);
+    out.records.push_back(std::move(rec));
+  }
+  return out;
+}
+
+Status WooSource::OrderRefunds(const model::Order& o, std::vector<engine::SourceRecord>* out,
+                               std::vector<engine::SourceFailure>* failures) {
+  const std::string path = "orders/" + o.source_id + "/refunds";
+  for (int page = 1; page <= 100; ++page) {
+    ES_ASSIGN_OR_RETURN(auto resp, client_->Get(path, {{"per_page", "100"}, {"page", std::to_string(page)}}));
+    auto body = ParseJson(resp.body);
+    if (!body.ok() || !body->is_array()) {
+      failures->push_back({o.source_id, "the refunds of order " + o.source_id + " are not a JSON array"});
+      return Status::Ok();
+    }
+    for (const Json& item : *body) {
+      auto decoded = DecodeRefund(item, o.source_id, o.currency);
+      if (!decoded.ok()) {
+        const Json* id = item.is_object() ? FindPath(item, "id") : nullptr;
+        failures->push_back({id != nullptr ? ScalarText(*id) : o.source_id,
+                             "refund of order " + o.source_id + ": " + decoded.status().message()});
+        continue;
+      }
+      engine::SourceRecord rec;
+      rec.source_id = decoded->source_id;
+      rec.modified_at_ms = decoded->created_at_ms;
+      rec.raw = item;
+      rec.value = std::move(*decoded);
+      out->push_back(std::move(rec));
+    }
+    if (static_cast<int>(body->size()) < 100 || resp.Header("X-WP-TotalPages") == std::to_string(page)) break;
+  }
+  // Oldest first, whatever order the store lists them in.
+  std::sort(out->begin(), out->end(), [](const engine::SourceRecord& a, const engine::SourceRecord& b) {
+    return a.modified_at_ms != b.modified_at_ms ? a.modified_at_ms < b.modified_at_ms : a.source_id < b.source_id;
+  });
+  return Status::Ok();
+}
+
+engine::Platform WooPlatform() {
+  engine::Platform p;
+  p.kind = "woo";
+  p.title = "WooCommerce";
+  p.reads = {"customer", "item", "order", "refund"};
+  auto client_for = [](const engine::ConnectorEnv& env, const store::Connection& c) -> Result<std::unique_ptr<Client>> {
+    ES_ASSIGN_OR_RETURN(Json secret, engine::ConnectionSecret(c));
+    ES_ASSIGN_OR_RETURN(Credentials creds, CredentialsOf(c, secret));
+    if (env.options.insecure_skip_tls_verify) creds.insecure_skip_tls_verify = true;
+    return std::make_unique<Client>(creds, env.transport, env.clock);
+  };
+  p.make_source = [client_for](const engine::ConnectorEnv& env,
+                               const store::Connection& c) -> Result<std::unique_ptr<engine::Source>> {
+    ES_ASSIGN_OR_RETURN(auto client, client_for(env, c));
+    return std::unique_ptr<engine::Source>(std::make_unique<WooSource>(std::move(client)));
+  };
+  p.probe = [client_for](const engine::ConnectorEnv& env, const store::Connection& c) -> Status {
+    ES_ASSIGN_OR_RETURN(auto client, client_for(env, c));
+    return client->Ping();
+  };
+  p.validate = [](const Json& config, const Json& secret) -> Status {
+    ES_RETURN_IF_ERROR(CheckKeys(config, {"base_url", "auth", "insecure_skip_tls_verify", "currency"}, "config"));
+    ES_RETURN_IF_ERROR(CheckKeys(secret, {"consumer_key", "consumer_secret"}, "secret"));
+    std::string base = GetStringOr(config, "base_url");
+    if (base.empty()) return Status::Validation("config: 'base_url' is required (e.g. https://shop.example)");
+    auto url = http::ParseUrl(base);
+    if (!url.ok() || (url->scheme != "http" && url->scheme != "https") || url->host.empty())
+      return Status::Validation("config: 'base_url' must be an http:// or https:// URL with a host, not '" + base + "'");
+    std::string auth = GetStringOr(config, "auth", "auto");
+    if (auth != "auto" && auth != "basic" && auth != "oauth1" && auth != "query")
+      return Status::Validation("config: 'auth' must be auto, basic, oauth1 or query, not '" + auth + "'");
+    if (GetStringOr(secret, "consumer_key").empty()) return Status::Validation("secret: 'consumer_key' is required");
+    if (GetStringOr(secret, "consumer_secret").empty())
+      return Status::Validation("secret: 'consumer_secret' is required");
+    return Status::Ok();
+  };
+  return p;
+}
+
+}  // namespace es::woo

@@ -1,0 +1,204 @@
+// The engine's side of the connector boundary.
+//
+// A platform (src/connectors/<kind>/sync) registers a Platform in a Registry:
+// its kind, which entities it reads as a source and writes as a target,
+// factories for both roles, a connectivity probe and a schema check of its
+// connection settings. The engine sees only these interfaces and never a
+// platform's own headers; it owns the pipeline around them:
+//
+//   fetch (Source) → plan (Target::PlanPage) → apply (Target::Apply) → record → cursor
+//
+// The exactly-once contract between the two sides, enforced by the engine's
+// SyncContext: a target calls Intend() before an external create, Done()
+// once the record exists (which stores the id mapping and clears the intent)
+// and only then does the engine move the source cursor past the record. A
+// leftover intent (HadIntent) tells the target to look the record up before
+// creating it again.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "engine/rate_limiter.h"
+#include "engine/retry.h"
+#include "engine/sync_types.h"
+#include "http/transport.h"
+#include "store/store.h"
+
+namespace es::engine {
+
+struct EngineOptions {
+  RetryPolicy retry;
+  RateLimits limits;
+  int64_t lock_lease_ms = 30 * 60 * 1000;
+  bool insecure_skip_tls_verify = false;
+  // Incremental runs also re-read every record modified (or created) in this
+  // window and compare it by content: sources that do not move their
+  // modification time for some edits (WooCommerce line edits through its
+  // REST API) are still caught. 0 turns the re-read off.
+  int64_t recheck_window_ms = 3 * 24 * 3600 * 1000LL;
+};
+
+// Where a run is and what it may do. Filled by the engine.
+struct RunInfo {
+  std::string tenant_id;
+  std::string source_connection;
+  std::string target_connection;
+  std::string source_kind;
+  std::string target_kind;
+  std::string run_id;
+  bool dry_run = false;
+};
+
+// The engine's services to a target during one run. Not thread-safe: a run
+// plans and applies on one thread.
+class SyncContext {
+ public:
+  virtual ~SyncContext() = default;
+  virtual const RunInfo& run() const = 0;
+  virtual Clock& clock() = 0;
+
+  // The id map of this (tenant, target connection).
+  virtual Result<std::optional<store::IdMapping>> Mapping(const std::string& entity, const std::string& source_id) = 0;
+  // Every mapping of `entity` whose target record is `target_id`'s owner; nullopt when none.
+  virtual Result<std::optional<store::IdMapping>> MappingByTarget(const std::string& entity,
+                                                                  const std::string& target_id) = 0;
+
+  // An earlier run recorded an intent for this record and did not finish it.
+  virtual bool HadIntent(const std::string& entity, const std::string& source_id) = 0;
+  // Records the intent to create `op` (lookup_key: how to find it again).
+  // A non-ok Status means the intent is not durable: do NOT write.
+  virtual Status Intend(const PlanOp& op, const std::string& lookup_key) = 0;
+  // The op's record now exists in the target (created, updated, voided or
+  // found): stores the mapping (op.entity, op.source_id) → written, clears
+  // the intent, records the result. Non-ok when the mapping could not be
+  // stored (the op is then recorded as failed).
+  virtual Status Done(const PlanOp& op, const Written& written) = 0;
+  // The op failed; the record goes to the failed queue with the reason.
+  virtual void Failed(const PlanOp& op, const Status& status) = 0;
+
+  // Test hook: true when the run must stop here as if killed.
+  virtual bool Crash(const char* point) = 0;
+  // A stop was requested (or the crash hook fired): finish the op in hand, then return.
+  virtual bool Stopping() const = 0;
+};
+
+// A platform as a source of records.
+class Source {
+ public:
+  virtual ~Source() = default;
+  // One page of `request.entity`. Decode failures are returned per record;
+  // a non-ok Status means the source cannot be read (after retries).
+  virtual Result<SourcePage> Fetch(const FetchRequest& request) = 0;
+  // Whether Fetch honours modified_after for `entity`.
+  virtual bool SupportsModifiedAfter(const std::string& entity) const = 0;
+  virtual int64_t requests() const = 0;
+};
+
+// Result of comparing one source record with what the target holds.
+struct Check {
+  std::string source_id;
+  std::string state;     // "matched", "missing", "extra", "voided", "stale", "differs", "unreadable"
+  std::string expected;  // source amount (net of refunds), decimal text
+  std::string actual;    // target amount (net of credits), decimal text
+  std::string target_id;
+  std::string detail;
+};
+
+// A platform as a target of records.
+class Target {
+ public:
+  virtual ~Target() = default;
+  // Called once per run before the first page (not in dry runs): schema
+  // migrations, lookups every page needs. Non-ok stops the run.
+  virtual Status Prepare(SyncContext& ctx) { (void)ctx; return Status::Ok(); }
+  // Plans a page of `entity` records: every record gets at least one op
+  // (kSkip with its reason when nothing is to be done), in apply order.
+  // Reads the id map through ctx; writes nothing anywhere.
+  virtual Result<Plan> PlanPage(const std::string& entity, const std::vector<SourceRecord>& records,
+                                SyncContext& ctx) = 0;
+  // Applies a plan from PlanPage (never in dry runs), reporting every
+  // non-skip op through ctx.Done / ctx.Failed. Non-ok only when the target
+  // itself cannot be used any more (the run stops).
+  virtual Status Apply(Plan& plan, SyncContext& ctx) = 0;
+  // Compares records with what the target holds (reconcile). Read-only.
+  virtual Result<std::vector<Check>> Verify(const std::string& entity, const std::vector<SourceRecord>& records,
+                                            SyncContext& ctx) {
+    (void)records;
+    (void)ctx;
+    return Status::Validation("this target cannot reconcile '" + entity + "'");
+  }
+  // Called once at the end of a run that Prepare()d, with how it ended.
+  virtual void Finish(SyncContext& ctx, const Status& outcome) {
+    (void)ctx;
+    (void)outcome;
+  }
+  virtual int64_t requests() const = 0;
+  virtual int64_t rate_limited() const { return 0; }
+};
+
+// What a platform's factories get to build a client for one connection.
+struct ConnectorEnv {
+  store::StateStore& store;
+  const std::string& tenant;
+  http::Transport& transport;
+  Clock& clock;
+  const EngineOptions& options;
+};
+
+struct Platform {
+  std::string kind;   // "woo": the connection kind
+  std::string title;  // "WooCommerce"
+  std::vector<std::string> reads;   // store entities it can deliver as a source
+  std::vector<std::string> writes;  // store entities it can accept as a target
+  std::function<Result<std::unique_ptr<Source>>(const ConnectorEnv&, const store::Connection&)> make_source;
+  // `target_config`: the stored per-connection target settings (JSON object; {} when none).
+  std::function<Result<std::unique_ptr<Target>>(const ConnectorEnv&, const store::Connection&,
+                                                const Json& target_config)>
+      make_target;
+  // A real authenticated call; Ok when the connection works.
+  std::function<Status(const ConnectorEnv&, const store::Connection&)> probe;
+  // Checks stored settings and credentials (secret: the decrypted JSON
+  // object) without a network call; errors name the key.
+  std::function<Status(const Json& config, const Json& secret)> validate;
+};
+
+// A connection's credentials as a JSON object ({} when none); errors name
+// the connection only, never a value.
+Result<Json> ConnectionSecret(const store::Connection& c);
+
+// Route (source kind, target kind, entity) → its rank in dependency order.
+struct RouteKey {
+  std::string source;  // "woo"
+  std::string target;  // "qbo"
+  std::string entity;  // route name: "customers", "products", "orders", "refunds"
+  auto operator<=>(const RouteKey&) const = default;
+};
+
+// Platforms and routes. Filled once at start-up (src/platforms), then read-only.
+class Registry {
+ public:
+  Status Register(Platform platform);
+  // A route pairs a source and a target platform for one entity; `rank`
+  // orders a pair's entities (dependencies first).
+  Status AddRoute(RouteKey key, int rank);
+
+  const Platform* Find(const std::string& kind) const;
+  std::vector<std::string> Kinds() const;
+  // Route names of a (source, target) pair in dependency order.
+  std::vector<std::string> Entities(const std::string& source, const std::string& target) const;
+  bool HasRoute(const RouteKey& key) const;
+  // Validation naming the route and what the pair supports when missing.
+  Status CheckRoute(const RouteKey& key) const;
+
+ private:
+  std::vector<Platform> platforms_;
+  std::map<RouteKey, int> routes_;
+};
+
+}  // namespace es::engine

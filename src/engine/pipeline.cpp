@@ -1,0 +1,105 @@
+#include "engine/pipeline.h"
+
+#include <algorithm>
+#include <random>
+
+namespace es::engine {
+namespace {
+
+constexpr int64_t kCursorOverlapMs = 60'000;
+
+// Where an incremental walk starts: the cursor minus an overlap, pulled back
+// to the re-read window. Empty = walk everything.
+Result<std::string> StartOf(const PageRun& r, const std::string& entity, Source& source, RunContext& ctx,
+                            store::StateStore& store) {
+  if (r.mode != "incremental" || !r.ids.empty() || !source.SupportsModifiedAfter(entity)) return std::string();
+  const RunInfo& info = ctx.run();
+  auto cursor = store.GetCursor(info.tenant_id, info.source_connection, info.target_connection, entity);
+  if (!cursor.ok()) return cursor.status();
+  if (!cursor->has_value() || (*cursor)->empty()) return std::string();
+  int64_t since = ParseIso8601(**cursor);
+  if (since <= 0) return std::string();
+  since -= kCursorOverlapMs;
+  if (r.options->recheck_window_ms > 0)
+    since = std::min(since, ctx.clock().NowMillis() - r.options->recheck_window_ms);
+  return FormatIso8601Utc(std::max<int64_t>(since, 1));
+}
+
+Status MoveCursor(RunContext& ctx, store::StateStore& store, const std::string& entity, int64_t max_modified_ms) {
+  if (max_modified_ms <= 0) return Status::Ok();
+  const RunInfo& info = ctx.run();
+  auto cur = store.GetCursor(info.tenant_id, info.source_connection, info.target_connection, entity);
+  if (!cur.ok()) return cur.status();
+  if (cur->has_value() && ParseIso8601(**cur) >= max_modified_ms) return Status::Ok();
+  return store.PutCursor(info.tenant_id, info.source_connection, info.target_connection, entity,
+                         FormatIso8601Utc(max_modified_ms));
+}
+
+Result<SourcePage> FetchWithRetry(const PageRun& r, Source& source, RunContext& ctx, const FetchRequest& req) {
+  RetryPolicy policy = r.options->retry;
+  policy.rate_limit_default_ms = std::min<int64_t>(policy.rate_limit_default_ms, 5'000);
+  std::mt19937_64 rng(static_cast<uint64_t>(ctx.clock().NowMillis()));
+  return WithRetry<SourcePage>(policy, ctx.clock(), rng, [&] { return source.Fetch(req); });
+}
+
+}  // namespace
+
+Status RunEntityPages(const PageRun& r, Source& source, Target& target, RunContext& ctx, store::StateStore& store,
+                      PageRunTotals* totals) {
+  const std::string entity = StoreEntity(r.route_entity);
+  const bool dry_run = ctx.run().dry_run;
+  const bool whole_listing = r.ids.empty();
+  FetchRequest req;
+  req.entity = entity;
+  req.ids = r.ids;
+  ES_ASSIGN_OR_RETURN(req.modified_after, StartOf(r, entity, source, ctx, store));
+  const bool by_modification = !req.modified_after.empty();
+
+  int64_t done = 0, max_modified = 0;
+  for (int page = 1;; ++page) {
+    if (ctx.Stopping()) return Status::Conflict("stop requested");
+    req.page = page;
+    auto fetched = FetchWithRetry(r, source, ctx, req);
+    if (!fetched.ok())
+      return fetched.status().WithContext("fetching " + r.route_entity + " page " + std::to_string(page) + " from " +
+                                          ctx.run().source_connection);
+    SourcePage& pg = *fetched;
+    ++totals->pages;
+    ctx.BeginPage(entity);
+    ctx.Fetched(static_cast<int64_t>(pg.records.size() + pg.failures.size()));
+    for (const auto& f : pg.failures) ctx.SourceFailed(f);
+    int64_t page_max = 0;
+    for (const auto& rec : pg.records) page_max = std::max(page_max, rec.modified_at_ms);
+
+    if (!pg.records.empty()) {
+      ES_ASSIGN_OR_RETURN(Plan plan, target.PlanPage(entity, pg.records, ctx));
+      totals->estimated_requests += plan.estimated_requests;
+      for (const PlanOp& op : plan.ops) {
+        if (op.kind == OpKind::kSkip) ctx.Skipped(op);
+        else if (op.kind == OpKind::kFail) ctx.Failed(op, op.error);
+        else if (dry_run) ctx.Planned(op);
+      }
+      if (!dry_run) {
+        Status applied = target.Apply(plan, ctx);
+        if (ctx.crashed()) return Status::Internal("simulated crash");
+        ES_RETURN_IF_ERROR(applied.WithContext("writing to " + ctx.run().target_connection));
+      }
+    }
+    if (ctx.crashed()) return Status::Internal("simulated crash");
+    if (ctx.Stopping()) return Status::Conflict("stop requested");
+    ES_RETURN_IF_ERROR(ctx.Flush());
+    // The cursor moves only after every record of the page is durable.
+    max_modified = std::max(max_modified, page_max);
+    if (whole_listing && !dry_run && by_modification) ES_RETURN_IF_ERROR(MoveCursor(ctx, store, entity, page_max));
+
+    done += static_cast<int64_t>(pg.records.size() + pg.failures.size());
+    if (r.on_progress) r.on_progress({entity, done, pg.total});
+    if (!pg.has_more || (pg.records.empty() && pg.failures.empty())) break;
+  }
+  // A full walk goes by id, so only its end says that everything modified
+  // before its newest record is in.
+  if (whole_listing && !dry_run && !by_modification) ES_RETURN_IF_ERROR(MoveCursor(ctx, store, entity, max_modified));
+  return Status::Ok();
+}
+
+}  // namespace es::engine

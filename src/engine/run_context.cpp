@@ -1,0 +1,201 @@
+#include "engine/run_context.h"
+
+#include <cstdio>
+
+namespace es::engine {
+
+RunContext::RunContext(RunInfo info, store::StateStore& store, Clock& clock, const std::atomic<bool>* stop,
+                       CrashHook hook)
+    : info_(std::move(info)), store_(store), clock_(clock), stop_(stop), hook_(std::move(hook)),
+      page_started_(std::chrono::steady_clock::now()) {}
+
+RunContext::~RunContext() { (void)Flush(); }
+
+Result<std::optional<store::IdMapping>> RunContext::Mapping(const std::string& entity, const std::string& source_id) {
+  return store_.GetMapping(info_.tenant_id, info_.target_connection, entity, source_id);
+}
+
+Result<std::optional<store::IdMapping>> RunContext::MappingByTarget(const std::string& entity,
+                                                                    const std::string& target_id) {
+  return store_.FindMappingByTarget(info_.tenant_id, info_.target_connection, entity, target_id);
+}
+
+bool RunContext::HadIntent(const std::string& entity, const std::string& source_id) {
+  auto intent = store_.GetIntent(info_.tenant_id, info_.target_connection, entity, source_id);
+  // When the store cannot say, assume an intent: a lookup costs a read, a
+  // wrong "no" could cost a duplicate.
+  return !intent.ok() || intent->has_value();
+}
+
+Status RunContext::Intend(const PlanOp& op, const std::string& lookup_key) {
+  store::WriteIntent intent;
+  intent.tenant_id = info_.tenant_id;
+  intent.target_connection = info_.target_connection;
+  intent.entity = op.entity;
+  intent.source_id = op.source_id;
+  intent.lookup_key = lookup_key;
+  intent.created_at_ms = clock_.NowMillis();
+  Status s = store_.PutIntent(intent);
+  if (!s.ok()) return s.WithContext("recording the write intent of " + op.entity + " " + op.source_id);
+  return s;
+}
+
+Status RunContext::Done(const PlanOp& op, const Written& written) {
+  store::IdMapping m;
+  m.tenant_id = info_.tenant_id;
+  m.source_connection = info_.source_connection;
+  m.target_connection = info_.target_connection;
+  m.entity = op.entity;
+  m.source_id = op.source_id;
+  m.target_id = written.target_id;
+  m.target_type = written.target_type;
+  m.sync_token = written.version;
+  m.fingerprint = written.fingerprint;
+  m.updated_at_ms = clock_.NowMillis();
+  Status s = store_.PutMapping(m);
+  if (!s.ok()) {
+    Status failed = s.WithContext("recording the mapping of " + op.entity + " " + op.source_id);
+    Failed(op, failed);
+    return failed;
+  }
+  if (Crash("after_mapping")) return Status::Internal("simulated crash");
+  (void)store_.ClearIntent(info_.tenant_id, info_.target_connection, op.entity, op.source_id);
+  if (!op.counted) return Status::Ok();
+  EntityCounts& c = counts_[op.entity];
+  std::string action;
+  switch (op.kind) {
+    case OpKind::kUpdate:
+      ++c.updated;
+      action = "updated";
+      break;
+    case OpKind::kVoid:
+      ++c.voided;
+      action = "voided";
+      break;
+    case OpKind::kDelete:
+      ++c.deleted;
+      action = "deleted";
+      break;
+    default:
+      if (written.linked) {
+        ++c.linked;
+        action = "linked";
+      } else {
+        ++c.created;
+        ++c.created_by_type[written.target_type];
+        action = "created";
+      }
+  }
+  std::string note = op.reason;
+  if (written.linked) note = "found in the target and linked" + (note.empty() ? "" : "; " + note);
+  Add(op.entity, op.source_id, action, written.target_id, note);
+  if (!op.record_id.empty())
+    (void)store_.ClearFailed(info_.tenant_id, info_.target_connection, QueueEntity(op), QueueId(op));
+  return Status::Ok();
+}
+
+void RunContext::Failed(const PlanOp& op, const Status& status) {
+  ++counts_[op.entity].failed;
+  Add(op.entity, op.source_id, "failed", op.target_id, status.ToString());
+  if (info_.dry_run || op.record_id.empty()) return;
+  store::FailedRecord f;
+  f.tenant_id = info_.tenant_id;
+  f.source_connection = info_.source_connection;
+  f.target_connection = info_.target_connection;
+  f.entity = QueueEntity(op);
+  f.source_id = QueueId(op);
+  f.category = std::string(CategoryName(status.category()));
+  f.code = status.code();
+  f.message = op.entity == f.entity ? status.message() : op.entity + " " + op.source_id + ": " + status.message();
+  f.first_failed_at_ms = f.last_attempt_at_ms = clock_.NowMillis();
+  f.run_id = info_.run_id;
+  Status s = store_.PutFailed(f);
+  if (!s.ok())
+    fprintf(stderr, "warning: could not queue failed %s %s: %s\n", f.entity.c_str(), f.source_id.c_str(),
+            s.ToString().c_str());
+}
+
+bool RunContext::Crash(const char* point) {
+  if (!crashed_ && hook_ && hook_(point)) crashed_ = true;
+  return crashed_;
+}
+
+bool RunContext::Stopping() const { return crashed_ || (stop_ != nullptr && stop_->load()); }
+
+void RunContext::BeginPage(const std::string& entity) {
+  page_entity_ = entity;
+  page_started_ = std::chrono::steady_clock::now();
+}
+
+void RunContext::SourceFailed(const SourceFailure& f) {
+  PlanOp op;
+  op.kind = OpKind::kFail;
+  op.entity = page_entity_;
+  op.source_id = f.source_id.empty() ? "(unknown)" : f.source_id;
+  op.record_id = op.source_id;
+  Failed(op, Status::Validation(f.reason, "decode"));
+}
+
+void RunContext::Skipped(const PlanOp& op) {
+  ++counts_[op.entity].skipped;
+  Add(op.entity, op.source_id, "skipped", op.target_id, op.reason);
+}
+
+void RunContext::Planned(const PlanOp& op) {
+  EntityCounts& c = counts_[op.entity];
+  std::string action;
+  switch (op.kind) {
+    case OpKind::kUpdate: ++c.updated; action = "would_update"; break;
+    case OpKind::kVoid: ++c.voided; action = "would_void"; break;
+    case OpKind::kDelete: ++c.deleted; action = "would_delete"; break;
+    default:
+      ++c.created;
+      ++c.created_by_type[op.target_type];
+      action = "would_create";
+  }
+  if (op.counted) Add(op.entity, op.source_id, action, op.target_id, op.reason);
+  if (previews_.size() >= kMaxPreviews) {
+    ++previews_dropped_;
+    return;
+  }
+  Json p = {{"operation", OpKindName(op.kind)}, {"entity", op.entity},   {"source_id", op.source_id},
+            {"target_type", op.target_type},   {"reason", op.reason},   {"payload", op.payload}};
+  if (!op.target_id.empty()) p["target_id"] = op.target_id;
+  previews_.push_back(std::move(p));
+}
+
+void RunContext::Add(const std::string& entity, const std::string& source_id, const std::string& action,
+                     const std::string& target_id, const std::string& message) {
+  store::RecordResult r;
+  r.run_id = info_.run_id;
+  r.tenant_id = info_.tenant_id;
+  r.entity = entity;
+  r.source_id = source_id;
+  r.action = action;
+  r.target_id = target_id;
+  r.message = message;
+  r.at_ms = clock_.NowMillis();
+  // Time since the page's fetch finished: what this record waited for and cost.
+  r.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                                        page_started_)
+                      .count();
+  pending_.push_back(std::move(r));
+  if (pending_.size() >= 200) (void)Flush();
+}
+
+std::string RunContext::QueueEntity(const PlanOp& op) const {
+  return page_entity_.empty() ? op.entity : page_entity_;
+}
+
+const std::string& RunContext::QueueId(const PlanOp& op) const {
+  return op.record_id.empty() ? op.source_id : op.record_id;
+}
+
+Status RunContext::Flush() {
+  if (pending_.empty()) return Status::Ok();
+  Status s = store_.AddRecordResults(pending_);
+  pending_.clear();
+  return s;
+}
+
+}  // namespace es::engine

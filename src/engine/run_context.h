@@ -1,0 +1,102 @@
+// RunContext: the engine's SyncContext for one run, and the run's
+// bookkeeping — per-entity counts, record results (flushed to the store in
+// batches, with the time each record took), the failed-record queue, dry-run
+// previews and the crash/stop hooks.
+//
+// Record results and failed-queue entries are keyed by the record a page
+// carried (PlanOp::record_id under the page's entity), so that retrying a
+// failed refund or payment re-syncs its order. Ops with an empty record_id
+// are helper writes (a customer or item an order needs): counted and
+// logged, but queued only through the record that needed them.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/connector.h"
+
+namespace es::engine {
+
+struct EntityCounts {
+  int64_t fetched = 0;
+  int64_t created = 0;
+  int64_t linked = 0;   // found in the target (an interrupted run wrote it) and linked
+  int64_t updated = 0;
+  int64_t voided = 0;
+  int64_t deleted = 0;
+  int64_t skipped = 0;
+  int64_t failed = 0;
+  // Created (not linked) counts per target type ("Customer", "Invoice", …).
+  std::map<std::string, int64_t> created_by_type;
+};
+
+struct Progress {
+  std::string entity;
+  int64_t done = 0;
+  int64_t total = 0;  // 0 when unknown
+};
+
+// Test hook: asked at named points ("after_intent", "after_write",
+// "after_mapping", "after_record"); returning true makes the run stop as if
+// the process had been killed there (nothing after that point is recorded).
+using CrashHook = std::function<bool(const std::string& point)>;
+
+class RunContext final : public SyncContext {
+ public:
+  RunContext(RunInfo info, store::StateStore& store, Clock& clock, const std::atomic<bool>* stop, CrashHook hook);
+  ~RunContext() override;
+
+  const RunInfo& run() const override { return info_; }
+  Clock& clock() override { return clock_; }
+  Result<std::optional<store::IdMapping>> Mapping(const std::string& entity, const std::string& source_id) override;
+  Result<std::optional<store::IdMapping>> MappingByTarget(const std::string& entity,
+                                                          const std::string& target_id) override;
+  bool HadIntent(const std::string& entity, const std::string& source_id) override;
+  Status Intend(const PlanOp& op, const std::string& lookup_key) override;
+  Status Done(const PlanOp& op, const Written& written) override;
+  void Failed(const PlanOp& op, const Status& status) override;
+  bool Crash(const char* point) override;
+  bool Stopping() const override;
+
+  // ---- for the pipeline
+  // Starts a page of `entity` (the entity failed-queue entries of its ops go under).
+  void BeginPage(const std::string& entity);
+  void Fetched(int64_t n) { counts_[page_entity_].fetched += n; }
+  void SourceFailed(const SourceFailure& f);
+  void Skipped(const PlanOp& op);
+  // Dry run: records what the op would do and keeps a preview (the first kMaxPreviews).
+  void Planned(const PlanOp& op);
+  Status Flush();
+
+  bool crashed() const { return crashed_; }
+  const std::map<std::string, EntityCounts>& counts() const { return counts_; }
+  std::vector<Json> TakePreviews() { return std::move(previews_); }
+  int64_t previews_dropped() const { return previews_dropped_; }
+
+  static constexpr size_t kMaxPreviews = 2000;
+
+ private:
+  void Add(const std::string& entity, const std::string& source_id, const std::string& action,
+           const std::string& target_id, const std::string& message);
+  std::string QueueEntity(const PlanOp& op) const;
+  const std::string& QueueId(const PlanOp& op) const;
+
+  RunInfo info_;
+  store::StateStore& store_;
+  Clock& clock_;
+  const std::atomic<bool>* stop_;
+  CrashHook hook_;
+  bool crashed_ = false;
+  std::string page_entity_;
+  std::chrono::steady_clock::time_point page_started_;
+  std::map<std::string, EntityCounts> counts_;
+  std::vector<store::RecordResult> pending_;
+  std::vector<Json> previews_;
+  int64_t previews_dropped_ = 0;
+};
+
+}  // namespace es::engine
