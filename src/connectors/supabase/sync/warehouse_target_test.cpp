@@ -141,7 +141,9 @@ struct Harness {
   std::unique_ptr<WarehouseTarget> target;
 
   Harness() {
-    store = std::move(*store::OpenStore(":memory:"));
+    auto opened = store::OpenStore(":memory:");
+    EXPECT_TRUE(opened.ok());
+    store = std::move(opened).value();
     auto w = std::make_unique<ScriptedWriter>();
     writer = w.get();
     target = std::make_unique<WarehouseTarget>(std::move(w), *store, "t1", SystemClock::Get());
@@ -205,9 +207,12 @@ TEST(WarehouseTarget, AppliesOutcomesAndFailsAnOrderWithARefusedLine) {
   EXPECT_THAT(h.writer->stale_parents, ::testing::ElementsAre("5", "7"));
   EXPECT_THAT(h.writer->stale_keep, ::testing::ElementsAre("5:1", "7:1"));
   // Written rows are mapped with their content hash.
-  EXPECT_EQ(ctx.mappings[{"order", "7"}].target_type, "orders");
+  const store::IdMapping& seven = ctx.mappings[std::make_pair(std::string("order"), std::string("7"))];
+  EXPECT_EQ(seven.target_type, "orders");
   for (const PlanOp& op : plan->ops)
-    if (op.entity == "order" && op.source_id == "7") EXPECT_EQ(ctx.mappings[{"order", "7"}].fingerprint, op.fingerprint);
+    if (op.entity == "order" && op.source_id == "7") {
+      EXPECT_EQ(seven.fingerprint, op.fingerprint);
+    }
 }
 
 TEST(WarehouseTarget, DryRunPredictsFromTheIdMap) {
