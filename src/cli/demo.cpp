@@ -13,6 +13,7 @@
 #include "common/crypto.h"
 #include "connectors/qbo/sandbox/server.h"
 #include "connectors/supabase/rows.h"
+#include "connectors/supabase/sync/supabase_platform.h"
 #include "connectors/woo/sandbox/server.h"
 #include "engine/orchestrator.h"
 #include "engine/reconcile.h"
@@ -150,8 +151,7 @@ Result<Json> RunWarehouseDemo(store::StateStore& store, engine::Orchestrator& or
              static_cast<long long>(run->run.totals.failed));
   }
   ES_ASSIGN_OR_RETURN(store::Connection conn, engine::LoadEnabledConnection(store, tenant, "warehouse"));
-  ES_ASSIGN_OR_RETURN(Json secret, engine::ConnectionSecret(conn));
-  ES_ASSIGN_OR_RETURN(supabase::WarehouseConfig cfg, supabase::WarehouseConfig::FromJson(conn.config, secret, conn.id));
+  ES_ASSIGN_OR_RETURN(supabase::WarehouseConfig cfg, supabase::WarehouseConfigOf(conn));
   ES_ASSIGN_OR_RETURN(auto writer, supabase::OpenWarehouse(cfg, transport, SystemClock::Get()));
   Json rows = Json::object();
   const std::string source = supabase::SourceLabel(tenant, "woo");

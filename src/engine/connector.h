@@ -81,6 +81,10 @@ class SyncContext {
   virtual Status Done(const PlanOp& op, const Written& written) = 0;
   // The op failed; the record goes to the failed queue with the reason.
   virtual void Failed(const PlanOp& op, const Status& status) = 0;
+  // The op turned out to need no write when applied (the target already
+  // held exactly this content, or the record it belonged to was not
+  // written): counted and recorded as skipped with op.reason.
+  virtual void Skipped(const PlanOp& op) = 0;
 
   // Test hook: true when the run must stop here as if killed.
   virtual bool Crash(const char* point) = 0;
@@ -123,8 +127,9 @@ class Target {
   virtual Result<Plan> PlanPage(const std::string& entity, const std::vector<SourceRecord>& records,
                                 SyncContext& ctx) = 0;
   // Applies a plan from PlanPage (never in dry runs), reporting every
-  // non-skip op through ctx.Done / ctx.Failed. Non-ok only when the target
-  // itself cannot be used any more (the run stops).
+  // non-skip op through ctx.Done / ctx.Failed (or ctx.Skipped when it
+  // needed no write after all). Non-ok only when the target itself cannot
+  // be used any more (the run stops).
   virtual Status Apply(Plan& plan, SyncContext& ctx) = 0;
   // Compares records with what the target holds (reconcile). Read-only.
   virtual Result<std::vector<Check>> Verify(const std::string& entity, const std::vector<SourceRecord>& records,

@@ -67,7 +67,7 @@ class RunContext final : public SyncContext {
   void BeginPage(const std::string& entity);
   void Fetched(int64_t n) { counts_[page_entity_].fetched += n; }
   void SourceFailed(const SourceFailure& f);
-  void Skipped(const PlanOp& op);
+  void Skipped(const PlanOp& op) override;
   // Dry run: records what the op would do and keeps a preview (the first kMaxPreviews).
   void Planned(const PlanOp& op);
   Status Flush();

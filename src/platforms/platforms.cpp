@@ -4,7 +4,7 @@
 #include <cstdlib>
 
 #include "connectors/qbo/sync/qbo_platform.h"
-// SUPABASE-PENDING #include "connectors/supabase/sync/supabase_platform.h"
+#include "connectors/supabase/sync/supabase_platform.h"
 #include "connectors/woo/sync/woo_platform.h"
 
 namespace es::platforms {
@@ -20,16 +20,16 @@ engine::Registry Build() {
   engine::Registry r;
   Must(r.Register(woo::WooPlatform()));
   Must(r.Register(qbo::QboPlatform()));
-  // SUPABASE-PENDING Must(r.Register(supabase::SupabasePlatform()));
+  Must(r.Register(supabase::SupabasePlatform()));
 
   // Routes: (source, target, entity) with their rank (dependencies first).
   Must(r.AddRoute({"woo", "qbo", "customers"}, 10));
   Must(r.AddRoute({"woo", "qbo", "products"}, 20));
   Must(r.AddRoute({"woo", "qbo", "orders"}, 30));
-  // SUPABASE-PENDING Must(r.AddRoute({"woo", "supabase", "customers"}, 10));
-  // SUPABASE-PENDING Must(r.AddRoute({"woo", "supabase", "products"}, 20));
-  // SUPABASE-PENDING Must(r.AddRoute({"woo", "supabase", "orders"}, 30));
-  // SUPABASE-PENDING Must(r.AddRoute({"woo", "supabase", "refunds"}, 40));
+  Must(r.AddRoute({"woo", "supabase", "customers"}, 10));
+  Must(r.AddRoute({"woo", "supabase", "products"}, 20));
+  Must(r.AddRoute({"woo", "supabase", "orders"}, 30));
+  Must(r.AddRoute({"woo", "supabase", "refunds"}, 40));
   return r;
 }
 

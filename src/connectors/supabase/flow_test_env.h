@@ -1,7 +1,9 @@
 // Test-only: a WooCommerce sandbox, an in-memory state store, a warehouse
 // schema on the test PostgreSQL (direct or through the REST sandbox) and an
-// orchestrator, wired for woo → supabase flow tests. The HTTP transport can
-// corrupt one order in Woo's list answers to provoke a decode failure.
+// orchestrator over a registry of the woo and supabase platforms only (the
+// routes of src/platforms), wired for woo → supabase sync tests. The HTTP
+// transport can corrupt one order in Woo's list answers to provoke a
+// decode failure.
 #pragma once
 
 #include <atomic>
@@ -12,8 +14,10 @@
 #include "common/clock.h"
 #include "connectors/supabase/pg_warehouse.h"
 #include "connectors/supabase/sandbox/rest_server.h"
+#include "connectors/supabase/sync/supabase_platform.h"
 #include "connectors/supabase/warehouse_test_support.h"
 #include "connectors/woo/sandbox/server.h"
+#include "connectors/woo/sync/woo_platform.h"
 #include "engine/orchestrator.h"
 #include "http/transport.h"
 #include "store/factory/open_store.h"
@@ -63,6 +67,12 @@ class FlowEnv {
   }
 
   Status Start() {
+    ES_RETURN_IF_ERROR(registry_.Register(woo::WooPlatform()));
+    ES_RETURN_IF_ERROR(registry_.Register(SupabasePlatform()));
+    ES_RETURN_IF_ERROR(registry_.AddRoute({"woo", "supabase", "customers"}, 10));
+    ES_RETURN_IF_ERROR(registry_.AddRoute({"woo", "supabase", "products"}, 20));
+    ES_RETURN_IF_ERROR(registry_.AddRoute({"woo", "supabase", "orders"}, 30));
+    ES_RETURN_IF_ERROR(registry_.AddRoute({"woo", "supabase", "refunds"}, 40));
     woo_ = std::make_unique<woo::sandbox::Server>(options_.woo);
     ES_RETURN_IF_ERROR(woo_->Start(0));
     ES_ASSIGN_OR_RETURN(store_, store::OpenStore(":memory:"));
@@ -105,7 +115,7 @@ class FlowEnv {
     eo.retry.initial_ms = 5;
     eo.retry.max_ms = 50;
     eo.retry.rate_limit_default_ms = 50;
-    orchestrator_ = std::make_unique<engine::Orchestrator>(*store_, *transport_, SystemClock::Get(), eo);
+    orchestrator_ = std::make_unique<engine::Orchestrator>(*store_, *transport_, SystemClock::Get(), registry_, eo);
     return Status::Ok();
   }
 
@@ -114,6 +124,16 @@ class FlowEnv {
     r.source_connection = "woo";
     r.target_connection = "wh";
     return orchestrator_->Run(r);
+  }
+
+  // A connection of another kind for the tenant (e.g. "qbo", whose id map
+  // the warehouse copies).
+  Status AddConnection(const std::string& id, const std::string& kind) {
+    store::Connection c;
+    c.tenant_id = kTenant;
+    c.id = id;
+    c.kind = kind;
+    return store_->PutConnection(c);
   }
 
   // Σ created + updated over every entity of a run (rows the run changed).
@@ -132,6 +152,7 @@ class FlowEnv {
 
  private:
   FlowEnvOptions options_;
+  engine::Registry registry_;
   WarehouseSchema schema_;
   std::unique_ptr<woo::sandbox::Server> woo_;
   std::unique_ptr<store::StateStore> store_;

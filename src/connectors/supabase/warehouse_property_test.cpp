@@ -1,5 +1,5 @@
 // Property (rapidcheck): for random WooCommerce stores, syncing woo →
-// supabase twice leaves exactly one warehouse row per source record, and the
+// supabase (WooSource → WarehouseTarget) twice leaves exactly one warehouse row per source record, and the
 // second run changes nothing. Each case starts its own Woo sandbox and
 // warehouse schema, so the number of cases is kept small: RC_PARAMS
 // max_success (default 100) is capped at ES_WAREHOUSE_PROPERTY_CASES
@@ -69,7 +69,7 @@ TEST(WarehouseProperty, RandomStoresSyncedTwiceHaveOneRowPerRecord) {
         RC_ASSERT(first->counts["order"].created == orders);
         RC_ASSERT(second->counts["order"].skipped == orders);
         RC_ASSERT(s.Count("customers") == first->counts["customer"].created);
-        RC_ASSERT(s.Count("products") == first->counts["product"].created);
+        RC_ASSERT(s.Count("products") == first->counts["item"].created);
       },
       meta, params);
   if (!result.template is<rc::detail::SuccessResult>()) {

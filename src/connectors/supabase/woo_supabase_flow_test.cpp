@@ -1,12 +1,11 @@
-// End to end: WooCommerce sandbox → woo → supabase flows → warehouse on a
-// real PostgreSQL, directly and through the REST sandbox
-// (scripts/with-postgres.sh); skipped without EASYSALE_TEST_PG_URL.
+// End to end: WooCommerce sandbox → WooSource → engine pipeline →
+// WarehouseTarget → warehouse on a real PostgreSQL, directly and through the
+// REST sandbox (scripts/with-postgres.sh); skipped without EASYSALE_TEST_PG_URL.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "connectors/supabase/flow_test_env.h"
 #include "connectors/woo/client.h"
-#include "support/sync_fixture.h"
 
 namespace es::supabase {
 namespace {
@@ -62,9 +61,14 @@ Expected FromWoo(FlowEnv& env) {
   for (q.page = 1;; ++q.page) {
     auto page = client.ListProducts(q);
     if (!page.ok()) break;
+    // The source delivers what sells: products, and variable products
+    // through their variations.
     for (const auto& p : page->items) {
-      ++e.products;
-      if (p.kind != model::ProductKind::kVariable) continue;
+      if (p.kind == model::ProductKind::kGrouped) continue;
+      if (p.kind != model::ProductKind::kVariable) {
+        ++e.products;
+        continue;
+      }
       auto vars = client.ListVariations(p.source_id, woo::ListQuery());
       if (vars.ok()) e.products += static_cast<int64_t>(vars->items.size());
     }
@@ -116,6 +120,13 @@ TEST(WooSupabaseFlow, DirectPathEndToEndAndIdempotent) {
   EXPECT_EQ(first->counts.at("order").created, e.orders);
   EXPECT_EQ(first->counts.at("order_line").created, e.lines);
   EXPECT_EQ(env.schema().Count("sync_logs"), 4);
+  EXPECT_EQ(env.schema().Query("SELECT string_agg(entity, ',' ORDER BY entity) FROM " +
+                               env.schema().Table("sync_logs")),
+            "customer,item,order,refund");
+  EXPECT_EQ(env.schema().Query("SELECT fetched::text || '/' || created::text || '/' || status FROM " +
+                               env.schema().Table("sync_logs") + " WHERE entity = 'order'"),
+            std::to_string(e.orders) + "/" + std::to_string(e.orders) + "/succeeded");
+  EXPECT_EQ(first->counts.at("item").created, e.products);
   // The raw column is the order exactly as WooCommerce sent it.
   const int64_t some = env.woo().OrderIds().front();
   const std::string woo_json = DumpJson(env.woo().OrderJson(some));
@@ -244,43 +255,178 @@ TEST(WooSupabaseFlow, DryRunWritesNothing) {
   auto run = env.Sync(Req({"orders"}, true));
   ASSERT_TRUE(run.ok());
   EXPECT_EQ(run->run.status, store::RunStatus::kSucceeded) << run->run.error;
-  EXPECT_FALSE(run->previews.empty());
-  EXPECT_EQ(run->previews[0]["target"], "supabase");
+  ASSERT_FALSE(run->previews.empty());
+  const Json* order = nullptr;
+  for (const Json& p : run->previews)
+    if (p["target_type"] == "orders") {
+      order = &p;
+      break;
+    }
+  ASSERT_NE(order, nullptr);
+  EXPECT_EQ((*order)["operation"], "create");
+  EXPECT_EQ((*order)["payload"]["source"], env.source());
+  EXPECT_FALSE((*order)["payload"].contains("raw"));
+  EXPECT_EQ(run->counts.at("order").created, static_cast<int64_t>(env.woo().order_count()));
   EXPECT_EQ(env.schema().Query("SELECT to_regclass('" + env.schema().name() + ".orders') IS NULL"), "t");
+}
+
+TEST(WooSupabaseFlow, DryRunAfterASyncPredictsFromTheIdMap) {
+  ES_REQUIRE_WAREHOUSE_PG();
+  FlowEnv env(Small());
+  ASSERT_TRUE(env.Start().ok());
+  auto first = env.Sync(Req({"orders"}));
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->run.status, store::RunStatus::kSucceeded) << first->run.error;
+  const int64_t orders = static_cast<int64_t>(env.woo().order_count());
+  auto dry = env.Sync(Req({"orders"}, true));
+  ASSERT_TRUE(dry.ok());
+  EXPECT_EQ(dry->counts.at("order").skipped, orders);
+  EXPECT_EQ(FlowEnv::Changed(*dry), 0);
+  EXPECT_TRUE(dry->previews.empty());
+
+  const int64_t some = env.woo().OrderIds().front();
+  ASSERT_TRUE(env.woo().ModifyOrder(some, {{"customer_note", "leave at the door"}}).ok());
+  auto again = env.Sync(Req({"orders"}, true));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->counts.at("order").updated, 1);
+  EXPECT_EQ(again->counts.at("order").created, 0);
+  ASSERT_EQ(again->previews.size(), 1u);
+  EXPECT_EQ(again->previews[0]["source_id"], std::to_string(some));
+  EXPECT_EQ(again->previews[0]["reason"], "content changed");
+}
+
+TEST(WooSupabaseFlow, RowsLostFromTheWarehouseAreWrittenAgain) {
+  ES_REQUIRE_WAREHOUSE_PG();
+  FlowEnv env(Small());
+  ASSERT_TRUE(env.Start().ok());
+  auto first = env.Sync(Req({"orders"}));
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->run.status, store::RunStatus::kSucceeded) << first->run.error;
+  std::vector<int64_t> ids = env.woo().OrderIds();
+  env.schema().Query("DELETE FROM " + env.schema().Table("orders") + " WHERE source_id IN ('" + std::to_string(ids[1]) +
+                     "', '" + std::to_string(ids[2]) + "')");
+  auto again = env.Sync(Req({"orders"}));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->run.status, store::RunStatus::kSucceeded) << again->run.error;
+  EXPECT_EQ(again->counts.at("order").created, 2);
+  EXPECT_EQ(again->counts.at("order").skipped, static_cast<int64_t>(ids.size()) - 2);
+  EXPECT_EQ(env.schema().Count("orders"), static_cast<int64_t>(ids.size()));
+}
+
+TEST(WooSupabaseFlow, LinesGoneFromAStoredOrderAreDeleted) {
+  ES_REQUIRE_WAREHOUSE_PG();
+  FlowEnv env(Small());
+  ASSERT_TRUE(env.Start().ok());
+  auto first = env.Sync(Req({"orders"}));
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->run.status, store::RunStatus::kSucceeded) << first->run.error;
+  const int64_t lines = env.schema().Count("order_lines");
+  const std::string some = std::to_string(env.woo().OrderIds().front());
+  // A line the order no longer has (copied from one of its lines).
+  env.schema().Query("INSERT INTO " + env.schema().Table("order_lines") +
+                     " (source, source_id, order_id, line_id, content_hash) VALUES ('" + env.source() + "', '" + some +
+                     ":999999', '" + some + "', '999999', 'x')");
+  ASSERT_EQ(env.schema().Count("order_lines"), lines + 1);
+  auto again = env.Sync(Req({"orders"}));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->run.status, store::RunStatus::kSucceeded) << again->run.error;
+  EXPECT_EQ(env.schema().Count("order_lines"), lines);
+  EXPECT_EQ(env.schema().Count("order_lines", "source_id = '" + some + ":999999'"), 0);
+}
+
+TEST(WooSupabaseFlow, AnOrderWhoseLineIsRefusedFailsWithItsDependents) {
+  ES_REQUIRE_WAREHOUSE_PG();
+  FlowEnvOptions o = Small();
+  o.migrate_first = true;
+  FlowEnv env(o);
+  ASSERT_TRUE(env.Start().ok());
+  // A paid order, so that it has a payment row to hold back.
+  std::string refused;
+  for (const Json& j : env.woo().AllOrdersJson())
+    if (!GetStringOr(j, "date_paid").empty() && !j["line_items"].empty()) {
+      refused = ScalarText(j["id"]);
+      break;
+    }
+  ASSERT_FALSE(refused.empty());
+  env.schema().Query("ALTER TABLE " + env.schema().Table("order_lines") + " ADD CONSTRAINT no_lines_here CHECK (order_id <> '" +
+                     refused + "')");
+  auto run = env.Sync(Req({"orders"}));
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->run.status, store::RunStatus::kPartial) << run->run.error;
+  EXPECT_EQ(run->counts.at("order").failed, 1);
+  EXPECT_GE(run->counts.at("order_line").failed, 1);
+  EXPECT_EQ(env.schema().Count("orders", "source_id = '" + refused + "'"), 0);
+  EXPECT_EQ(env.schema().Count("payments", "source_id = '" + refused + "'"), 0);
+  EXPECT_GE(run->counts.at("payment").skipped, 1);
+  auto failed = env.store().ListFailed(FlowEnv::kTenant, 100);
+  ASSERT_TRUE(failed.ok());
+  ASSERT_EQ(failed->size(), 1u);
+  EXPECT_EQ((*failed)[0].entity, "order");
+  EXPECT_EQ((*failed)[0].source_id, refused);
+  EXPECT_THAT((*failed)[0].message, HasSubstr("no_lines_here"));
+  EXPECT_EQ(env.schema().Query("SELECT status FROM " + env.schema().Table("sync_logs") + " WHERE entity = 'order'"),
+            "partial");
+
+  env.schema().Query("ALTER TABLE " + env.schema().Table("order_lines") + " DROP CONSTRAINT no_lines_here");
+  auto again = env.Sync(Req({"orders"}));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->run.status, store::RunStatus::kSucceeded) << again->run.error;
+  EXPECT_EQ(again->counts.at("order").created, 1);
+  EXPECT_EQ(env.schema().Count("payments", "source_id = '" + refused + "'"), 1);
+  auto left = env.store().ListFailed(FlowEnv::kTenant, 100);
+  ASSERT_TRUE(left.ok());
+  EXPECT_TRUE(left->empty());
 }
 
 TEST(WooSupabaseFlow, QboDocumentIdsGoToTheInvoicesTable) {
   ES_REQUIRE_WAREHOUSE_PG();
-  es::testing::FixtureOptions fo;
-  fo.woo.seed = 11;
-  fo.woo.customers = 6;
-  fo.woo.products = 6;
-  fo.woo.orders = 20;
-  es::testing::SyncFixture fx(fo);
-  ASSERT_TRUE(fx.Start().ok());
-  auto qbo = fx.Sync();
-  ASSERT_TRUE(qbo.ok()) << qbo.status().ToString();
-  testing::WarehouseSchema schema;
-  store::Connection wh;
-  wh.tenant_id = es::testing::SyncFixture::kTenant;
-  wh.id = "wh";
-  wh.kind = "supabase";
-  wh.config = {{"url", schema.url()}, {"schema", schema.name()}};
-  ASSERT_TRUE(fx.store().PutConnection(wh).ok());
-  auto run = fx.Sync(Req({}, false, "wh"));
+  FlowEnv env(Small());
+  ASSERT_TRUE(env.Start().ok());
+  ASSERT_TRUE(env.AddConnection("qbo", "qbo").ok());
+  ASSERT_TRUE(env.AddConnection("qbo2", "qbo").ok());
+  // The id maps a woo → qbo route leaves behind: some orders booked as
+  // invoices or sales receipts, a customer, and one order of another store.
+  std::vector<int64_t> ids = env.woo().OrderIds();
+  auto map = [&](const std::string& conn, const std::string& source, const std::string& entity,
+                 const std::string& id, const std::string& type, const std::string& target) {
+    store::IdMapping m;
+    m.tenant_id = FlowEnv::kTenant;
+    m.source_connection = source;
+    m.target_connection = conn;
+    m.entity = entity;
+    m.source_id = id;
+    m.target_type = type;
+    m.target_id = target;
+    return env.store().PutMapping(m);
+  };
+  ASSERT_TRUE(map("qbo", "woo", "order", std::to_string(ids[0]), "Invoice", "101").ok());
+  ASSERT_TRUE(map("qbo", "woo", "order", std::to_string(ids[1]), "SalesReceipt", "102").ok());
+  ASSERT_TRUE(map("qbo2", "woo", "order", std::to_string(ids[1]), "Invoice", "7").ok());
+  ASSERT_TRUE(map("qbo", "woo2", "order", std::to_string(ids[2]), "Invoice", "103").ok());
+  auto run = env.Sync();
   ASSERT_TRUE(run.ok()) << run.status().ToString();
   EXPECT_EQ(run->run.status, store::RunStatus::kSucceeded) << run->run.error;
-  auto mapped = fx.store().CountMappings(es::testing::SyncFixture::kTenant, "qbo", "order");
-  ASSERT_TRUE(mapped.ok());
-  ASSERT_GT(*mapped, 0);
-  EXPECT_EQ(schema.Count("invoices", "qbo_connection = 'qbo'"), *mapped);
-  EXPECT_EQ(fx.QboDocumentCount(), *mapped);
-  // Every invoices row names a document QBO has.
-  EXPECT_EQ(schema.Count("invoices", "qbo_type NOT IN ('Invoice', 'SalesReceipt')"), 0);
-  EXPECT_GT(schema.Count("id_mappings", "entity = 'customer'"), 0);
-  auto again = fx.Sync(Req({}, false, "wh"));
+  EXPECT_EQ(env.schema().Count("invoices"), 3);
+  EXPECT_EQ(env.schema().Count("invoices", "qbo_connection = 'qbo'"), 2);
+  EXPECT_EQ(env.schema().Query("SELECT qbo_type || ':' || qbo_id FROM " + env.schema().Table("invoices") +
+                               " WHERE source_id = '" + std::to_string(ids[1]) + ":qbo'"),
+            "SalesReceipt:102");
+  // The other store's order 103 is not this store's.
+  EXPECT_EQ(env.schema().Count("invoices", "qbo_id = '103'"), 0);
+  EXPECT_EQ(env.schema().Count("id_mappings", "entity = 'order'"), 3);
+  EXPECT_EQ(run->counts.at("invoice").created, 3);
+
+  // A customer mapped later shows up on the next run; nothing else changes.
+  const std::string customer = env.schema().Query("SELECT min(source_id) FROM " + env.schema().Table("customers"));
+  ASSERT_FALSE(customer.empty());
+  ASSERT_TRUE(map("qbo", "woo", "customer", customer, "Customer", "58").ok());
+  auto again = env.Sync();
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(FlowEnv::Changed(*again), 0);
+  EXPECT_EQ(FlowEnv::Changed(*again), 1);
+  EXPECT_EQ(env.schema().Count("id_mappings", "entity = 'customer' AND target_id = '58'"), 1);
+  auto third = env.Sync();
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(FlowEnv::Changed(*third), 0);
 }
 
 }  // namespace
