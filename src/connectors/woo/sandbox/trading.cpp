@@ -104,7 +104,7 @@ TradingSummary SimulateTrading(Store& store, Api& api, uint64_t seed, const Trad
       const OrderLine& l = o.lines[rng.Index(o.lines.size())];
       Json item = {{"id", l.id}};
       if (out.line_edits.size() % 2 == 0) item["quantity"] = l.quantity + 1;
-      else item["subtotal"] = MoneyText(RoundDiv(l.subtotal * 110, 100), o.currency);
+      else item["subtotal"] = MoneyText(std::max(RoundDiv(l.subtotal * 110, 100), l.subtotal + 1), o.currency);
       if (!api.UpdateOrder(o.id, Json{{"line_items", Json::array({item})}}, now_s, opt.edits_touch_modified).ok())
         continue;
       used.insert(o.id);

@@ -23,7 +23,7 @@ namespace es::woo::sandbox {
 struct TradingOptions {
   // Line edits on processing/completed orders without refunds: even-numbered
   // ones add 1 to a line's quantity, odd-numbered ones raise a line's price
-  // by 10 % (orders with prices excluding tax). As on the real store these
+  // by 10 %, at least one cent (orders with prices excluding tax). As on the real store these
   // PUT line_items edits leave date_modified unless edits_touch_modified.
   int line_edits = 3;
   bool edits_touch_modified = false;
