@@ -201,6 +201,7 @@ Status Api::UpdateOrder(int64_t id, const Json& body, int64_t now_s, bool always
       if (status == "pending" || status == "on-hold" || status == "failed") status = "processing";
     }
     ApplyStatus(d, o, status, t);
+    if (o.status != "trash") o.trashed_from.clear();  // a status set on a trashed order takes it out
     if (!items_only || always_touch) o.modified = t;
     d.changes.push_back({"order", "updated", id});
     return Status::Ok();

@@ -63,7 +63,8 @@ class Server {
   const Options& options() const;
   size_t order_count() const;
 
-  // ---- Test hooks. Every write moves date_modified past all earlier ones.
+  // ---- Test hooks. Every write moves date_modified past all earlier ones
+  // (except SimulateTrading's line edits, see trading.h).
   // Creates an order like POST /orders (line_items by product_id /
   // variation_id / sku, shipping_lines, fee_lines, coupon_lines, status,
   // set_paid, billing, shipping, customer_id); returns its id.
