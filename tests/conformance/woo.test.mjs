@@ -186,6 +186,38 @@ test("get one order, its refunds, customers and products", async () => {
   assert.equal(variations.data.length, product.variations.length);
 });
 
+test("a partial refund with a line item, then an over-refund refused", async () => {
+  const list = await api().get("orders", { status: "completed", per_page: 20 });
+  const order = list.data.find((o) => o.refunds.length === 0 && o.line_items.some((l) => l.quantity >= 2));
+  assert.ok(order, "a completed order without refunds and a line of 2 or more");
+  const line = order.line_items.find((l) => l.quantity >= 2);
+  const unit = Math.floor(cents(line.total) / line.quantity);
+  const text = (c) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, "0")}`;
+  const created = await api().post(`orders/${order.id}/refunds`, {
+    amount: text(unit),
+    reason: "One returned",
+    api_refund: false,
+    line_items: [{ id: line.id, quantity: 1, refund_total: text(unit) }],
+  });
+  assert.equal(created.status, 201);
+  assert.equal(created.data.amount, text(unit));
+  assert.equal(created.data.line_items[0].quantity, -1);
+  assert.equal(cents(created.data.line_items[0].total), -unit);
+  const after = await api().get(`orders/${order.id}`);
+  assert.equal(after.data.status, "completed", "a partial refund leaves the status");
+  assert.equal(after.data.total, order.total, "the order total is not reduced");
+  assert.equal(after.data.refunds[0].id, created.data.id);
+  assert.equal(cents(after.data.refunds[0].total), -unit);
+
+  const over = await expectError(
+    api().post(`orders/${order.id}/refunds`, { amount: order.total, api_refund: false }),
+    500,
+    "woocommerce_rest_cannot_create_order_refund",
+  );
+  assert.equal(over.data.message, "Invalid refund amount.");
+  assert.equal(over.data.data, 500);
+});
+
 test("a missing order is a 404 with Woo's code", async () => {
   const res = await expectError(api().get("orders/99999999"), 404, "woocommerce_rest_shop_order_invalid_id");
   assert.equal(res.data.message, "Invalid ID.");

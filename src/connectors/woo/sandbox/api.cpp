@@ -3,6 +3,7 @@
 #include "connectors/woo/sandbox/api.h"
 
 #include <cctype>
+#include <optional>
 
 #include "common/crypto.h"
 #include "connectors/woo/sandbox/render.h"
@@ -51,7 +52,63 @@ ApiResponse NotSupported() {
                        "The sandbox does not implement this operation.");
 }
 
+// WooCommerce's refund controller passes bare numbers as error data
+// (`"data": 404`); WordPress takes the HTTP status only from data.status,
+// so these answer 500 whatever the number says.
+ApiResponse RefundError(const Status& s) {
+  if (s.code() == "rest_invalid_param") {
+    ApiResponse e = ErrorResponse(400, s.code(), s.message());
+    return e;
+  }
+  ApiResponse e = ErrorResponse(500, s.code(), s.message());
+  if (s.code() == "woocommerce_rest_invalid_order_id") e.body["data"] = 404;
+  else if (s.code() == "woocommerce_rest_invalid_order_refund") e.body["data"] = 400;
+  else e.body["data"] = 500;
+  return e;
+}
+
+// WordPress's boolean parameter rules (rest_is_boolean).
+std::optional<bool> ParseBool(const std::string& v) {
+  std::string l = v;
+  for (auto& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (l == "true" || l == "1") return true;
+  if (l == "false" || l == "0" || l.empty()) return false;
+  return std::nullopt;
+}
+
 }  // namespace
+
+ApiResponse Api::DeleteOrderRoute(const ApiRequest& r, int64_t id, const std::string& home_url, int64_t now_s) {
+  bool force = false;
+  if (const std::string* f = QueryValue(r.query, "force")) {
+    auto b = ParseBool(*f);
+    if (!b) {
+      ApiResponse e = ErrorResponse(400, "rest_invalid_param", "Invalid parameter(s): force");
+      e.body["data"]["params"] = {{"force", "force is not of type boolean."}};
+      e.body["data"]["details"] = {
+          {"force", {{"code", "rest_invalid_type"}, {"message", "force is not of type boolean."}, {"data", {{"param", "force"}}}}}};
+      return e;
+    }
+    force = *b;
+  }
+  const RenderContext ctx{home_url, store_.Read([](const StoreData& d) { return model::CurrencyExponent(d.currency); })};
+  // Forced: the answer is the order as it was; trashed: as it is now.
+  Json previous = store_.Read([&](const StoreData& d) -> Json {
+    auto it = d.orders.find(id);
+    return it == d.orders.end() ? Json(nullptr) : RenderOrder(it->second, d, ctx);
+  });
+  if (previous.is_null()) return ErrorResponse(404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.");
+  Status s = force ? DeleteOrder(id) : TrashOrder(id, now_s);
+  if (!s.ok()) {
+    if (s.code() == "woocommerce_rest_already_trashed") return ErrorResponse(410, s.code(), s.message());
+    return ErrorResponse(404, s.code(), s.message());
+  }
+  ApiResponse out;
+  out.body = force ? std::move(previous) : store_.Read([&](const StoreData& d) {
+    return RenderOrder(d.orders.at(id), d, ctx);
+  });
+  return out;
+}
 
 std::string ApiResponse::Serialize() const { return raw_body.empty() ? DumpJson(body) : raw_body; }
 
@@ -226,8 +283,29 @@ ApiResponse Api::Dispatch(const ApiRequest& r, const std::string& method, const 
           return out;
         });
       }
-      if (method == "DELETE") return authed ? NotSupported() : cannot_edit();
+      if (method == "DELETE") {
+        if (!authed)
+          return ErrorResponse(401, "woocommerce_rest_cannot_delete", "Sorry, you are not allowed to delete this resource.");
+        return DeleteOrderRoute(r, id, home_url, now_s);
+      }
       return NoRoute();
+    }
+    if (seg[2] == "refunds" && seg.size() == 3 && method == "POST") {
+      if (!authed)
+        return ErrorResponse(401, "woocommerce_rest_cannot_create", "Sorry, you are not allowed to create resources.");
+      auto body = ParseJson(r.body.empty() ? "{}" : r.body);
+      if (!body.ok() || !body->is_object()) return ErrorResponse(400, "rest_invalid_json", "Invalid JSON body passed.");
+      auto created = CreateRefund(id, *body, now_s);
+      if (!created.ok()) return RefundError(created.status());
+      ApiResponse resp = store_.Read([&](const StoreData& d) {
+        ApiResponse out;
+        out.status = 201;
+        out.body = RenderRefund(d.refunds.at(*created), d, {home_url, model::CurrencyExponent(d.currency)});
+        return out;
+      });
+      resp.headers.emplace_back("Location", home_url + std::string(kPrefix) + "/orders/" + std::to_string(id) +
+                                                "/refunds/" + std::to_string(*created));
+      return resp;
     }
     if (seg[2] != "refunds" || seg.size() > 4 || !get) return NoRoute();
     if (!authed) return seg.size() == 3 ? cannot_list() : cannot_view();

@@ -3,7 +3,9 @@
 // §1.2–1.3): over https Basic or consumer_key/consumer_secret query params;
 // over http those are ignored and only OAuth 1.0a is accepted. Routes:
 //   GET  orders, orders/{id}, orders/{id}/refunds[/{rid}]
-//   POST orders (create), PUT|POST|PATCH orders/{id} (update)
+//   POST orders (create), PUT|POST|PATCH orders/{id} (update, line_items
+//        included), DELETE orders/{id}[?force=true] (trash / delete)
+//   POST orders/{id}/refunds (create a refund, see lifecycle.h)
 //   GET  customers, customers/{id}
 //   GET  products, products/{id}, products/{id}/variations[/{vid}]
 //   PUT|POST|PATCH products/{id}, products/batch, products/{id}/variations/batch
@@ -61,11 +63,18 @@ class Api {
   // Shared with the Server's test hooks. Times are clamped so that every
   // write gets a date_modified later than all earlier ones.
   Result<int64_t> CreateOrder(const Json& body, int64_t now_s);
-  Status UpdateOrder(int64_t id, const Json& body, int64_t now_s);
+  // PUT orders/{id}. date_modified moves unless the body's only field is
+  // line_items (as on the real store) and `always_touch` is false.
+  Status UpdateOrder(int64_t id, const Json& body, int64_t now_s, bool always_touch = false);
+  // POST orders/{id}/refunds; TrashOrder / DeleteOrder (lifecycle.h).
+  Result<int64_t> CreateRefund(int64_t order_id, const Json& body, int64_t now_s);
+  Status TrashOrder(int64_t id, int64_t now_s);
+  Status DeleteOrder(int64_t id);
 
  private:
   ApiResponse Dispatch(const ApiRequest& r, const std::string& method, const std::string& home_url,
                        bool authed, int64_t now_s);
+  ApiResponse DeleteOrderRoute(const ApiRequest& r, int64_t id, const std::string& home_url, int64_t now_s);
 
   Store& store_;
   const ApiConfig config_;

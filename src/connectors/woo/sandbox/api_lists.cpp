@@ -341,7 +341,10 @@ ApiResponse ListOrders(const StoreData& d, const ApiRequest& r, const std::strin
 
   std::vector<const Order*> items;
   for (const auto& [id, o] : d.orders) {
-    if (!any && std::find(statuses.begin(), statuses.end(), o.status) == statuses.end()) continue;
+    // "any" is WP_Query's: every status except those hidden from search
+    // (trash, auto-draft); a trashed order is listed only when asked for.
+    const bool named = std::find(statuses.begin(), statuses.end(), o.status) != statuses.end();
+    if (o.status == "trash" ? !named : !any && !named) continue;
     if (!Keep(c, id, o.created, o.modified, d.utc_offset_s)) continue;
     if (customer && o.customer_id != *customer) continue;
     if (product && std::none_of(o.lines.begin(), o.lines.end(), [&](const OrderLine& l) {

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "connectors/woo/sandbox/api.h"
+#include "connectors/woo/sandbox/lifecycle.h"
 #include "connectors/woo/sandbox/pricing.h"
 #include "connectors/woo/sandbox/render.h"
 #include "connectors/woo/sandbox/seed.h"
@@ -17,12 +18,7 @@ namespace {
 const std::vector<std::string> kOrderStatuses = {"pending", "processing", "on-hold", "completed",
                                                  "cancelled", "refunded", "failed"};
 
-// A strictly increasing write time (date_modified must move forward).
-int64_t WriteTime(StoreData& d, int64_t now_s) {
-  int64_t t = std::max(now_s, d.last_write + 1);
-  d.last_write = t;
-  return t;
-}
+int64_t WriteTime(StoreData& d, int64_t now_s) { return NextWriteTime(d, now_s); }
 
 Status Invalid(const std::string& param, const std::string& why) {
   return Status::Validation("Invalid parameter(s): " + param + " (" + why + ")", "rest_invalid_param");
@@ -80,33 +76,6 @@ void ApplyStatus(StoreData& d, Order& o, const std::string& status, int64_t t) {
   }
 }
 
-Result<const Product*> ResolveProduct(const StoreData& d, const Json& item, const std::string& where) {
-  int64_t pid = GetIntOr(item, "product_id", 0), vid = GetIntOr(item, "variation_id", 0);
-  std::string sku = Str(item, "sku");
-  const Product* p = nullptr;
-  if (vid > 0) {
-    auto it = d.products.find(vid);
-    if (it == d.products.end() || !it->second.is_variation)
-      return Status::Validation(where + ": invalid variation ID.", "woocommerce_rest_invalid_variation_id");
-    p = &it->second;
-  } else if (pid > 0) {
-    auto it = d.products.find(pid);
-    if (it == d.products.end()) return Status::Validation(where + ": invalid product ID.", "woocommerce_rest_invalid_product_id");
-    p = &it->second;
-  } else if (!sku.empty()) {
-    for (const auto& [id, x] : d.products)
-      if (x.sku == sku) p = &x;
-    if (!p) return Status::Validation(where + ": invalid product SKU.", "woocommerce_rest_invalid_product_id");
-  } else {
-    return Status::Validation("Product ID or SKU is required.", "woocommerce_rest_required_product_reference");
-  }
-  if (p->type == "variable")
-    return Status::Validation(where + ": a variation_id is required for variable products.",
-                              "woocommerce_rest_invalid_product_id");
-  if (!p->price) return Status::Validation(where + ": the product has no price.", "woocommerce_rest_invalid_product_id");
-  return p;
-}
-
 }  // namespace
 
 Result<int64_t> Api::CreateOrder(const Json& body, int64_t now_s) {
@@ -134,7 +103,7 @@ Result<int64_t> Api::CreateOrder(const Json& body, int64_t now_s) {
         const Json& item = (*items)[i];
         const std::string where = "line_items[" + std::to_string(i) + "]";
         if (!item.is_object()) return Invalid(where, "expected an object");
-        ES_ASSIGN_OR_RETURN(const Product* p, ResolveProduct(d, item, where));
+        ES_ASSIGN_OR_RETURN(const Product* p, ResolveLineProduct(d, item, where));
         int64_t qty = GetIntOr(item, "quantity", 1);
         if (qty < 1) return Invalid(where + ".quantity", "must be at least 1");
         const Product* parent = p->is_variation ? &d.products.at(p->parent_id) : nullptr;
@@ -203,18 +172,24 @@ Result<int64_t> Api::CreateOrder(const Json& body, int64_t now_s) {
   });
 }
 
-Status Api::UpdateOrder(int64_t id, const Json& body, int64_t now_s) {
+Status Api::UpdateOrder(int64_t id, const Json& body, int64_t now_s, bool always_touch) {
   return store_.Write([&](StoreData& d) -> Status {
     auto it = d.orders.find(id);
     if (it == d.orders.end()) return Status::Validation("Invalid ID.", "woocommerce_rest_shop_order_invalid_id");
-    for (const char* key : {"line_items", "shipping_lines", "fee_lines", "coupon_lines"})
+    for (const char* key : {"shipping_lines", "fee_lines", "coupon_lines"})
       if (body.contains(key))
-        return Invalid(key, "the sandbox does not change order items; create a new order instead");
+        return Invalid(key, "the sandbox changes only line_items of an existing order");
     Order& o = it->second;
     std::string status = Str(body, "status", o.status);
-    if (std::find(kOrderStatuses.begin(), kOrderStatuses.end(), status) == kOrderStatuses.end())
+    if (std::find(kOrderStatuses.begin(), kOrderStatuses.end(), status) == kOrderStatuses.end() &&
+        !(status == o.status && status == "trash"))
       return Invalid("status", "status is not one of pending, processing, on-hold, completed, cancelled, refunded, failed.");
-    const int64_t t = WriteTime(d, now_s);
+    if (body.contains("line_items")) ES_RETURN_IF_ERROR(EditLineItems(d, o, body["line_items"]));
+    // On posts storage a PUT that only changes line items rewrites totals
+    // (post meta) but not the post row: date_modified stays (reference,
+    // "second round"). Everything else moves it.
+    const bool items_only = body.size() == 1 && body.contains("line_items");
+    const int64_t t = items_only && !always_touch ? std::max(now_s, d.last_write) : WriteTime(d, now_s);
     if (body.contains("billing")) MergeAddress(body["billing"], &o.billing);
     if (body.contains("shipping")) MergeAddress(body["shipping"], &o.shipping);
     if (body.contains("customer_note")) o.customer_note = Str(body, "customer_note");
@@ -226,10 +201,23 @@ Status Api::UpdateOrder(int64_t id, const Json& body, int64_t now_s) {
       if (status == "pending" || status == "on-hold" || status == "failed") status = "processing";
     }
     ApplyStatus(d, o, status, t);
-    o.modified = t;
+    if (o.status != "trash") o.trashed_from.clear();  // a status set on a trashed order takes it out
+    if (!items_only || always_touch) o.modified = t;
     d.changes.push_back({"order", "updated", id});
     return Status::Ok();
   });
+}
+
+Result<int64_t> Api::CreateRefund(int64_t order_id, const Json& body, int64_t now_s) {
+  return store_.Write([&](StoreData& d) { return sandbox::CreateRefund(d, order_id, body, now_s); });
+}
+
+Status Api::TrashOrder(int64_t id, int64_t now_s) {
+  return store_.Write([&](StoreData& d) { return sandbox::TrashOrder(d, id, now_s); });
+}
+
+Status Api::DeleteOrder(int64_t id) {
+  return store_.Write([&](StoreData& d) { return sandbox::DeleteOrder(d, id); });
 }
 
 namespace api {

@@ -114,7 +114,7 @@ void PriceOrder(const PricingInput& in, const std::vector<TaxRate>& rates, int64
   o->tax_lines.clear();
 
   std::vector<int64_t> bases;
-  for (const auto& l : in.lines) bases.push_back(l.quantity * l.unit_price);
+  for (const auto& l : in.lines) bases.push_back(l.base ? *l.base : l.quantity * l.unit_price);
   std::vector<int64_t> discounts = Discounts(in.coupon, bases, cur);
 
   std::map<int64_t, std::pair<int64_t, int64_t>> per_rate;  // rate id -> (items tax, shipping tax)
@@ -301,6 +301,7 @@ Refund FullRefund(const Order& order, int64_t* next_item_id) {
     s.total = -src.total;
     s.total_tax = -src.total_tax;
     s.taxes = negate(src.taxes);
+    s.refunded_item_id = src.id;
     f.shipping.push_back(std::move(s));
   }
   for (const auto& src : order.fees) {
@@ -309,6 +310,7 @@ Refund FullRefund(const Order& order, int64_t* next_item_id) {
     fl.total = -src.total;
     fl.total_tax = -src.total_tax;
     fl.taxes = negate(src.taxes);
+    fl.refunded_item_id = src.id;
     f.fees.push_back(std::move(fl));
   }
   f.amount = order.total;

@@ -26,6 +26,9 @@ struct LineInput {
   bool taxable = true;       // the product's tax_status is "taxable"
   int64_t quantity = 1;
   int64_t unit_price = 0;    // minor units; includes tax when prices include tax
+  // When set, the line amount before discounts instead of quantity × unit_price
+  // (a price edited by hand); same tax treatment as unit_price.
+  std::optional<int64_t> base;
   std::vector<Meta> meta;    // variation attributes (ids are assigned)
 };
 

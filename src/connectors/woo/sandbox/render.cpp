@@ -91,7 +91,7 @@ Json ShippingLines(const std::vector<ShippingLine>& lines, const std::string& cu
                    {"total", Money(s.total, cur, dp)},
                    {"total_tax", Money(s.total_tax, cur, dp)},
                    {"taxes", Taxes(s.taxes, true)},
-                   {"meta_data", Json::array()}});
+                   {"meta_data", MetaArray(s.meta)}});
   return arr;
 }
 
@@ -106,7 +106,7 @@ Json FeeLines(const std::vector<FeeLine>& fees, const std::string& cur, int dp) 
                    {"total", Money(f.total, cur, dp)},
                    {"total_tax", Money(f.total_tax, cur, dp)},
                    {"taxes", Taxes(f.taxes, false)},
-                   {"meta_data", Json::array()}});
+                   {"meta_data", MetaArray(f.meta)}});
   return arr;
 }
 
@@ -230,6 +230,8 @@ Json RenderRefund(const Refund& f, const StoreData& d, const RenderContext& ctx)
   const auto order = d.orders.find(f.order_id);
   const std::string cur = order != d.orders.end() ? order->second.currency : d.currency;
   const std::string base = ctx.home_url + kApi + "orders/" + std::to_string(f.order_id);
+  Json refund_meta = Json::array();
+  for (const auto& m : f.meta) refund_meta.push_back({{"id", m.id}, {"key", m.key}, {"value", m.value}});
   return {{"id", f.id},
           {"date_created", WooDate(f.created + d.utc_offset_s)},
           {"date_created_gmt", WooDate(f.created)},
@@ -237,7 +239,7 @@ Json RenderRefund(const Refund& f, const StoreData& d, const RenderContext& ctx)
           {"reason", f.reason},
           {"refunded_by", f.refunded_by},
           {"refunded_payment", f.refunded_payment},
-          {"meta_data", Json::array()},
+          {"meta_data", refund_meta},
           {"line_items", LineItems(f.lines, cur, ctx.dp)},
           {"shipping_lines", ShippingLines(f.shipping, cur, ctx.dp)},
           {"tax_lines", Json::array()},

@@ -64,7 +64,9 @@ struct Server::Impl {
       std::set<std::tuple<std::string, std::string, int64_t>> seen;
       for (const ChangeRecord& c : changes) {
         if (!seen.emplace(c.resource, c.event, c.id).second) continue;
-        if (c.resource == "order") {
+        if (c.resource == "order" && c.event == "deleted") {  // trash: Woo sends only the id
+          webhooks.Publish("order.deleted", [&] { return DumpJson(Json{{"id", c.id}}); });
+        } else if (c.resource == "order") {
           auto it = d.orders.find(c.id);
           if (it == d.orders.end()) continue;
           webhooks.Publish(c.resource + "." + c.event, [&] {
@@ -254,9 +256,29 @@ Status Server::UpdateOrderStatus(int64_t id, const std::string& status) {
 }
 
 Status Server::ModifyOrder(int64_t id, const Json& fields) {
-  Status s = impl_->api.UpdateOrder(id, fields.is_object() ? fields : Json::object(), impl_->Now());
+  Status s = impl_->api.UpdateOrder(id, fields.is_object() ? fields : Json::object(), impl_->Now(), true);
   if (s.ok()) impl_->AnnounceChanges();
   return s;
+}
+
+Result<int64_t> Server::AddRefund(int64_t order_id, const Json& body) {
+  auto id = impl_->api.CreateRefund(order_id, body.is_object() ? body : Json::object(), impl_->Now());
+  if (id.ok()) impl_->AnnounceChanges();
+  return id;
+}
+
+Status Server::TrashOrder(int64_t id) {
+  Status s = impl_->api.TrashOrder(id, impl_->Now());
+  if (s.ok()) impl_->AnnounceChanges();
+  return s;
+}
+
+Status Server::DeleteOrder(int64_t id) { return impl_->api.DeleteOrder(id); }
+
+TradingSummary Server::SimulateTrading(uint64_t seed, const TradingOptions& options) {
+  TradingSummary summary = sandbox::SimulateTrading(impl_->store, impl_->api, seed, options, impl_->Now());
+  impl_->AnnounceChanges();
+  return summary;
 }
 
 void Server::SetFaults(const http::FaultOptions& faults) { impl_->faults.Set(faults); }

@@ -11,7 +11,8 @@
 // All methods are thread-safe; test hooks work before and after Start().
 //
 // Webhooks (webhooks.h): AddWebhook() subscribes a receiver. Every order
-// created or updated — by the test hooks or through the REST API — and every
+// created, updated (refunds included) or trashed — by the test hooks or
+// through the REST API — and every
 // product updated through the REST API is then POSTed, signed, to each
 // webhook subscribed to its topic, with the body GET /orders/{id} (or
 // /products/{id}) renders right after the write. Deliveries are sent by one
@@ -26,6 +27,7 @@
 
 #include "common/json.h"
 #include "common/status.h"
+#include "connectors/woo/sandbox/trading.h"
 #include "connectors/woo/sandbox/webhooks.h"
 #include "http/faults.h"
 
@@ -61,7 +63,8 @@ class Server {
   const Options& options() const;
   size_t order_count() const;
 
-  // ---- Test hooks. Every write moves date_modified past all earlier ones.
+  // ---- Test hooks. Every write moves date_modified past all earlier ones
+  // (except SimulateTrading's line edits, see trading.h).
   // Creates an order like POST /orders (line_items by product_id /
   // variation_id / sku, shipping_lines, fee_lines, coupon_lines, status,
   // set_paid, billing, shipping, customer_id); returns its id.
@@ -71,7 +74,29 @@ class Server {
   // Changes the status (to "refunded": creates the remaining refund).
   Status UpdateOrderStatus(int64_t id, const std::string& status);
   // Applies fields like PUT /orders/{id} ({} just bumps date_modified).
+  // Unlike the REST route, it always moves date_modified, line_items edits
+  // included (the REST route leaves it for a line_items-only body, as the
+  // real store does).
   Status ModifyOrder(int64_t id, const Json& fields);
+  // Creates a refund exactly as POST /orders/{id}/refunds does (body and
+  // rules in lifecycle.h: amount, reason, api_refund, api_restock,
+  // line_items [{id, quantity, refund_total, refund_tax [{id,
+  // refund_total}]}]); returns the refund id. Status::code() is Woo's error
+  // code (woocommerce_rest_invalid_order_id, …_invalid_order_refund,
+  // …_cannot_create_order_refund, rest_invalid_param). Raises order.updated.
+  Result<int64_t> AddRefund(int64_t order_id, const Json& body);
+  // DELETE /orders/{id}: to the trash (status "trash", hidden from lists
+  // unless status=trash is asked; raises order.deleted with {"id": …}) /
+  // for good with its refunds (GET answers 404; no webhook, as on Woo).
+  // NotFound for an unknown id; TrashOrder: Conflict
+  // (woocommerce_rest_already_trashed) when already trashed.
+  Status TrashOrder(int64_t id);
+  Status DeleteOrder(int64_t id);
+  // A deterministic "week of trading" (trading.h): line edits, an address
+  // change, partial and full refunds, cancellations, late payments, trash
+  // and new orders, through the same code as the REST API, webhooks
+  // included. Returns what was changed, by kind.
+  TradingSummary SimulateTrading(uint64_t seed, const TradingOptions& options = {});
   void SetFaults(const http::FaultOptions& faults);
   // GET /orders/{id} as JSON (null when unknown) / every order by id.
   Json OrderJson(int64_t id) const;

@@ -68,6 +68,8 @@ struct ShippingLine {
   std::string method_id, method_title, instance_id;
   int64_t total = 0, total_tax = 0;
   std::vector<ItemTax> taxes;
+  std::vector<Meta> meta;        // refund lines made through the API: _refunded_item_id
+  int64_t refunded_item_id = 0;  // refund lines: the order item refunded
 };
 
 struct FeeLine {
@@ -75,6 +77,8 @@ struct FeeLine {
   std::string name, tax_class, tax_status;
   int64_t total = 0, total_tax = 0;
   std::vector<ItemTax> taxes;
+  std::vector<Meta> meta;        // refund lines made through the API: _refunded_item_id
+  int64_t refunded_item_id = 0;  // refund lines: the order item refunded
 };
 
 struct Coupon {
@@ -110,13 +114,15 @@ struct Refund {
   std::vector<OrderLine> lines;  // negative quantities and totals
   std::vector<ShippingLine> shipping;
   std::vector<FeeLine> fees;
+  std::vector<Meta> meta;        // meta_data sent at creation (key, value)
 };
 
 struct Order {
   int64_t id = 0;
   std::string order_key;
   std::string created_via = "checkout";
-  std::string status = "pending";
+  std::string status = "pending";  // "trash" once trashed
+  std::string trashed_from;         // the status before trashing ("" = not trashed)
   std::string currency;
   int64_t created = 0, modified = 0, paid = 0, completed = 0;  // 0 = null
   bool prices_include_tax = false;
@@ -171,7 +177,8 @@ struct Product {
 };
 
 // A write that webhooks may announce: resource "order" | "product" |
-// "customer", event "created" | "updated". Writes append; the Server drains.
+// "customer", event "created" | "updated" | "deleted" (orders: moved to the
+// trash; the payload is then {"id": …}). Writes append; the Server drains.
 struct ChangeRecord {
   std::string resource;
   std::string event;

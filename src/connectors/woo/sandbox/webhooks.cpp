@@ -10,8 +10,9 @@
 namespace es::woo::sandbox {
 namespace {
 
-constexpr std::array<std::string_view, 6> kTopics = {"order.created",   "order.updated",    "product.created",
-                                                      "product.updated", "customer.created", "customer.updated"};
+constexpr std::array<std::string_view, 7> kTopics = {"order.created",    "order.updated",   "order.deleted",
+                                                      "product.created",  "product.updated", "customer.created",
+                                                      "customer.updated"};
 
 bool StartsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 

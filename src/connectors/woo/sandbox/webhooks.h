@@ -48,9 +48,10 @@ namespace es::woo::sandbox {
 struct WebhookSubscription {
   std::string delivery_url;  // http:// or https://
   std::string secret;        // required; signs every delivery
-  // Any of order.created, order.updated, product.created, product.updated,
-  // customer.created, customer.updated (the sandbox emits order.* and
-  // product.updated; it has no product creation or customer writes).
+  // Any of order.created, order.updated, order.deleted, product.created,
+  // product.updated, customer.created, customer.updated (the sandbox emits
+  // order.* and product.updated; it has no product creation or customer
+  // writes). order.deleted is sent on trash with the body {"id": …}.
   std::vector<std::string> topics = {"order.created", "order.updated"};
   std::string name;  // informational
 };

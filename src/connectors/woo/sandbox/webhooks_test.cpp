@@ -137,17 +137,20 @@ class WebhooksTest : public ::testing::Test {
             {"line_items", Json::array({item})}};
   }
   // A REST call signed with OAuth 1.0a, as WooCommerce expects over http.
-  http::Response Rest(const std::string& method, const std::string& path, const std::string& body = "") {
+  http::Response Rest(const std::string& method, const std::string& path, const std::string& body = "",
+                      http::Params query = {}) {
     oauth1::SignRequest s;
     s.http_method = method;
     s.url = server_->base_url() + "/wp-json/wc/v3" + path;
+    s.params = query;
     s.consumer_key = server_->options().consumer_key;
     s.consumer_secret = server_->options().consumer_secret;
     s.timestamp = SystemClock::Get().NowSeconds();
     s.nonce = crypto::RandomHex(16);
     http::Request req;
     req.method = method;
-    req.url = s.url + "?" + http::BuildQuery(oauth1::Sign(s));
+    for (auto& p : oauth1::Sign(s)) query.push_back(p);
+    req.url = s.url + "?" + http::BuildQuery(query);
     req.body = body;
     if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
     auto res = transport_->Send(req);
@@ -267,6 +270,30 @@ TEST_F(WebhooksTest, StatusChangesAndEditsAreOrderUpdated) {
   // Each body is the state right after its write: date_modified moves forward.
   EXPECT_LT(payloads[0]["date_modified_gmt"].get<std::string>(), payloads[1]["date_modified_gmt"].get<std::string>());
   EXPECT_LT(payloads[1]["date_modified_gmt"].get<std::string>(), payloads[2]["date_modified_gmt"].get<std::string>());
+}
+
+TEST_F(WebhooksTest, RefundIsOrderUpdatedTrashIsOrderDeletedForceDeleteIsSilent) {
+  Receiver rx;
+  Subscribe(Sub(rx.Url(), {"order.updated", "order.deleted"}));
+  auto id = server_->AddOrder(OrderBody());
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  const std::string path = "/orders/" + std::to_string(*id);
+  auto refund = Rest("POST", path + "/refunds", R"({"amount":"1.00","reason":"Scratched","api_refund":false})");
+  ASSERT_EQ(refund.status, 201) << refund.body;
+  EXPECT_EQ(Rest("DELETE", path).status, 200);
+  EXPECT_EQ(Rest("DELETE", path, "", {{"force", "true"}}).status, 200);
+  ASSERT_TRUE(server_->FlushWebhooks(5000));
+
+  auto got = rx.Deliveries();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].Header("X-WC-Webhook-Topic"), "order.updated");
+  auto ev = VerifyAndParseWebhook(got[0].Woo(), got[0].body, kSecret);
+  ASSERT_TRUE(ev.ok()) << ev.status().ToString();
+  EXPECT_EQ(ev->payload["refunds"][0]["total"], "-1.00");
+  EXPECT_EQ(got[1].Header("X-WC-Webhook-Topic"), "order.deleted");
+  EXPECT_EQ(got[1].Header("X-WC-Webhook-Event"), "deleted");
+  EXPECT_EQ(got[1].body, DumpJson(Json{{"id", *id}}));
+  EXPECT_EQ(got[1].Header("X-WC-Webhook-Signature"), WebhookSender::Sign(kSecret, got[1].body));
 }
 
 TEST_F(WebhooksTest, TopicsFilterAndEachWebhookSignsWithItsOwnSecret) {
