@@ -98,7 +98,7 @@ struct GatedServer::Conn {
   size_t pos = 0;      // consumed prefix of `in`
   int64_t deadline_ms = 0;
   bool started = false;  // a byte of the current request has arrived
-  bool gone = false;     // the peer closed or the socket failed (waiting room only)
+  bool gone = false;     // the peer finished sending or the socket failed
   int served = 0;
   int64_t body_deadline_ms = 0;
 
@@ -323,6 +323,7 @@ class GatedServer::Gate final : public httplib::TaskQueue {
         std::lock_guard lock(mu_);
         if (stopping_) return;
         for (auto& c : waiting_) {
+          if (c->gone) continue;  // nothing more will arrive; Sweep decides
           fds.push_back({c->fd, POLLIN, 0});
           conns.push_back(c.get());
           next = std::min(next, c->deadline_ms);
@@ -365,12 +366,12 @@ class GatedServer::Gate final : public httplib::TaskQueue {
       for (auto it = waiting_.begin(); it != waiting_.end();) {
         Conn& c = **it;
         bool too_large = false;
-        if (c.gone) {
-          closing.emplace_back(std::move(*it), 0);
-        } else if (Complete(c, &too_large)) {
+        if (Complete(c, &too_large)) {  // also when the peer finished sending (half-close)
           c.body_deadline_ms = now + o_.body_timeout_ms;
           ready_.push_back(std::move(*it));
           cv_.notify_one();
+        } else if (c.gone) {
+          closing.emplace_back(std::move(*it), 0);
         } else if (too_large) {
           closing.emplace_back(std::move(*it), 431);
         } else if (now >= c.deadline_ms) {
@@ -404,7 +405,7 @@ class GatedServer::Gate final : public httplib::TaskQueue {
         ready_.pop_front();
       }
       const bool last = c->served + 1 >= o_.keep_alive_max_requests;
-      const bool keep = server_.ServeOne(*c, last) && !last;
+      const bool keep = server_.ServeOne(*c, last || c->gone) && !last && !c->gone;
       ++c->served;
       if (!keep) {
         Close(std::move(c));

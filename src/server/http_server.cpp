@@ -66,10 +66,18 @@ struct HttpServer::Impl {
         orchestrator(observed, transport, clock, WithTls(eo, config.insecure_skip_tls_verify)),
         http(GateOptionsOf(config)) {}
 
+  // The operator's own endpoints (QuickBooks API and token URLs of the
+  // config, e.g. a local sandbox) are trusted like allowed_targets.
   static http::TargetPolicy TargetPolicyOf(const ServerConfig& c) {
     http::TargetPolicy p;
     p.allow_private_targets = c.allow_private_targets;
     p.allowed = c.allowed_targets;
+    for (const std::string* url : {&c.qbo_api_base, &c.qbo_token_url}) {
+      auto t = http::ParseUrlTarget(*url);
+      if (!t.ok()) continue;
+      const bool v6 = t->host.find(':') != std::string::npos;
+      p.allowed.push_back((v6 ? "[" + t->host + "]" : t->host) + ":" + std::to_string(t->port));
+    }
     return p;
   }
   static GateOptions GateOptionsOf(const ServerConfig& c) {

@@ -95,6 +95,29 @@ TEST(SsrfTest, InternalAddressesInConnectionUrlsAreRefusedBeforeAnyRequest) {
   EXPECT_EQ(internal.hits.load(), 0);
 }
 
+TEST(SsrfTest, TheOperatorsOwnQuickBooksEndpointsStayReachable) {
+  ServerFixtureOptions o;
+  o.allow_private_targets = false;  // the QBO sandbox (loopback) is the server config's api_base/token_url
+  ServerFixture fx(o);
+  ASSERT_TRUE(fx.Start().ok());
+  auto tokens = fx.qbo().IssueTokens();
+  const int64_t now = fx.clock().NowMillis();
+  auto q = fx.Call("POST", "/api/v1/connections", fx.Admin(),
+                   Json{{"id", "qbo"},
+                        {"kind", "qbo"},
+                        {"config", {{"realm_id", fx.options().qbo.realm_id}}},
+                        {"credentials",
+                         {{"access_token", tokens.access_token},
+                          {"refresh_token", tokens.refresh_token},
+                          {"access_expires_at_ms", now + tokens.expires_in_s * 1000},
+                          {"refresh_expires_at_ms", now + tokens.refresh_expires_in_s * 1000}}},
+                        {"enabled", true}});
+  EXPECT_EQ(q.status, 201) << q.body;
+  // A tenant cannot add its own internal endpoint next to it.
+  auto w = fx.Call("POST", "/api/v1/connections", fx.Admin(), WooConnection("woo", fx.woo().base_url(), true));
+  EXPECT_EQ(w.status, 400) << w.body;
+}
+
 TEST(SsrfTest, RedirectsToInternalAddressesAreNotFollowedAndForeignBodiesAreNotEchoed) {
   auto internal = InternalService();
   // An allowed host that redirects to the internal one.

@@ -46,6 +46,7 @@ class RawClient {
   }
   bool connected() const { return connected_; }
   bool bind_failed() const { return bind_failed_; }
+  void ShutdownWrite() { ::shutdown(fd_, SHUT_WR); }
   bool Send(const std::string& s) { return ::send(fd_, s.data(), s.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(s.size()); }
   // Everything received until the peer closes or `timeout_ms` passes.
   std::string ReadUntilClosed(int timeout_ms, bool* closed) {
@@ -162,6 +163,14 @@ TEST(SlowClientTest, IdleConnectionsAreClosedAndKeepAliveStillWorks) {
   size_t first = got.find("HTTP/1.1 200");
   ASSERT_NE(first, std::string::npos) << got;
   EXPECT_NE(got.find("HTTP/1.1 200", first + 1), std::string::npos) << got;
+
+  // A client that half-closes after its request still gets the answer.
+  RawClient half(fx.server().port());
+  ASSERT_TRUE(half.Send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
+  half.ShutdownWrite();
+  got = half.ReadUntilClosed(3000, &closed);
+  EXPECT_TRUE(closed);
+  EXPECT_NE(got.find("HTTP/1.1 200"), std::string::npos) << got;
 }
 
 TEST(SlowClientTest, OneClientAddressCannotHoldMoreThanItsShare) {
