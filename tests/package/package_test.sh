@@ -15,10 +15,16 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+fail() {
+  echo "FAIL: $*" >&2
+  for log in "$work/cpack.log" "$work/serve.log"; do
+    if [ -s "$log" ]; then echo "--- $(basename "$log")" >&2; tail -40 "$log" >&2; fi
+  done
+  exit 1
+}
 
 # 1. The package.
-(cd "$build" && cpack -G DEB -B "$work/out" >"$work/cpack.log" 2>&1) || { cat "$work/cpack.log"; fail "cpack"; }
+(cd "$build" && cpack -G DEB -B "$work/out" >"$work/cpack.log" 2>&1) || fail "cpack"
 deb=$(ls "$work"/out/easysale-sync_*.deb 2>/dev/null | head -1)
 [ -n "$deb" ] || fail "no .deb produced"
 echo "package: $(basename "$deb")"
@@ -69,25 +75,25 @@ echo "starting: $cmd"
 ) >"$work/serve.log" 2>&1 &
 server_pid=$!
 url=
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do  # up to 30 s: the machine may be busy
   url=$(sed -n 's/^easysale-sync serving on \(http:[^ ]*\).*/\1/p' "$work/serve.log" | head -1)
   [ -n "$url" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$work/serve.log"; fail "server exited"; }
+  kill -0 "$server_pid" 2>/dev/null || fail "server exited"
   sleep 0.1
 done
-[ -n "$url" ] || { cat "$work/serve.log"; fail "server did not report its address"; }
+[ -n "$url" ] || fail "server did not report its address"
 case "$url" in http://127.0.0.1:*) ;; *) fail "server is not on loopback: $url" ;; esac
-health=$(curl -sS --max-time 5 "$url/health")
+health=$(curl -sS --max-time 15 "$url/health") || fail "GET /health failed"
 echo "health: $health"
 echo "$health" | grep -q '"status":"ok"' || fail "health is not ok"
 [ -f "$state/state.db" ] || fail "no state store in the state directory"
 kill -TERM "$server_pid"
-for _ in $(seq 1 100); do
+for _ in $(seq 1 300); do
   kill -0 "$server_pid" 2>/dev/null || break
   sleep 0.1
 done
 if kill -0 "$server_pid" 2>/dev/null; then fail "server did not stop on SIGTERM"; fi
 wait "$server_pid" && rc=0 || rc=$?
 server_pid=
-[ "$rc" -eq 0 ] || { cat "$work/serve.log"; fail "server exited with $rc"; }
+[ "$rc" -eq 0 ] || fail "server exited with $rc"
 echo "PASS"
