@@ -5,6 +5,7 @@
 #include <mutex>
 #include <vector>
 
+#include "http/target_guard.h"
 #include "http/transport.h"
 
 namespace es::http {
@@ -51,6 +52,27 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+// The connect-time half of the target guard: refuses sockets to non-public
+// addresses when the request asks for it.
+struct SocketGuard {
+  bool public_only = false;
+  bool refused = false;
+  AddressClass refused_class = AddressClass::kPublic;
+};
+
+curl_socket_t OpenSocket(void* user, curlsocktype purpose, struct curl_sockaddr* address) {
+  auto* guard = static_cast<SocketGuard*>(user);
+  if (guard->public_only && purpose == CURLSOCKTYPE_IPCXN) {
+    const AddressClass c = ClassifyAddress(&address->addr);
+    if (c != AddressClass::kPublic) {
+      guard->refused = true;
+      guard->refused_class = c;
+      return CURL_SOCKET_BAD;
+    }
+  }
+  return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
 class CurlTransport final : public Transport {
  public:
   explicit CurlTransport(CurlOptions options) : options_(options) {
@@ -88,6 +110,10 @@ class CurlTransport final : public Transport {
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+    SocketGuard guard;
+    guard.public_only = request.public_addresses_only;
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, OpenSocket);
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &guard);
     if (options_.insecure_skip_tls_verify) {
       curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
       curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -96,6 +122,14 @@ class CurlTransport final : public Transport {
     curl_slist_free_all(list);
     if (rc != CURLE_OK) {
       Release(h, /*reuse=*/false);
+      if (guard.refused) {
+        return Status::Validation(request.method + " request refused: the host resolves to a " +
+                                      AddressClassName(guard.refused_class) +
+                                      " address; the server only connects to public hosts unless its operator "
+                                      "allows internal ones (network.allow_private_targets or "
+                                      "network.allowed_targets)",
+                                  "private_target");
+      }
       // The URL may carry signed query parameters; name only the method and failure.
       std::string what = errbuf[0] ? errbuf : curl_easy_strerror(rc);
       return Status::Network(request.method + " request failed: " + what,

@@ -26,6 +26,11 @@ struct Request {
   Headers headers;
   std::string body;
   std::chrono::milliseconds timeout{120'000};
+  // Refuse to connect to loopback, private, link-local and other non-public
+  // addresses (checked on the address actually connected to; see
+  // http/target_guard.h). The curl transport fails such a request with
+  // Validation, code "private_target".
+  bool public_addresses_only = false;
 };
 
 struct Response {

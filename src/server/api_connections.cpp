@@ -12,11 +12,15 @@
 //   PUT    /api/v1/connections/{id}/credentials             admin  write-only (merge; null removes)
 //   GET    /api/v1/connections/{id}/transformer-config      user
 //   PUT    /api/v1/connections/{id}/transformer-config      admin
+#include <algorithm>
+
 #include "common/crypto.h"
+#include "http/target_guard.h"
 #include "mapping/transformer_config.h"
 #include "server/api_util.h"
 #include "server/connectivity.h"
 #include "server/http_server.h"
+#include "server/isolating_store.h"
 
 namespace es::server {
 namespace {
@@ -33,6 +37,47 @@ Json View(const store::Connection& c, const ProbeResult* status, const Caller& w
   Json j = ConnectionJson(c, status);
   if (!who.admin()) j.erase("credentials");
   return j;
+}
+
+// A connection whose stored credentials cannot be decrypted, as the API shows
+// it: no credentials, a status saying so and what to do.
+Json UnreadableView(const store::Connection& c, const Caller& who) {
+  Json j = ConnectionJson(c);
+  if (!who.admin()) j.erase("credentials");
+  j["status"] = {{"status", "unreadable"},
+                 {"category", kCredentialsUnreadable},
+                 {"message", IsolatingStore::UnreadableStatus(c.id).message()},
+                 {"checkedAt", ""},
+                 {"latencyMs", 0},
+                 {"cached", false}};
+  return j;
+}
+
+// Config values that hold URLs the server calls.
+constexpr const char* kUrlKeys[] = {"base_url", "api_base", "token_url"};
+
+// Refuses URLs with a user name or password in them (they would be shown to
+// every user of the tenant; credentials belong in 'credentials') and URLs
+// whose host is an internal address the operator did not allow.
+Status CheckConfigUrls(const ServerContext& ctx, const Json& config) {
+  if (!config.is_object()) return Status::Ok();
+  http::TargetPolicy policy;
+  policy.allow_private_targets = ctx.config->allow_private_targets;
+  policy.allowed = ctx.config->allowed_targets;
+  for (const char* key : kUrlKeys) {
+    if (!config.contains(key) || config[key].is_null()) continue;
+    if (!config[key].is_string()) return Status::Validation(std::string("config.") + key + " must be a string");
+    const std::string url = config[key].get<std::string>();
+    auto target = http::ParseUrlTarget(url);
+    if (!target.ok()) return Status::Validation(std::string("config.") + key + ": " + target.status().message());
+    if (target->has_userinfo) {
+      return Status::Validation(std::string("config.") + key +
+                                " must not contain a user name or password (user:pass@host); put credentials in "
+                                "'credentials', which are stored encrypted and never shown");
+    }
+    ES_RETURN_IF_ERROR(http::CheckTarget(policy, url, std::string("config.") + key));
+  }
+  return Status::Ok();
 }
 
 // Checks a credentials object: string (or number) values only.
@@ -67,11 +112,17 @@ Status RequireWorking(ServerContext& ctx, store::Connection c, ProbeResult* out)
 void ListConnections(ServerContext& ctx, ApiRequest& r) {
   auto list = ctx.store->ListConnections(r.caller.tenant_id);
   if (!list.ok()) return r.Fail(list.status());
-  Json out = Json::array();
+  auto unreadable = ctx.isolation->ListUnreadable(r.caller.tenant_id);
+  if (!unreadable.ok()) return r.Fail(unreadable.status());
+  std::vector<std::pair<std::string, Json>> views;
   for (const auto& c : *list) {
     ProbeResult p = ctx.probes->Check(c, false);
-    out.push_back(View(c, &p, r.caller));
+    views.emplace_back(c.id, View(c, &p, r.caller));
   }
+  for (const auto& c : *unreadable) views.emplace_back(c.id, UnreadableView(c, r.caller));
+  std::stable_sort(views.begin(), views.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  Json out = Json::array();
+  for (auto& v : views) out.push_back(std::move(v.second));
   r.Reply(200, {{"connections", out}});
 }
 
@@ -102,6 +153,7 @@ void CreateConnection(ServerContext& ctx, ApiRequest& r) {
   if (c.kind == "woo" && GetStringOr(c.config, "base_url").empty()) {
     return r.Fail(Status::Validation("woo connections need config.base_url"));
   }
+  if (Status urls = CheckConfigUrls(ctx, c.config); !urls.ok()) return r.Fail(urls);
   if (c.kind == "qbo") QboDefaults(*ctx.config, c, secret);
   c.secret = secret.empty() ? std::string() : DumpJson(secret);
   c.enabled = false;
@@ -138,6 +190,10 @@ void CreateConnection(ServerContext& ctx, ApiRequest& r) {
 
 void GetConnection(ServerContext& ctx, ApiRequest& r) {
   auto c = Load(ctx, r.caller, r.Param("id"));
+  if (!c.ok() && c.status().code() == kCredentialsUnreadable) {
+    auto row = ctx.isolation->GetUnreadable(r.caller.tenant_id, r.Param("id"));
+    if (row.ok() && row->has_value()) return r.Reply(200, UnreadableView(**row, r.caller));
+  }
   if (!c.ok()) return r.Fail(c.status());
   ProbeResult p = ctx.probes->Check(*c, false);
   r.Reply(200, View(*c, &p, r.caller));
@@ -167,6 +223,7 @@ void PatchConnection(ServerContext& ctx, ApiRequest& r) {
     if (c->kind == "woo" && GetStringOr(c->config, "base_url").empty()) {
       return r.Fail(Status::Validation("woo connections need config.base_url"));
     }
+    if (Status urls = CheckConfigUrls(ctx, (*body)["config"]); !urls.ok()) return r.Fail(urls);
   }
   c->updated_at_ms = ctx.clock->NowMillis();
   Status s = ctx.store->PutConnection(*c);
@@ -229,6 +286,14 @@ void PutCredentials(ServerContext& ctx, ApiRequest& r) {
   Status check = CheckCredentials(*body);
   if (!check.ok()) return r.Fail(check);
   auto c = Load(ctx, r.caller, r.Param("id"));
+  bool replace = false;  // the stored secret does not open: the new credentials replace it whole
+  if (!c.ok() && c.status().code() == kCredentialsUnreadable) {
+    auto row = ctx.isolation->GetUnreadable(r.caller.tenant_id, r.Param("id"));
+    if (row.ok() && row->has_value()) {
+      c = **row;
+      replace = true;
+    }
+  }
   if (!c.ok()) return r.Fail(c.status());
   Json secret = Json::object();
   if (!c->secret.empty()) {
@@ -246,7 +311,7 @@ void PutCredentials(ServerContext& ctx, ApiRequest& r) {
   Status s = ctx.store->PutConnection(*c);
   if (!s.ok()) return r.Fail(s);
   ctx.probes->Forget(c->tenant_id, c->id);
-  ctx.Audit(r.caller, "credentials.update", "connection:" + c->id, {{"fields", changed}});
+  ctx.Audit(r.caller, "credentials.update", "connection:" + c->id, {{"fields", changed}, {"replaced", replace}});
   r.Reply(200, {{"id", c->id}, {"credentials", MaskCredentials(c->secret)}});
 }
 

@@ -62,6 +62,24 @@ void Prometheus(ServerContext& ctx, Router& router, ApiRequest& r) {
   r.ReplyText(200, ctx.metrics->RenderPrometheus(filter), "text/plain; version=0.0.4; charset=utf-8");
 }
 
+// Runs of `tenant` this server is executing now: the tenant's runs the store
+// has as running that the executor still runs (a run left "running" by a
+// crashed process is not in progress).
+int64_t TenantRunsInProgress(ServerContext& ctx, const std::string& tenant) {
+  store::RunFilter f;
+  f.tenant_id = tenant;
+  f.status = store::RunStatusName(store::RunStatus::kRunning);
+  f.limit = 1000;
+  auto runs = ctx.store->ListRuns(f);
+  if (!runs.ok()) return 0;
+  int64_t n = 0;
+  for (const auto& run : *runs) {
+    Json live = ctx.runs->Live(tenant, run.id);
+    if (live.is_object() && GetBoolOr(live, "running", false)) ++n;
+  }
+  return n;
+}
+
 void MetricsJson(ServerContext& ctx, ApiRequest& r) {
   Json series = ctx.metrics->RenderJson(r.caller.tenant_id);
   // A compact summary per entity on top of the raw series.
@@ -75,7 +93,7 @@ void MetricsJson(ServerContext& ctx, ApiRequest& r) {
   }
   r.Reply(200, {{"tenant", r.caller.tenant_id},
                 {"records", records},
-                {"runsInProgress", ctx.runs->active()},
+                {"runsInProgress", TenantRunsInProgress(ctx, r.caller.tenant_id)},
                 {"series", series}});
 }
 

@@ -1,5 +1,7 @@
 #include "server/api_util.h"
 
+#include <algorithm>
+
 #include "platforms/platforms.h"
 
 namespace es::server {
@@ -28,12 +30,26 @@ Json MaskCredentials(const std::string& secret) {
   return out;
 }
 
+std::string MaskUrlUserinfo(const std::string& url) {
+  const size_t sep = url.find("://");
+  if (sep == std::string::npos) return url;
+  const size_t start = sep + 3;
+  const size_t end = std::min(url.find_first_of("/?#\\", start), url.size());
+  const size_t at = url.rfind('@', end == 0 ? 0 : end - 1);
+  if (at == std::string::npos || at < start) return url;
+  return url.substr(0, start) + kMask + url.substr(at);
+}
+
 Json ConnectionJson(const store::Connection& c, const ProbeResult* status) {
+  Json config = c.config.is_object() ? c.config : Json::object();
+  for (auto it = config.begin(); it != config.end(); ++it) {
+    if (it->is_string()) *it = MaskUrlUserinfo(it->get<std::string>());
+  }
   Json j = {{"id", c.id},
             {"kind", c.kind},
             {"name", c.name},
             {"enabled", c.enabled},
-            {"config", c.config.is_object() ? c.config : Json::object()},
+            {"config", config},
             {"credentials", MaskCredentials(c.secret)},
             {"updatedAt", c.updated_at_ms ? FormatIso8601Utc(c.updated_at_ms) : ""}};
   if (c.kind == "qbo") {

@@ -19,7 +19,11 @@ namespace es::server {
 // plaintext JSON of Connection.secret; anything unreadable gives {}.
 Json MaskCredentials(const std::string& secret);
 
-// {"id","kind","name","enabled","config","credentials"(masked),"updatedAt",
+// A URL with any user name/password replaced by the mask
+// ("https://••••@shop.example/"); other text unchanged.
+std::string MaskUrlUserinfo(const std::string& url);
+
+// {"id","kind","name","enabled","config" (URLs without userinfo),"credentials"(masked),"updatedAt",
 //  "connected" (QBO: tokens present), "status" (when given)}.
 Json ConnectionJson(const store::Connection& c, const ProbeResult* status = nullptr);
 

@@ -1,5 +1,6 @@
 #include "server/connectivity.h"
 
+#include <cctype>
 #include <chrono>
 
 #include "connectors/qbo/sync/qbo_platform.h"
@@ -33,6 +34,41 @@ ProbeResult Failed(const Status& s) {
   return r;
 }
 
+// The HTTP status a connector put at the front of its message ("… HTTP 401 …"); 0 when none.
+int HttpStatusIn(const std::string& message) {
+  for (size_t p = message.find("HTTP "); p != std::string::npos; p = message.find("HTTP ", p + 5)) {
+    if (p + 8 <= message.size() && std::isdigit(static_cast<unsigned char>(message[p + 5])) &&
+        std::isdigit(static_cast<unsigned char>(message[p + 6])) &&
+        std::isdigit(static_cast<unsigned char>(message[p + 7])) &&
+        (p + 8 == message.size() || !std::isdigit(static_cast<unsigned char>(message[p + 8])))) {
+      return std::stoi(message.substr(p + 5, 3));
+    }
+  }
+  return 0;
+}
+
+// A failed probe call, told without any text of the answer: whatever answered
+// (a tenant may aim a connection anywhere) must not be able to show the
+// caller its response body. Local failures (no connection, timeout, refused
+// target) keep their own message, which holds no remote text.
+ProbeResult FailedCall(const std::string& kind, const Status& s) {
+  if (s.code() == "transport" || s.code() == "timeout" || s.code() == "private_target") return Failed(s);
+  ProbeResult r;
+  r.status = "error";
+  r.category = std::string(CategoryName(s.category()));
+  const int http = HttpStatusIn(s.message());
+  std::string what = kind == "woo" ? "the store" : "QuickBooks";
+  r.message = what + (http ? " answered HTTP " + std::to_string(http) : " gave an unusable answer");
+  switch (s.category()) {
+    case ErrorCategory::kAuthentication: r.message += ": the credentials were refused"; break;
+    case ErrorCategory::kNotFound: r.message += ": no API at this address (check the URL)"; break;
+    case ErrorCategory::kRateLimit: r.message += ": rate limited, try again later"; break;
+    case ErrorCategory::kNetwork: r.message += ": the service is unavailable or not the expected API"; break;
+    default: r.message += ": not the expected API answer (check the URL and settings)"; break;
+  }
+  return r;
+}
+
 }  // namespace
 
 Json ProbeResult::ToJson() const {
@@ -63,14 +99,14 @@ ProbeResult ConnectivityProbe::Probe(const store::Connection& c) {
       auto cfg = qbo::ConfigOf(c);
       if (!cfg.ok()) return Failed(cfg.status());
       Status fresh = ctx_.tokens->EnsureFresh(c.tenant_id, c.id, cfg->refresh_margin_ms);
-      if (!fresh.ok()) return Failed(fresh);
+      if (!fresh.ok()) return FailedCall(c.kind, fresh);
     }
     engine::EngineOptions options;
     options.insecure_skip_tls_verify = ctx_.config->insecure_skip_tls_verify;
     engine::ConnectorEnv env{*ctx_.store, c.tenant_id, transport, *ctx_.clock, options};
     s = platform->probe(env, c);
   }
-  if (!s.ok()) return Failed(s);
+  if (!s.ok()) return FailedCall(c.kind, s);
   ProbeResult r;
   r.status = "ok";
   return r;

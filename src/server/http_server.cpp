@@ -5,8 +5,11 @@
 #include <chrono>
 #include <thread>
 
+#include "http/target_guard.h"
 #include "platforms/platforms.h"
 #include "server/connectivity.h"
+#include "server/http_gate.h"
+#include "server/isolating_store.h"
 #include "server/log.h"
 #include "server/run_executor.h"
 #include "server/token_manager.h"
@@ -33,9 +36,10 @@ void ServerContext::Audit(const Caller& who, const std::string& action, const st
 struct HttpServer::Impl {
   ServerConfig config;
   ServerKeys keys;
-  http::Transport& transport;
+  http::GuardedTransport transport;  // every outbound request of the server goes through the target guard
   Clock& clock;
   store::EncryptedStore encrypted;
+  IsolatingStore isolating;
   RunObserverStore observed;
   MetricsRegistry metrics;
   engine::Orchestrator orchestrator;
@@ -43,7 +47,7 @@ struct HttpServer::Impl {
   std::unique_ptr<QboTokenManager> tokens;
   std::unique_ptr<ConnectivityProbe> probes;
   std::unique_ptr<RunExecutor> runs;
-  httplib::Server http;
+  GatedServer http;
   std::unique_ptr<Router> router;
   std::vector<RouteRegistrar> registrars;
   std::vector<std::function<void()>> stop_hooks;
@@ -55,11 +59,38 @@ struct HttpServer::Impl {
        engine::EngineOptions eo)
       : config(std::move(c)),
         keys(std::move(k)),
-        transport(t),
+        transport(t, TargetPolicyOf(config)),
         clock(cl),
         encrypted(base, *keys.box),
-        observed(encrypted),
-        orchestrator(observed, transport, clock, platforms::Registry(), WithTls(eo, config.insecure_skip_tls_verify)) {}
+        isolating(encrypted, base, *keys.box),
+        observed(isolating),
+        orchestrator(observed, transport, clock, platforms::Registry(), WithTls(eo, config.insecure_skip_tls_verify)),
+        http(GateOptionsOf(config)) {}
+
+  // The operator's own endpoints (QuickBooks API and token URLs of the
+  // config, e.g. a local sandbox) are trusted like allowed_targets.
+  static http::TargetPolicy TargetPolicyOf(const ServerConfig& c) {
+    http::TargetPolicy p;
+    p.allow_private_targets = c.allow_private_targets;
+    p.allowed = c.allowed_targets;
+    for (const std::string* url : {&c.qbo_api_base, &c.qbo_token_url}) {
+      auto t = http::ParseUrlTarget(*url);
+      if (!t.ok()) continue;
+      const bool v6 = t->host.find(':') != std::string::npos;
+      p.allowed.push_back((v6 ? "[" + t->host + "]" : t->host) + ":" + std::to_string(t->port));
+    }
+    return p;
+  }
+  static GateOptions GateOptionsOf(const ServerConfig& c) {
+    GateOptions o;
+    o.threads = c.http_threads;
+    o.idle_timeout_ms = c.keep_alive_timeout_ms;
+    o.header_timeout_ms = c.header_timeout_ms;
+    o.body_timeout_ms = c.body_timeout_ms;
+    o.max_per_client = c.max_connections_per_client;
+    o.max_connections = c.max_connections;
+    return o;
+  }
 
   static engine::EngineOptions WithTls(engine::EngineOptions eo, bool insecure) {
     if (insecure) eo.insecure_skip_tls_verify = true;
@@ -94,11 +125,12 @@ HttpServer::HttpServer(ServerConfig config, store::StateStore& base_store, Serve
                        http::Transport& transport, Clock& clock, engine::EngineOptions engine_options)
     : impl_(new Impl(std::move(config), base_store, std::move(keys), transport, clock, engine_options)) {
   Impl& i = *impl_;
-  i.tokens = std::make_unique<QboTokenManager>(i.observed, transport, clock, i.config.insecure_skip_tls_verify);
+  i.tokens = std::make_unique<QboTokenManager>(i.observed, i.transport, clock, i.config.insecure_skip_tls_verify);
   ServerContext& c = i.ctx;
   c.config = &i.config;
   c.store = &i.observed;
-  c.transport = &transport;
+  c.isolation = &i.isolating;
+  c.transport = &i.transport;
   c.clock = &clock;
   c.box = i.keys.box.get();
   c.verifier = i.keys.verifier.get();
@@ -132,8 +164,7 @@ Status HttpServer::Start() {
 
   i.http.set_payload_max_length(i.config.max_body_bytes);
   i.http.set_tcp_nodelay(true);  // small JSON answers must not wait for delayed ACKs
-  const int threads = i.config.http_threads;
-  i.http.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  // Worker threads and the slow-client limits come from GatedServer (http_gate.h).
   i.http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
     if (res.status == 404) {

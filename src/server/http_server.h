@@ -56,13 +56,15 @@ namespace es::server {
 class RunExecutor;
 class ConnectivityProbe;
 class QboTokenManager;
+class IsolatingStore;
 
 // What route handlers get. Pointers are non-null and valid while the server
 // runs; every object is thread-safe.
 struct ServerContext {
   const ServerConfig* config = nullptr;
   store::StateStore* store = nullptr;  // the encrypting store: use this, never the base store
-  http::Transport* transport = nullptr;
+  IsolatingStore* isolation = nullptr;  // connections whose credentials do not decrypt (isolating_store.h)
+  http::Transport* transport = nullptr;  // guarded: refuses internal targets unless the config allows them
   Clock* clock = nullptr;
   const SecretBox* box = nullptr;
   const auth::JwtVerifier* verifier = nullptr;

@@ -1,6 +1,7 @@
 #include "server/server_config.h"
 
 #include <cstdlib>
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -57,7 +58,7 @@ Status ReadSecretFile(const Json& obj, const char* key, const std::string& where
 Status ApplyFile(const Json& j, ServerConfig& c) {
   ES_RETURN_IF_ERROR(OnlyKeys(j,
                               {"host", "port", "data_dir", "store_url", "master_key_file", "metrics_token_file",
-                               "insecure_skip_tls_verify", "jwt", "oauth", "qbo", "limits"},
+                               "insecure_skip_tls_verify", "jwt", "oauth", "qbo", "limits", "network"},
                               "file"));
   const std::string top = "file";
   ES_RETURN_IF_ERROR(ReadString(j, "host", top, &c.host));
@@ -105,7 +106,9 @@ Status ApplyFile(const Json& j, ServerConfig& c) {
     const Json& s = j["limits"];
     ES_RETURN_IF_ERROR(OnlyKeys(s,
                                 {"max_body_bytes", "max_concurrent_runs", "api_rate_per_s", "api_burst",
-                                 "probe_ttl_s", "probe_timeout_ms", "token_refresh_margin_s", "http_threads"},
+                                 "probe_ttl_s", "probe_timeout_ms", "token_refresh_margin_s", "http_threads",
+                                 "keep_alive_timeout_ms", "header_timeout_ms", "body_timeout_ms",
+                                 "max_connections_per_client", "max_connections"},
                                 "limits"));
     int64_t v = static_cast<int64_t>(c.max_body_bytes);
     ES_RETURN_IF_ERROR(ReadInt(s, "max_body_bytes", "limits", 1024, &v));
@@ -125,6 +128,36 @@ Status ApplyFile(const Json& j, ServerConfig& c) {
     v = c.http_threads;
     ES_RETURN_IF_ERROR(ReadInt(s, "http_threads", "limits", 1, &v));
     c.http_threads = static_cast<int>(v);
+    ES_RETURN_IF_ERROR(ReadInt(s, "keep_alive_timeout_ms", "limits", 100, &c.keep_alive_timeout_ms));
+    ES_RETURN_IF_ERROR(ReadInt(s, "header_timeout_ms", "limits", 100, &c.header_timeout_ms));
+    ES_RETURN_IF_ERROR(ReadInt(s, "body_timeout_ms", "limits", 100, &c.body_timeout_ms));
+    v = c.max_connections_per_client;
+    ES_RETURN_IF_ERROR(ReadInt(s, "max_connections_per_client", "limits", 0, &v));
+    c.max_connections_per_client = static_cast<int>(std::min<int64_t>(v, 1 << 20));
+    v = c.max_connections;
+    ES_RETURN_IF_ERROR(ReadInt(s, "max_connections", "limits", 1, &v));
+    c.max_connections = static_cast<int>(std::min<int64_t>(v, 1 << 20));
+  }
+  if (j.contains("network")) {
+    const Json& s = j["network"];
+    ES_RETURN_IF_ERROR(OnlyKeys(s, {"allow_private_targets", "allowed_targets"}, "network"));
+    if (s.contains("allow_private_targets")) {
+      if (!s["allow_private_targets"].is_boolean()) {
+        return Status::Validation("config network.allow_private_targets must be true or false");
+      }
+      c.allow_private_targets = s["allow_private_targets"].get<bool>();
+    }
+    if (s.contains("allowed_targets")) {
+      const Json& list = s["allowed_targets"];
+      if (!list.is_array()) return Status::Validation("config network.allowed_targets must be a list of \"host[:port]\"");
+      c.allowed_targets.clear();
+      for (const Json& e : list) {
+        if (!e.is_string() || e.get<std::string>().empty()) {
+          return Status::Validation("config network.allowed_targets entries must be non-empty \"host[:port]\" strings");
+        }
+        c.allowed_targets.push_back(e.get<std::string>());
+      }
+    }
   }
   return Status::Ok();
 }
@@ -147,6 +180,9 @@ void ApplyEnv(const EnvLookup& env, ServerConfig& c) {
   set("EASYSALE_QBO_AUTHORIZE_URL", &c.qbo_authorize_url);
   set("EASYSALE_QBO_TOKEN_URL", &c.qbo_token_url);
   set("EASYSALE_QBO_API_BASE", &c.qbo_api_base);
+  if (auto v = env("EASYSALE_ALLOW_PRIVATE_TARGETS"); v.has_value() && !v->empty()) {
+    c.allow_private_targets = *v == "1" || *v == "true" || *v == "yes";
+  }
 }
 
 }  // namespace

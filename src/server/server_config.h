@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/secret_box.h"
@@ -63,6 +64,19 @@ struct ServerConfig {
   int64_t token_refresh_margin_s = 900;  // refresh QBO tokens this long before expiry, before a run
   int http_threads = 8;
   bool insecure_skip_tls_verify = false;  // local sandboxes with self-signed certificates only
+
+  // Slow and hostile clients (server/http_gate.h): a worker thread only takes
+  // a request whose head (and first 64 KiB of body) has arrived.
+  int64_t keep_alive_timeout_ms = 5000;    // idle connection waiting for its next request
+  int64_t header_timeout_ms = 10000;       // first byte → complete request head
+  int64_t body_timeout_ms = 30000;         // complete head → complete body
+  int max_connections_per_client = 32;     // per client address; 0 = no limit (behind a proxy)
+  int max_connections = 1024;              // open connections in all
+
+  // Outbound targets (SSRF guard, http/target_guard.h): connections may only
+  // point at public hosts unless the operator allows internal ones.
+  bool allow_private_targets = false;         // EASYSALE_ALLOW_PRIVATE_TARGETS=1 (demo, local sandboxes)
+  std::vector<std::string> allowed_targets;   // "host" / "host:port" exceptions
 };
 
 // Reads an environment variable; returns nullopt when unset. Tests inject one.

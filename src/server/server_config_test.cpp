@@ -32,6 +32,49 @@ std::filesystem::path WriteTemp(const std::string& name, const std::string& text
   return p;
 }
 
+TEST(ServerConfig, NetworkGuardAndListenerLimits) {
+  auto c = LoadServerConfig("", Env({}));
+  ASSERT_TRUE(c.ok());
+  EXPECT_FALSE(c->allow_private_targets);  // connections may only point at public hosts by default
+  EXPECT_TRUE(c->allowed_targets.empty());
+  EXPECT_EQ(c->header_timeout_ms, 10000);
+  EXPECT_EQ(c->max_connections_per_client, 32);
+
+  auto file = WriteTemp("net.json", R"({"network": {"allow_private_targets": false,
+      "allowed_targets": ["10.0.0.5:8443", "[fd00::1]"]},
+      "limits": {"header_timeout_ms": 2500, "body_timeout_ms": 9000, "keep_alive_timeout_ms": 700,
+                 "max_connections_per_client": 0, "max_connections": 64}})");
+  c = LoadServerConfig(file.string(), Env({}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->allowed_targets, (std::vector<std::string>{"10.0.0.5:8443", "[fd00::1]"}));
+  EXPECT_EQ(c->header_timeout_ms, 2500);
+  EXPECT_EQ(c->body_timeout_ms, 9000);
+  EXPECT_EQ(c->keep_alive_timeout_ms, 700);
+  EXPECT_EQ(c->max_connections_per_client, 0);
+  EXPECT_EQ(c->max_connections, 64);
+  c = LoadServerConfig(file.string(), Env({{"EASYSALE_ALLOW_PRIVATE_TARGETS", "1"}}));
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->allow_private_targets);
+
+  auto bad = WriteTemp("net_bad.json", R"({"network": {"allowed_targets": "10.0.0.5"}})");
+  auto e = LoadServerConfig(bad.string(), Env({}));
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.status().message().find("network.allowed_targets"), std::string::npos);
+  bad = WriteTemp("net_bad2.json", R"({"network": {"allow_private": true}})");
+  e = LoadServerConfig(bad.string(), Env({}));
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.status().message().find("allow_private"), std::string::npos);
+  bad = WriteTemp("net_bad3.json", R"({"limits": {"header_timeout_ms": 5}})");
+  EXPECT_FALSE(LoadServerConfig(bad.string(), Env({})).ok());
+}
+
+TEST(ServerConfig, MasksCredentialsInUrls) {
+  EXPECT_EQ(MaskUrlUserinfo("https://user:pw@shop.example/x?a=b@c"),
+            "https://\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2\xE2\x80\xA2@shop.example/x?a=b@c");
+  EXPECT_EQ(MaskUrlUserinfo("https://shop.example/x?a=b@c"), "https://shop.example/x?a=b@c");
+  EXPECT_EQ(MaskUrlUserinfo("not a url"), "not a url");
+}
+
 TEST(ServerConfig, DefaultsFileThenEnvironment) {
   auto c = LoadServerConfig("", Env({}));
   ASSERT_TRUE(c.ok());

@@ -66,6 +66,13 @@ Status ServerFixture::Start() {
   cfg.api_rate_per_s = options_.api_rate_per_s;
   cfg.api_burst = options_.api_burst;
   cfg.max_concurrent_runs = 4;
+  cfg.allow_private_targets = options_.allow_private_targets;
+  cfg.allowed_targets = options_.allowed_targets;
+  cfg.http_threads = options_.http_threads;
+  cfg.keep_alive_timeout_ms = options_.keep_alive_timeout_ms;
+  cfg.header_timeout_ms = options_.header_timeout_ms;
+  cfg.body_timeout_ms = options_.body_timeout_ms;
+  cfg.max_connections_per_client = options_.max_connections_per_client;
   auto keys = server::BuildServerKeys(cfg, &clock_);
   if (!keys.ok()) return keys.status();
   engine::EngineOptions eo;

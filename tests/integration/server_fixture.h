@@ -60,6 +60,16 @@ struct ServerFixtureOptions {
   double api_burst = 1000;
   std::string metrics_token = "metrics-token-for-tests-0123456789";
   std::string store_url;  // empty: a SQLite file in the fixture's directory
+  // The sandboxes listen on loopback, so the tests allow internal targets
+  // unless a test checks the guard.
+  bool allow_private_targets = true;
+  std::vector<std::string> allowed_targets;
+  // Listener limits (server/http_gate.h).
+  int http_threads = 8;
+  int64_t keep_alive_timeout_ms = 5000;
+  int64_t header_timeout_ms = 10000;
+  int64_t body_timeout_ms = 30000;
+  int max_connections_per_client = 32;
 };
 
 class ServerFixture {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "common/crypto.h"
@@ -76,7 +77,7 @@ TEST_F(WebhooksTest, ANewWooOrderBecomesAQboDocumentWithoutAManualTrigger) {
   auto hook = fx_.woo().AddWebhook(sub);
   ASSERT_TRUE(hook.ok()) << hook.status().ToString();
   ASSERT_TRUE(fx_.woo().FlushWebhooks(10000));
-  EXPECT_EQ(Count("woo", "ping"), 1);
+  EXPECT_EQ(Count("woo", "ping", ""), 1);  // answered before the connection is looked up: no tenant label
 
   const int64_t before = QboDocuments();
   // A paid order for a product of the seeded store, by a guest.
@@ -114,6 +115,34 @@ TEST_F(WebhooksTest, ANewWooOrderBecomesAQboDocumentWithoutAManualTrigger) {
   EXPECT_EQ(Deliveries().size(), 2u);
 }
 
+// WooCommerce gives every delivery of one webhook within the same second the
+// same X-WC-Webhook-Delivery-ID; deliveries with different bodies are
+// different deliveries, an exact replay is not.
+TEST_F(WebhooksTest, WooDeliveriesSharingAnIdAreAllQueuedAndOnlyExactReplaysAreDuplicates) {
+  const auto ids = fx_.woo().OrderIds();
+  ASSERT_GE(ids.size(), 2u);
+  const std::string first = DumpJson(fx_.woo().OrderJson(ids[0]));
+  const std::string second = DumpJson(fx_.woo().OrderJson(ids[1]));
+  auto a = PostWoo(first, "same-second-id", Sign(kWooSecret, first));
+  auto b = PostWoo(second, "same-second-id", Sign(kWooSecret, second));
+  EXPECT_EQ(GetStringOr(a.json, "status"), "queued") << a.body;
+  EXPECT_EQ(GetStringOr(b.json, "status"), "queued") << b.body;
+  EXPECT_EQ(GetStringOr(b.json, "deliveryId"), "same-second-id");
+  auto replay = PostWoo(second, "same-second-id", Sign(kWooSecret, second));
+  EXPECT_EQ(replay.status, 200);
+  EXPECT_EQ(GetStringOr(replay.json, "status"), "duplicate") << replay.body;
+  auto d = Deliveries();
+  ASSERT_EQ(d.size(), 2u);
+  std::set<std::string> records;
+  for (const auto& x : d) {
+    records.insert(x.record_id);
+    EXPECT_EQ(GetStringOr(x.detail, "wooDeliveryId"), "same-second-id");
+  }
+  EXPECT_EQ(records, (std::set<std::string>{std::to_string(ids[0]), std::to_string(ids[1])}));
+  EXPECT_EQ(Count("woo", "queued"), 2);
+  EXPECT_EQ(Count("woo", "duplicate"), 1);
+}
+
 TEST_F(WebhooksTest, ForgedTruncatedAndReplayedDeliveriesAreRefusedAndCounted) {
   const std::string body = DumpJson(fx_.woo().OrderJson(fx_.woo().OrderIds().front()));
   // Forged: signed with another secret.
@@ -144,9 +173,9 @@ TEST_F(WebhooksTest, ForgedTruncatedAndReplayedDeliveriesAreRefusedAndCounted) {
   EXPECT_EQ(malformed.status, 400);
   EXPECT_EQ(Count("woo", "malformed"), 1);
 
-  // Unknown endpoints are 404 and counted without a tenant label.
+  // Unknown endpoints answer like a bad signature and are counted without a tenant label.
   auto unknown = PostWoo(body, "d-6", Sign(kWooSecret, body), "/webhooks/woo/t9/woo");
-  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(unknown.status, 401);
   EXPECT_EQ(Count("woo", "unknown_connection", ""), 1);
   // Nothing secret in what the server said or logged, nor in the database files.
   EXPECT_EQ(fx_.Logs().find(kWooSecret), std::string::npos);
@@ -169,7 +198,7 @@ TEST_F(WebhooksTest, TheCreationPingIsAnswered) {
                     {{"Content-Type", "application/x-www-form-urlencoded"}});
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(GetStringOr(r.json, "status"), "ping");
-  EXPECT_EQ(Count("woo", "ping"), 1);
+  EXPECT_EQ(Count("woo", "ping", ""), 1);  // answered before the connection is looked up: no tenant label
 }
 
 TEST_F(WebhooksTest, ATenantCanSwitchWebhooksOff) {

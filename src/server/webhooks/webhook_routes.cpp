@@ -3,9 +3,11 @@
 #include <string>
 #include <vector>
 
+#include "common/crypto.h"
 #include "connectors/qbo/webhooks.h"
 #include "connectors/woo/webhooks.h"
 #include "server/api_util.h"
+#include "server/isolating_store.h"
 #include "server/log.h"
 #include "server/webhooks/webhook_service.h"
 
@@ -13,6 +15,8 @@ namespace es::server {
 namespace {
 
 constexpr const char* kDeliveries = "easysale_webhook_deliveries_total";
+// Verified against when a request has no usable secret (see ReceiveWoo).
+constexpr const char* kNoSecret = "no-secret-is-configured-for-this-endpoint";
 
 // A string credential of the connection's (plaintext) secret JSON; "" when absent.
 std::string Credential(const std::string& secret, const char* name) {
@@ -46,19 +50,36 @@ struct Receipt {
     r.Fail(http_status, s);
   }
 
-  // The addressed connection when it exists with this kind; answers 404 otherwise.
-  std::optional<store::Connection> Connection(const char* kind) {
+  // The addressed connection when it exists with this kind; nullopt (not
+  // answered) when it does not exist, has another kind or cannot be read —
+  // the caller then answers exactly as for a bad signature. Answers 503 and
+  // sets *answered when the store failed.
+  std::optional<store::Connection> Connection(const char* kind, std::string* why, bool* answered) {
+    *answered = false;
     auto c = ctx.store->GetConnection(r.Param("tenant"), r.Param("connection"));
+    if (!c.ok() && c.status().code() == kCredentialsUnreadable) {
+      *why = "credentials_unreadable";
+      return std::nullopt;
+    }
     if (!c.ok()) {
       Refuse("store_error", 503, Status::Network("the webhook could not be checked; try again"));
+      *answered = true;
       return std::nullopt;
     }
     if (!c->has_value() || (*c)->kind != kind) {
-      Refuse("unknown_connection", 404, Status::NotFound("no such webhook endpoint"));
+      *why = "unknown_connection";
       return std::nullopt;
     }
     tenant = (*c)->tenant_id;
     return std::move(**c);
+  }
+
+  // The one answer for every request that is not a verified delivery of an
+  // existing connection (unknown tenant or connection, no secret set,
+  // credentials unreadable, bad signature): an anonymous caller cannot tell
+  // which names exist. The reason goes to the log and the metric only.
+  void NotVerified(const std::string& outcome) {
+    Refuse(outcome, 401, Status::Authentication("the webhook signature could not be verified"));
   }
 
   // False (and answered) when the tenant switched webhooks off or the store failed.
@@ -92,21 +113,32 @@ std::string QboEntity(const std::string& entity) {
   return "";
 }
 
+// Key under which a WooCommerce delivery is deduplicated. Woo derives
+// X-WC-Webhook-Delivery-ID from the webhook id and the current second, so
+// distinct deliveries of one webhook within a second share it; the body hash
+// tells them apart while an exact replay still maps to the same key.
+std::string WooDedupeKey(const std::string& delivery_id, const std::string& body) {
+  return delivery_id + ":" + crypto::Hex(crypto::Sha256(body)).substr(0, 32);
+}
+
 void ReceiveWoo(ServerContext& ctx, WebhookService& service, ApiRequest& r) {
   Receipt rc{ctx, r, "woo", ""};
-  auto conn = rc.Connection("woo");
-  if (!conn) return;
   auto headers = woo::WebhookHeaders::FromLookup(
       [&](std::string_view name) { return r.http.get_header_value(std::string(name)); });
+  // The creation ping is unsigned and changes nothing: answered alike for every path.
   if (woo::IsPing(headers, r.http.body)) return rc.Answer("ping", Json::object());
-  const std::string secret = Credential(conn->secret, "webhook_secret");
-  if (secret.empty()) {
-    return rc.Refuse("no_secret", 401,
-                     Status::Authentication("this connection has no 'webhook_secret' credential; set it to the "
-                                            "secret of the WooCommerce webhook"));
-  }
-  Status sig = woo::VerifyWebhookSignature(r.http.body, headers.signature, secret);
-  if (!sig.ok()) return rc.Refuse("forged", 401, sig);
+  std::string why;
+  bool answered = false;
+  auto conn = rc.Connection("woo", &why, &answered);
+  if (answered) return;
+  const std::string secret = conn ? Credential(conn->secret, "webhook_secret") : std::string();
+  // Without a usable secret the signature is still checked (against a key
+  // nobody has) so the answer takes as long as for a real connection.
+  Status sig = woo::VerifyWebhookSignature(r.http.body, headers.signature,
+                                           secret.empty() ? std::string(kNoSecret) : secret);
+  if (!conn) return rc.NotVerified(why);
+  if (secret.empty()) return rc.NotVerified("no_secret");
+  if (!sig.ok()) return rc.NotVerified("forged");
   if (!rc.Enabled()) return;
   auto ev = woo::ParseWebhook(headers, r.http.body);
   if (!ev.ok()) return rc.Refuse("malformed", 400, ev.status());
@@ -118,32 +150,32 @@ void ReceiveWoo(ServerContext& ctx, WebhookService& service, ApiRequest& r) {
   d.tenant_id = rc.tenant;
   d.connection_id = conn->id;
   d.source = "woo";
-  d.delivery_id = ev->delivery_id;
+  d.delivery_id = WooDedupeKey(ev->delivery_id, r.http.body);
   d.topic = ev->topic;
   d.entity = entity;
   d.record_id = ev->resource_id;
-  d.detail = {{"webhookId", ev->webhook_id}};
+  d.detail = {{"webhookId", ev->webhook_id}, {"wooDeliveryId", ev->delivery_id}};
   d.received_at_ms = ctx.clock->NowMillis();
   d.next_attempt_at_ms = d.received_at_ms;
   auto inserted = ctx.store->EnqueueWebhook(d);
   if (!inserted.ok()) return rc.Refuse("store_error", 503, Status::Network("the webhook could not be queued; try again"));
-  if (!*inserted) return rc.Answer("duplicate", {{"deliveryId", d.delivery_id}});
+  if (!*inserted) return rc.Answer("duplicate", {{"deliveryId", ev->delivery_id}});
   service.Notify();
-  rc.Answer("queued", {{"deliveryId", d.delivery_id}});
+  rc.Answer("queued", {{"deliveryId", ev->delivery_id}});
 }
 
 void ReceiveQbo(ServerContext& ctx, WebhookService& service, ApiRequest& r) {
   Receipt rc{ctx, r, "qbo", ""};
-  auto conn = rc.Connection("qbo");
-  if (!conn) return;
-  const std::string token = Credential(conn->secret, "webhook_verifier_token");
-  if (token.empty()) {
-    return rc.Refuse("no_secret", 401,
-                     Status::Authentication("this connection has no 'webhook_verifier_token' credential; set it "
-                                            "to the verifier token of the Intuit app"));
-  }
-  Status sig = qbo::VerifyWebhookSignature(r.http.body, r.http.get_header_value("intuit-signature"), token);
-  if (!sig.ok()) return rc.Refuse("forged", 401, sig);
+  std::string why;
+  bool answered = false;
+  auto conn = rc.Connection("qbo", &why, &answered);
+  if (answered) return;
+  const std::string token = conn ? Credential(conn->secret, "webhook_verifier_token") : std::string();
+  Status sig = qbo::VerifyWebhookSignature(r.http.body, r.http.get_header_value("intuit-signature"),
+                                           token.empty() ? std::string(kNoSecret) : token);
+  if (!conn) return rc.NotVerified(why);
+  if (token.empty()) return rc.NotVerified("no_secret");
+  if (!sig.ok()) return rc.NotVerified("forged");
   if (!rc.Enabled()) return;
   std::vector<std::string> rejected;
   auto changes = qbo::ParseWebhookPayload(r.http.body, &rejected);

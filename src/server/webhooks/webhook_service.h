@@ -7,13 +7,19 @@
 //   POST /webhooks/qbo/{tenant}/{connection}   intuit-signature, verifier token = the
 //        connection's credential "webhook_verifier_token"; legacy eventNotifications
 //        and CloudEvents, detected by shape; events of another realm are dropped.
-// Order of checks: the connection exists and has the right kind (404) → ping →
-// signature over the raw body, in constant time (401) → tenant switch (200,
-// "ignored") → parse (400) → durable insert, deduplicated by (tenant,
-// connection, delivery/event id) → 200 with "queued" or "duplicate". Every
-// answer is counted in easysale_webhook_deliveries_total{source, outcome}
-// (tenant label only once the connection is known, so forged paths cannot
-// create series).
+// Order of checks: WooCommerce creation ping (unsigned; 200 "ping" on every
+// path) → the connection (exists, right kind, credentials readable) and the
+// signature over the raw body, in constant time; every failure here gets the
+// same 401 answer (unknown tenant or connection, no secret, credentials that
+// do not decrypt, bad signature), so an anonymous caller cannot probe which
+// names exist; the reason goes to the log and the metric → tenant switch
+// (200, "disabled") → parse (400) → durable insert, deduplicated by (tenant,
+// connection, key) → 200 with "queued" or "duplicate". The key is the QBO
+// event id, and for WooCommerce the delivery id plus a hash of the body
+// (Woo repeats one delivery id for every delivery of a webhook within the
+// same second). Every answer is counted in
+// easysale_webhook_deliveries_total{source, outcome} (tenant label only once
+// the connection is known, so forged paths cannot create series).
 //
 // Admin routes (JWT, tenant from the token):
 //   GET /api/v1/webhooks            user: the switch, queue counts, endpoints, recent deliveries
