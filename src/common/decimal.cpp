@@ -1,5 +1,6 @@
 #include "common/decimal.h"
 
+#include <charconv>
 #include <cstdlib>
 #include <limits>
 
@@ -103,19 +104,24 @@ Decimal Decimal::Rounded(int places) const {
 std::string Decimal::ToFixed(int places) const {
   if (places > kScale) places = kScale;
   if (places < 0) places = 0;
-  Decimal r = Rounded(places);
-  int64_t u = r.units_;
-  bool neg = u < 0;
-  uint64_t a = neg ? static_cast<uint64_t>(-(u + 1)) + 1 : static_cast<uint64_t>(u);
-  uint64_t ip = a / kOne, fp = a % kOne;
-  std::string out = neg ? "-" : "";
-  out += std::to_string(ip);
+  const int64_t u = Rounded(places).units_;
+  const bool neg = u < 0;
+  const uint64_t a = neg ? static_cast<uint64_t>(-(u + 1)) + 1 : static_cast<uint64_t>(u);
+  uint64_t fp = a % kOne;
+  // Written into one buffer: "-", up to 20 integer digits, "." and kScale
+  // fraction digits. (Concatenating temporaries here made GCC 12 report a
+  // false -Wrestrict at -O3.)
+  char buf[1 + 20 + 1 + kScale];
+  char* p = buf;
+  if (neg) *p++ = '-';
+  p = std::to_chars(p, buf + sizeof(buf), a / kOne).ptr;
   if (places > 0) {
-    std::string f = std::to_string(fp);
-    f.insert(0, kScale - f.size(), '0');
-    out += "." + f.substr(0, places);
+    *p++ = '.';
+    char frac[kScale];
+    for (int i = kScale - 1; i >= 0; --i, fp /= 10) frac[i] = static_cast<char>('0' + fp % 10);
+    for (int i = 0; i < places; ++i) *p++ = frac[i];
   }
-  return out;
+  return std::string(buf, p);
 }
 
 std::string Decimal::ToString() const {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 namespace es {
 namespace {
 
@@ -44,6 +46,19 @@ TEST(Decimal, RoundsHalfAwayFromZero) {
   EXPECT_EQ(D("0.005").Rounded(2), D("0.01"));
   EXPECT_EQ(D("27.94").ToFixed(2), "27.94");
   EXPECT_EQ(D("5").ToFixed(0), "5");
+}
+
+TEST(Decimal, ToFixedPadsAndClampsPlaces) {
+  EXPECT_EQ(D("0.05").ToFixed(2), "0.05");
+  EXPECT_EQ(D("-0.05").ToFixed(2), "-0.05");
+  EXPECT_EQ(D("1.000001").ToFixed(6), "1.000001");
+  EXPECT_EQ(D("-0.000001").ToFixed(6), "-0.000001");
+  EXPECT_EQ(D("-0.004").ToFixed(2), "0.00");  // rounds to zero: no "-0.00"
+  EXPECT_EQ(D("7").ToFixed(3), "7.000");
+  EXPECT_EQ(D("1.25").ToFixed(9), "1.250000");  // at most kScale places
+  EXPECT_EQ(D("1.5").ToFixed(-1), "2");
+  EXPECT_EQ(Decimal::FromUnits(std::numeric_limits<int64_t>::max()).ToFixed(6), "9223372036854.775807");
+  EXPECT_EQ(Decimal::FromUnits(std::numeric_limits<int64_t>::min()).ToFixed(6), "-9223372036854.775808");
 }
 
 TEST(Decimal, ArithmeticIsExact) {

@@ -1,5 +1,9 @@
 #include "server/run_executor.h"
 
+#include <algorithm>
+#include <exception>
+#include <optional>
+
 #include "server/http_server.h"
 #include "server/log.h"
 #include "server/token_manager.h"
@@ -15,6 +19,11 @@ struct RunExecutor::Job {
   bool finished = false;     // guarded by mu
   std::map<std::string, engine::Progress> progress;  // guarded by mu
   std::vector<Json> previews;                        // guarded by mu (dry runs)
+  struct HeldLock {
+    std::string tenant, key, owner;
+    bool operator==(const HeldLock&) const = default;
+  };
+  std::vector<HeldLock> locks;  // guarded by mu: taken on the run's thread, not released yet
   std::thread thread;        // owned by the executor
 };
 
@@ -30,6 +39,28 @@ Status RunObserverStore::CreateRun(const store::SyncRun& run) {
     std::lock_guard lock(t_job->mu);
     if (t_job->run_id.empty()) t_job->run_id = run.id;
     t_job->cv.notify_all();
+  }
+  return s;
+}
+
+Status RunObserverStore::AcquireLock(const std::string& tenant, const std::string& key, const std::string& owner,
+                                     int64_t now_ms, int64_t lease_ms) {
+  Status s = ForwardingStore::AcquireLock(tenant, key, owner, now_ms, lease_ms);
+  if (s.ok() && t_job != nullptr) {
+    RunExecutor::Job::HeldLock held{tenant, key, owner};
+    std::lock_guard lock(t_job->mu);
+    if (std::find(t_job->locks.begin(), t_job->locks.end(), held) == t_job->locks.end()) {
+      t_job->locks.push_back(std::move(held));
+    }
+  }
+  return s;
+}
+
+Status RunObserverStore::ReleaseLock(const std::string& tenant, const std::string& key, const std::string& owner) {
+  Status s = ForwardingStore::ReleaseLock(tenant, key, owner);
+  if (t_job != nullptr) {
+    std::lock_guard lock(t_job->mu);
+    std::erase(t_job->locks, RunExecutor::Job::HeldLock{tenant, key, owner});
   }
   return s;
 }
@@ -119,21 +150,75 @@ Result<engine::RunReport> RunExecutor::RunNow(const engine::SyncRequest& request
     std::lock_guard lock(mu_);
     if (shut_down_) return Status::Network("the server is shutting down");
   }
-  RefreshTokens(request);
-  auto report = ctx_.orchestrator->Run(request);
-  if (report.ok()) Finished(*report);
-  return report;
+  Job job;
+  job.tenant = request.tenant_id;
+  return Execute(job, request, {});
+}
+
+Result<engine::RunReport> RunExecutor::Execute(Job& job, const engine::SyncRequest& request,
+                                               std::function<void(const engine::Progress&)> on_progress) {
+  std::optional<Result<engine::RunReport>> report;
+  Status thrown;
+  t_job = &job;
+  try {
+    RefreshTokens(request);
+    report.emplace(ctx_.orchestrator->Run(request, std::move(on_progress)));
+  } catch (const std::exception& e) {
+    thrown = Status::Internal(std::string("the sync run stopped on an exception: ") + e.what());
+  } catch (...) {
+    thrown = Status::Internal("the sync run stopped on an exception of unknown type");
+  }
+  t_job = nullptr;
+  if (!thrown.ok()) {
+    Abandon(job, request, thrown);
+    return thrown;
+  }
+  if (report->ok()) Finished(**report);
+  return std::move(*report);
+}
+
+void RunExecutor::Abandon(Job& job, const engine::SyncRequest& request, const Status& why) {
+  std::string run_id;
+  std::vector<Job::HeldLock> locks;
+  {
+    std::lock_guard lock(job.mu);
+    run_id = job.run_id;
+    locks.swap(job.locks);
+  }
+  try {
+    if (!run_id.empty()) {
+      auto run = ctx_.store->GetRun(request.tenant_id, run_id);
+      // Only a run the engine left unfinished: an exception after the final
+      // status was written does not rewrite it.
+      if (run.ok() && run->has_value() &&
+          ((*run)->status == store::RunStatus::kRunning || (*run)->status == store::RunStatus::kQueued)) {
+        store::SyncRun failed = **run;
+        failed.status = store::RunStatus::kFailed;
+        failed.error = why.message();
+        failed.finished_at_ms = ctx_.clock->NowMillis();
+        Status s = ctx_.store->UpdateRun(failed);
+        if (s.ok()) {
+          ctx_.metrics->Add("easysale_runs_total", {{"tenant", request.tenant_id}, {"status", "failed"}});
+        }
+      }
+    }
+    for (const auto& l : locks) (void)ctx_.store->ReleaseLock(l.tenant, l.key, l.owner);
+    Log(LogLevel::kError, "sync_run_exception",
+        {{"tenant", request.tenant_id},
+         {"run", run_id.empty() ? Json(nullptr) : Json(run_id)},
+         {"trigger", request.triggered_by},
+         {"locks_released", locks.size()}});
+  } catch (...) {
+    // The store or the log failed as well: the run stays as the engine left
+    // it and its lock expires with its lease; the caller still gets `why`.
+  }
 }
 
 void RunExecutor::Work(std::shared_ptr<Job> job, engine::SyncRequest request) {
-  RefreshTokens(request);
-  t_job = job.get();
-  auto report = ctx_.orchestrator->Run(request, [job](const engine::Progress& p) {
+  auto report = Execute(*job, request, [job](const engine::Progress& p) {
     std::lock_guard lock(job->mu);
     job->progress[p.entity] = p;
   });
-  t_job = nullptr;
-  if (report.ok()) Finished(*report);
   {
     std::lock_guard lock(job->mu);
     if (report.ok()) {

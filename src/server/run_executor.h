@@ -10,13 +10,20 @@
 // metrics registry (records, durations, API requests, rate-limit hits).
 //
 // The engine picks run ids itself; RunObserverStore (the store the
-// orchestrator writes through) reports CreateRun on a worker thread back to
-// that thread's job. Thread-safe; Shutdown() (also in the destructor) asks
-// every run to stop and joins the threads.
+// orchestrator writes through) reports CreateRun, and the locks taken and
+// released, on a run's thread back to that thread's job.
+//
+// An exception thrown anywhere in a run (token refresh, engine, connectors,
+// store) never leaves the run's thread: the run becomes a failed run whose
+// error is the exception's text, the locks it still held are released, and
+// Start/RunNow report Status::Internal with that text when the run had not
+// been recorded yet (RunNow also when it had). Thread-safe; Shutdown() (also
+// in the destructor) asks every run to stop and joins the threads.
 #pragma once
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,6 +42,9 @@ class RunObserverStore final : public store::ForwardingStore {
  public:
   using ForwardingStore::ForwardingStore;
   Status CreateRun(const store::SyncRun& run) override;
+  Status AcquireLock(const std::string& tenant, const std::string& key, const std::string& owner, int64_t now_ms,
+                     int64_t lease_ms) override;
+  Status ReleaseLock(const std::string& tenant, const std::string& key, const std::string& owner) override;
 };
 
 class RunExecutor {
@@ -64,6 +74,13 @@ class RunExecutor {
 
  private:
   void Work(std::shared_ptr<Job> job, engine::SyncRequest request);
+  // Refreshes tokens and runs `request` on the calling thread with `job`
+  // observing it; never throws (see above).
+  Result<engine::RunReport> Execute(Job& job, const engine::SyncRequest& request,
+                                    std::function<void(const engine::Progress&)> on_progress);
+  // After an exception: marks the job's run failed with `why` and releases
+  // the locks the run still held. Never throws.
+  void Abandon(Job& job, const engine::SyncRequest& request, const Status& why);
   void Record(const engine::RunReport& report);
   void RefreshTokens(const engine::SyncRequest& request);
   void Finished(const engine::RunReport& report);

@@ -1,7 +1,11 @@
 // The webhook worker: queued deliveries → incremental syncs of the changed
-// records (webhook_service.h).
+// records (webhook_service.h). No exception leaves the worker thread: one
+// while handling a group fails that group's deliveries like any other error
+// (retried with backoff); one elsewhere in a batch is logged and the batch's
+// remaining deliveries come back when their lease ends.
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <map>
 #include <tuple>
 
@@ -67,7 +71,18 @@ class Processor {
 
   void Handle(const std::vector<Delivery>& group) {
     const Delivery& first = group.front();
-    Outcome out = first.source == "woo" ? FromWoo(first, UniqueIds(group)) : FromQbo(group);
+    Outcome out;
+    try {
+      out = first.source == "woo" ? FromWoo(first, UniqueIds(group)) : FromQbo(group);
+    } catch (const std::exception& e) {
+      // Runs catch their own exceptions (RunExecutor); this is the store or
+      // the grouping: the deliveries are retried like any other failure.
+      out = Outcome{};
+      out.error = Status::Internal(std::string("webhook processing stopped on an exception: ") + e.what());
+    } catch (...) {
+      out = Outcome{};
+      out.error = Status::Internal("webhook processing stopped on an exception of unknown type");
+    }
     const int64_t now = ctx_.clock->NowMillis();
     std::string runs;
     for (const auto& id : out.run_ids) runs += (runs.empty() ? "" : ",") + id;
@@ -177,6 +192,37 @@ class Processor {
   const WebhookOptions& options_;
 };
 
+// Claims a batch and handles it; false when there was nothing to claim.
+bool WorkOnce(ServerContext& ctx, WebhookService::State& state, Processor& processor, const WebhookOptions& options) {
+  auto claimed = ctx.store->ClaimWebhooks(ctx.clock->NowMillis(), options.lease_ms, options.batch);
+  if (!claimed.ok()) {
+    Log(LogLevel::kError, "webhook_claim_failed", {{"category", std::string(CategoryName(claimed.status().category()))}});
+  }
+  if (!claimed.ok() || claimed->empty()) return false;
+  {
+    std::lock_guard lock(state.mu);
+    state.busy = true;
+  }
+  // Coalesce: one sync per (tenant, connection, entity) with every changed id.
+  std::map<std::tuple<std::string, std::string, std::string>, std::vector<store::WebhookDelivery>> groups;
+  for (auto& d : *claimed) groups[{d.tenant_id, d.connection_id, d.entity}].push_back(std::move(d));
+  for (const auto& [key, group] : groups) {
+    processor.Handle(group);
+    ctx.metrics->Add("easysale_webhook_syncs_total", {{"tenant", std::get<0>(key)}},
+                     static_cast<double>(group.size()));
+  }
+  {
+    std::lock_guard lock(state.mu);
+    state.busy = false;
+  }
+  auto counts = ctx.store->CountWebhooks("");
+  if (counts.ok()) {
+    ctx.metrics->Set("easysale_queue_depth", {{"queue", "webhooks"}},
+                     static_cast<double>(counts->count("queued") ? counts->at("queued") : 0));
+  }
+  return true;
+}
+
 }  // namespace
 
 WebhookService::WebhookService(WebhookOptions options) : options_(options), state_(std::make_unique<State>()) {}
@@ -244,37 +290,23 @@ void WebhookService::Loop() {
       std::unique_lock lock(state_->mu);
       if (state_->stopping) return;
     }
-    auto claimed = ctx.store->ClaimWebhooks(ctx.clock->NowMillis(), options_.lease_ms, options_.batch);
-    if (!claimed.ok()) {
-      Log(LogLevel::kError, "webhook_claim_failed", {{"category", std::string(CategoryName(claimed.status().category()))}});
+    bool worked = false;
+    try {
+      worked = WorkOnce(ctx, *state_, processor, options_);
+    } catch (...) {
+      // What is left of the batch stays claimed until its lease ends, then
+      // it is delivered again; the worker keeps running.
+      {
+        std::lock_guard lock(state_->mu);
+        state_->busy = false;
+      }
+      Log(LogLevel::kError, "webhook_worker_exception", {{"lease_ms", options_.lease_ms}});
     }
-    if (!claimed.ok() || claimed->empty()) {
+    if (!worked) {
       std::unique_lock lock(state_->mu);
       state_->cv.wait_for(lock, std::chrono::milliseconds(options_.poll_ms),
                           [&] { return state_->stopping || state_->wake; });
       state_->wake = false;
-      continue;
-    }
-    {
-      std::lock_guard lock(state_->mu);
-      state_->busy = true;
-    }
-    // Coalesce: one sync per (tenant, connection, entity) with every changed id.
-    std::map<std::tuple<std::string, std::string, std::string>, std::vector<store::WebhookDelivery>> groups;
-    for (auto& d : *claimed) groups[{d.tenant_id, d.connection_id, d.entity}].push_back(std::move(d));
-    for (const auto& [key, group] : groups) {
-      processor.Handle(group);
-      ctx.metrics->Add("easysale_webhook_syncs_total", {{"tenant", std::get<0>(key)}},
-                       static_cast<double>(group.size()));
-    }
-    {
-      std::lock_guard lock(state_->mu);
-      state_->busy = false;
-    }
-    auto counts = ctx.store->CountWebhooks("");
-    if (counts.ok()) {
-      ctx.metrics->Set("easysale_queue_depth", {{"queue", "webhooks"}},
-                       static_cast<double>(counts->count("queued") ? counts->at("queued") : 0));
     }
   }
 }
