@@ -1,7 +1,8 @@
 // `easysale-sync demo`: both sandboxes, a full sync to QBO with progress, a
-// summary, a second run that must create nothing, a reconcile of every
-// order total, then a status page until Ctrl-C (or one JSON object with
-// --once --json).
+// week of trading in the shop (edits, refunds, cancellations, late payments,
+// trash, new orders), a second sync that brings the books along, a third
+// that must write nothing, a reconcile of every order's net amount, then a
+// status page until Ctrl-C (or one JSON object with --once --json).
 #include <filesystem>
 #include <cstdio>
 #include <memory>
@@ -56,8 +57,33 @@ Json CreatedJson(const engine::RunReport& r) {
           {"payments", by_type("Payment")}};
 }
 
+int64_t Count(const engine::RunReport& r, const char* entity, int64_t engine::EntityCounts::*field) {
+  auto it = r.counts.find(entity);
+  return it == r.counts.end() ? 0 : it->second.*field;
+}
+
+// What a run changed in documents booked earlier.
+Json LifecycleJson(const engine::RunReport& r) {
+  using C = engine::EntityCounts;
+  return {{"updated", Count(r, "order", &C::updated)},
+          {"voided", Count(r, "order", &C::voided) + Count(r, "order", &C::deleted)},
+          {"refunds", Count(r, "refund", &C::created) + Count(r, "refund", &C::linked)},
+          {"payments", Count(r, "payment", &C::created) + Count(r, "payment", &C::linked)},
+          {"customers_updated", Count(r, "customer", &C::updated)},
+          {"items_updated", Count(r, "item", &C::updated)}};
+}
+
+// Writes of any kind (a quiet run has none).
+int64_t Writes(const engine::RunReport& r) {
+  int64_t n = 0;
+  for (const auto& [entity, c] : r.counts) n += c.created + c.linked + c.updated + c.voided + c.deleted;
+  return n;
+}
+
 Json RunJson(const engine::RunReport& r) {
   return {{"created", CreatedJson(r)},
+          {"lifecycle", LifecycleJson(r)},
+          {"writes", Writes(r)},
           {"failed", r.run.totals.failed},
           {"skipped", r.run.totals.skipped},
           {"status", store::RunStatusName(r.run.status)},
@@ -111,7 +137,24 @@ void PrintRun(const char* title, const engine::RunReport& r) {
          static_cast<long long>(c["invoices"].get<int64_t>()), static_cast<long long>(c["sales_receipts"].get<int64_t>()),
          static_cast<long long>(r.run.totals.skipped), static_cast<long long>(r.run.totals.failed),
          static_cast<long long>(r.target_requests));
+  Json l = LifecycleJson(r);
+  if (l["updated"].get<int64_t>() + l["voided"].get<int64_t>() + l["refunds"].get<int64_t>() +
+          l["payments"].get<int64_t>() + l["customers_updated"].get<int64_t>() >
+      0)
+    printf("             booked earlier and changed since: %lld documents updated, %lld voided, %lld refunds, "
+           "%lld late payments, %lld customers updated\n",
+           static_cast<long long>(l["updated"].get<int64_t>()), static_cast<long long>(l["voided"].get<int64_t>()),
+           static_cast<long long>(l["refunds"].get<int64_t>()), static_cast<long long>(l["payments"].get<int64_t>()),
+           static_cast<long long>(l["customers_updated"].get<int64_t>()));
   if (!r.run.error.empty()) printf("  error: %s\n", r.run.error.c_str());
+}
+
+// The week of trading as one line per kind of change.
+Json TradingJson(const woo::sandbox::TradingSummary& t) {
+  return {{"line_edits", t.line_edits.size()},         {"address_changes", t.address_changes.size()},
+          {"partial_refunds", t.partial_refunds.size()}, {"full_refunds", t.full_refunds.size()},
+          {"cancellations", t.cancellations.size()},     {"late_payments", t.late_payments.size()},
+          {"trashed", t.trashed.size()},                 {"new_orders", t.new_orders.size()}};
 }
 
 // Adds a supabase connection "warehouse" (direct path) for the tenant, runs
@@ -226,6 +269,23 @@ int RunDemo(const DemoArgs& a) {
     return 1;
   }
   if (!a.json) PrintRun("First sync ", *first);
+  // A week of trading in the shop: edits, refunds, cancellations, late
+  // payments, trash and new orders; the second sync brings the books along,
+  // the third finds nothing left to do.
+  woo::sandbox::TradingSummary week = woo.SimulateTrading(a.seed);
+  if (!a.json) {
+    Json t = TradingJson(week);
+    printf("A week of trading: %lld line edits, %lld address changes, %lld partial and %lld full refunds, "
+           "%lld cancellations, %lld late payments, %lld trashed, %lld new orders\n",
+           static_cast<long long>(t["line_edits"].get<int64_t>()),
+           static_cast<long long>(t["address_changes"].get<int64_t>()),
+           static_cast<long long>(t["partial_refunds"].get<int64_t>()),
+           static_cast<long long>(t["full_refunds"].get<int64_t>()),
+           static_cast<long long>(t["cancellations"].get<int64_t>()),
+           static_cast<long long>(t["late_payments"].get<int64_t>()),
+           static_cast<long long>(t["trashed"].get<int64_t>()),
+           static_cast<long long>(t["new_orders"].get<int64_t>()));
+  }
   ProgressBar bar2("sync 2");
   auto second = orchestrator.Run(req, [&](const engine::Progress& p) { bar2.Update(p); });
   bar2.Finish();
@@ -234,6 +294,14 @@ int RunDemo(const DemoArgs& a) {
     return 1;
   }
   if (!a.json) PrintRun("Second sync", *second);
+  ProgressBar bar3("sync 3");
+  auto third = orchestrator.Run(req, [&](const engine::Progress& p) { bar3.Update(p); });
+  bar3.Finish();
+  if (!third.ok()) {
+    fprintf(stderr, "error: third sync: %s\n", third.status().ToString().c_str());
+    return 1;
+  }
+  if (!a.json) PrintRun("Third sync ", *third);
   auto rec = engine::Reconcile(platforms::Registry(), **store, *transport, SystemClock::Get(), tenant, "woo", "qbo");
   if (!rec.ok()) {
     fprintf(stderr, "error: reconcile: %s\n", rec.status().ToString().c_str());
@@ -241,7 +309,11 @@ int RunDemo(const DemoArgs& a) {
   }
   Json out = {{"first_run", RunJson(*first)},
               {"second_run", RunJson(*second)},
-              {"reconcile", {{"orders", rec->orders}, {"matched", rec->matched}, {"mismatches", rec->mismatches}}}};
+              {"trading", TradingJson(week)},
+              {"third_run", RunJson(*third)},
+              {"reconcile",
+               {{"orders", rec->orders}, {"matched", rec->matched}, {"mismatches", rec->mismatches},
+                {"basis", "net: order total - refunds against document total - credits"}}}};
   bool warehouse_ok = true;
   if (!a.warehouse_url.empty()) {
     auto wh = RunWarehouseDemo(**store, orchestrator, *transport, tenant, a.warehouse_url, a.json);
@@ -255,18 +327,20 @@ int RunDemo(const DemoArgs& a) {
   if (a.json) {
     printf("%s\n", DumpJson(out).c_str());
   } else {
-    printf("Reconcile:   %lld orders compared with QBO, %lld matched to the cent, %lld mismatches\n",
+    printf("Reconcile:   %lld orders compared with QBO on net amounts, %lld matched to the cent, %lld mismatches\n",
            static_cast<long long>(rec->orders), static_cast<long long>(rec->matched),
            static_cast<long long>(rec->mismatches));
     for (const auto& d : rec->details) printf("  mismatch: %s\n", DumpJson(d).c_str());
   }
   fflush(stdout);
-  bool healthy = first->run.totals.failed == 0 && second->run.totals.created == 0 && rec->mismatches == 0 &&
-                 warehouse_ok;
+  bool healthy = first->run.totals.failed == 0 && second->run.totals.failed == 0 && Writes(*third) == 0 &&
+                 rec->mismatches == 0 && warehouse_ok;
   if (a.once) return healthy ? 0 : 3;
 
   Json summary = {{"first sync", DumpJson(out["first_run"]["created"])},
-                  {"second sync", DumpJson(out["second_run"]["created"])},
+                  {"a week of trading", DumpJson(out["trading"])},
+                  {"second sync", DumpJson(out["second_run"]["lifecycle"])},
+                  {"third sync (writes)", std::to_string(Writes(*third))},
                   {"reconcile", std::to_string(rec->matched) + " of " + std::to_string(rec->orders) + " orders match"},
                   {"WooCommerce sandbox", woo.base_url()},
                   {"QuickBooks sandbox", qbo.base_url()}};

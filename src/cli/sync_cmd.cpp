@@ -1,6 +1,7 @@
 // Operator commands on a state store: sync, status, reconcile, connection,
 // config.
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <sstream>
 
@@ -103,7 +104,12 @@ int RunSync(const SyncArgs& a) {
   auto store = Open(a.common, &rc);
   if (!store) return rc;
   auto transport = http::MakeCurlTransport();
-  engine::Orchestrator orchestrator(*store, *transport, SystemClock::Get(), platforms::Registry());
+  engine::EngineOptions options;
+  // The run lock's lease (renewed after every page); tests that kill the
+  // process shorten it so the next run does not wait.
+  if (const char* lease = getenv("EASYSALE_LOCK_LEASE_MS"); lease != nullptr && atoll(lease) > 0)
+    options.lock_lease_ms = atoll(lease);
+  engine::Orchestrator orchestrator(*store, *transport, SystemClock::Get(), platforms::Registry(), options);
   engine::SyncRequest req;
   req.tenant_id = a.common.tenant;
   req.source_connection = a.source;
@@ -296,7 +302,12 @@ int RunReconcile(const ReconcileArgs& a) {
   }
   // --fix: the repairs are a sync of exactly these orders; shown as a plan
   // first, written only with --yes.
-  engine::Orchestrator orchestrator(*store, *transport, SystemClock::Get(), platforms::Registry());
+  engine::EngineOptions options;
+  // The run lock's lease (renewed after every page); tests that kill the
+  // process shorten it so the next run does not wait.
+  if (const char* lease = getenv("EASYSALE_LOCK_LEASE_MS"); lease != nullptr && atoll(lease) > 0)
+    options.lock_lease_ms = atoll(lease);
+  engine::Orchestrator orchestrator(*store, *transport, SystemClock::Get(), platforms::Registry(), options);
   engine::SyncRequest req;
   req.tenant_id = a.common.tenant;
   req.source_connection = a.source;

@@ -35,7 +35,9 @@ namespace es::engine {
 struct EngineOptions {
   RetryPolicy retry;
   RateLimits limits;
-  int64_t lock_lease_ms = 30 * 60 * 1000;
+  // The run lock's lease; a live run renews it after every page, so a run
+  // whose process died frees its connection pair after at most this long.
+  int64_t lock_lease_ms = 5 * 60 * 1000;
   bool insecure_skip_tls_verify = false;
   // Incremental runs also re-read every record modified (or created) in this
   // window and compare it by content: sources that do not move their

@@ -141,6 +141,9 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
   info.run_id = run_id;
   info.dry_run = request.dry_run;
   RunContext ctx(info, store_, clock_, stop.get(), std::move(crash_hook));
+  ctx.SetLockRenewal([&] {
+    return store_.AcquireLock(request.tenant_id, lock_key, run_id, clock_.NowMillis(), options_.lock_lease_ms);
+  });
 
   Status failure;
   PageRunTotals totals;

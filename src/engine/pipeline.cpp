@@ -88,6 +88,7 @@ Status RunEntityPages(const PageRun& r, Source& source, Target& target, RunConte
     if (ctx.crashed()) return Status::Internal("simulated crash");
     if (ctx.Stopping()) return Status::Conflict("stop requested");
     ES_RETURN_IF_ERROR(ctx.Flush());
+    ES_RETURN_IF_ERROR(ctx.RenewLock().WithContext("renewing the run lock"));
     // The cursor moves only after every record of the page is durable.
     max_modified = std::max(max_modified, page_max);
     if (whole_listing && !dry_run && by_modification) ES_RETURN_IF_ERROR(MoveCursor(ctx, store, entity, page_max));

@@ -63,6 +63,9 @@ class RunContext final : public SyncContext {
   bool Stopping() const override;
 
   // ---- for the pipeline
+  // Called after every page: renews the run lock (non-ok: the run lost it and must stop).
+  void SetLockRenewal(std::function<Status()> renew) { renew_ = std::move(renew); }
+  Status RenewLock() { return renew_ ? renew_() : Status::Ok(); }
   // Starts a page of `entity` (the entity failed-queue entries of its ops go under).
   void BeginPage(const std::string& entity);
   void Fetched(int64_t n) { counts_[page_entity_].fetched += n; }
@@ -90,6 +93,7 @@ class RunContext final : public SyncContext {
   Clock& clock_;
   const std::atomic<bool>* stop_;
   CrashHook hook_;
+  std::function<Status()> renew_;
   bool crashed_ = false;
   std::string page_entity_;
   std::chrono::steady_clock::time_point page_started_;

@@ -65,7 +65,8 @@ class RunExecutorExceptionTest : public ::testing::Test {
     engine::EngineOptions eo;
     eo.retry.initial_ms = 5;
     eo.retry.max_ms = 50;
-    orchestrator_ = std::make_unique<engine::Orchestrator>(*observed_, *transport_, SystemClock::Get(), eo);
+    orchestrator_ = std::make_unique<engine::Orchestrator>(*observed_, *transport_, SystemClock::Get(),
+                                                           platforms::Registry(), eo);
     tokens_ = std::make_unique<QboTokenManager>(*observed_, *transport_, SystemClock::Get(), false);
     ctx_.config = &config_;
     ctx_.store = observed_.get();
