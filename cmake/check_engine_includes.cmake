@@ -1,0 +1,18 @@
+# CTest check: the engine knows no platform. Fails when a file under
+# src/engine includes a connector, the mapping layer or the platform table.
+file(GLOB files "${ENGINE_DIR}/*.h" "${ENGINE_DIR}/*.cpp")
+set(bad "")
+foreach(f ${files})
+  file(STRINGS "${f}" lines REGEX "^[ \t]*#[ \t]*include[ \t]*\"(connectors|mapping|platforms|server|cli)/")
+  foreach(l ${lines})
+    string(APPEND bad "  ${f}: ${l}\n")
+  endforeach()
+endforeach()
+list(LENGTH files n)
+if(n EQUAL 0)
+  message(FATAL_ERROR "no engine sources found in ${ENGINE_DIR}")
+endif()
+if(bad)
+  message(FATAL_ERROR "the engine must not include platform code:\n${bad}")
+endif()
+message(STATUS "${n} engine files include no platform header")
