@@ -141,8 +141,8 @@ void PrintRun(const char* title, const engine::RunReport& r) {
   if (l["updated"].get<int64_t>() + l["voided"].get<int64_t>() + l["refunds"].get<int64_t>() +
           l["payments"].get<int64_t>() + l["customers_updated"].get<int64_t>() >
       0)
-    printf("             booked earlier and changed since: %lld documents updated, %lld voided, %lld refunds, "
-           "%lld late payments, %lld customers updated\n",
+    printf("             %lld documents updated, %lld voided, %lld refunds booked, %lld payments applied, "
+           "%lld customers updated\n",
            static_cast<long long>(l["updated"].get<int64_t>()), static_cast<long long>(l["voided"].get<int64_t>()),
            static_cast<long long>(l["refunds"].get<int64_t>()), static_cast<long long>(l["payments"].get<int64_t>()),
            static_cast<long long>(l["customers_updated"].get<int64_t>()));

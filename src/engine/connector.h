@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -178,6 +179,11 @@ struct Platform {
 // A connection's credentials as a JSON object ({} when none); errors name
 // the connection only, never a value.
 Result<Json> ConnectionSecret(const store::Connection& c);
+
+// Settings check helper for Platform::validate: Validation naming the first
+// key of `obj` that is not in `known` (and listing the known ones), or that
+// `obj` is not an object. `what` names the object ("config", "secret").
+Status CheckSettingsKeys(const Json& obj, const std::set<std::string>& known, const char* what);
 
 // Route (source kind, target kind, entity) → its rank in dependency order.
 struct RouteKey {

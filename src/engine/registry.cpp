@@ -12,6 +12,18 @@ Result<Json> ConnectionSecret(const store::Connection& c) {
   return j;
 }
 
+Status CheckSettingsKeys(const Json& obj, const std::set<std::string>& known, const char* what) {
+  if (!obj.is_object()) return Status::Validation(std::string(what) + " must be a JSON object");
+  for (const auto& [key, value] : obj.items()) {
+    (void)value;
+    if (known.count(key)) continue;
+    std::string list;
+    for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+    return Status::Validation(std::string(what) + ": unknown key '" + key + "' (known: " + list + ")");
+  }
+  return Status::Ok();
+}
+
 Status Registry::Register(Platform platform) {
   if (platform.kind.empty()) return Status::Validation("a platform needs a kind");
   if (Find(platform.kind) != nullptr) return Status::Conflict("platform '" + platform.kind + "' is already registered");

@@ -12,19 +12,6 @@ Status Missing(const store::Connection& c, const std::string& field, const char*
   return Status::Validation("connection '" + c.id + "': " + where + " field '" + field + "' is missing");
 }
 
-Status CheckKeys(const Json& obj, const std::set<std::string>& known, const char* what) {
-  if (!obj.is_object()) return Status::Validation(std::string(what) + " must be a JSON object");
-  for (const auto& [key, value] : obj.items()) {
-    (void)value;
-    if (!known.count(key)) {
-      std::string list;
-      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      return Status::Validation(std::string(what) + ": unknown key '" + key + "' (known: " + list + ")");
-    }
-  }
-  return Status::Ok();
-}
-
 Status CheckUrl(const Json& config, const char* key) {
   std::string v = GetStringOr(config, key);
   if (v.empty()) return Status::Ok();
@@ -105,8 +92,8 @@ engine::Platform QboPlatform() {
   };
   p.validate = [](const Json& config, const Json& secret) -> Status {
     ES_RETURN_IF_ERROR(
-        CheckKeys(config, {"api_base", "token_url", "realm_id", "client_id", "insecure_skip_tls_verify"}, "config"));
-    ES_RETURN_IF_ERROR(CheckKeys(secret,
+        engine::CheckSettingsKeys(config, {"api_base", "token_url", "realm_id", "client_id", "insecure_skip_tls_verify"}, "config"));
+    ES_RETURN_IF_ERROR(engine::CheckSettingsKeys(secret,
                                  {"client_secret", "access_token", "refresh_token", "access_expires_at_ms",
                                   "refresh_expires_at_ms"},
                                  "secret"));

@@ -11,19 +11,6 @@ namespace {
 // settings that belong to no connection yet; its prefix is cut off again.
 constexpr const char* kUnsaved = "(unsaved)";
 
-Status CheckKeys(const Json& obj, const std::set<std::string>& known, const char* what) {
-  if (!obj.is_object()) return Status::Validation(std::string(what) + " must be a JSON object");
-  for (const auto& [key, value] : obj.items()) {
-    (void)value;
-    if (!known.count(key)) {
-      std::string list;
-      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      return Status::Validation(std::string(what) + ": unknown key '" + key + "' (known: " + list + ")");
-    }
-  }
-  return Status::Ok();
-}
-
 // "config field 'url' is missing" → "config: 'url' is missing"; the same for
 // "credentials field" → "secret:".
 std::string KeyMessage(std::string m) {
@@ -45,11 +32,11 @@ Result<WarehouseConfig> WarehouseConfigOf(const store::Connection& c) {
 }
 
 Status ValidateWarehouseSettings(const Json& config, const Json& secret) {
-  ES_RETURN_IF_ERROR(CheckKeys(config,
+  ES_RETURN_IF_ERROR(engine::CheckSettingsKeys(config,
                                {"mode", "url", "rest_url", "schema", "read_only", "bulk_threshold",
                                 "bulk_parallelism", "rest_batch_rows", "max_attempts", "retry_initial_ms"},
                                "config"));
-  ES_RETURN_IF_ERROR(CheckKeys(secret, {"password", "service_key"}, "secret"));
+  ES_RETURN_IF_ERROR(engine::CheckSettingsKeys(secret, {"password", "service_key"}, "secret"));
   for (const char* key : {"mode", "url", "rest_url", "schema"}) {
     const Json* v = FindPath(config, key);
     if (v != nullptr && !v->is_string()) return Status::Validation(std::string("config: '") + key + "' must be text");

@@ -36,19 +36,6 @@ Status Missing(const store::Connection& c, const std::string& field, const char*
   return Status::Validation("connection '" + c.id + "': " + where + " field '" + field + "' is missing");
 }
 
-Status CheckKeys(const Json& obj, const std::set<std::string>& known, const char* what) {
-  if (!obj.is_object()) return Status::Validation(std::string(what) + " must be a JSON object");
-  for (const auto& [key, value] : obj.items()) {
-    (void)value;
-    if (!known.count(key)) {
-      std::string list;
-      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      return Status::Validation(std::string(what) + ": unknown key '" + key + "' (known: " + list + ")");
-    }
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 Result<Credentials> CredentialsOf(const store::Connection& c, const Json& secret) {
@@ -238,8 +225,8 @@ engine::Platform WooPlatform() {
     return client->Ping();
   };
   p.validate = [](const Json& config, const Json& secret) -> Status {
-    ES_RETURN_IF_ERROR(CheckKeys(config, {"base_url", "auth", "insecure_skip_tls_verify", "currency"}, "config"));
-    ES_RETURN_IF_ERROR(CheckKeys(secret, {"consumer_key", "consumer_secret"}, "secret"));
+    ES_RETURN_IF_ERROR(engine::CheckSettingsKeys(config, {"base_url", "auth", "insecure_skip_tls_verify", "currency"}, "config"));
+    ES_RETURN_IF_ERROR(engine::CheckSettingsKeys(secret, {"consumer_key", "consumer_secret"}, "secret"));
     std::string base = GetStringOr(config, "base_url");
     if (base.empty()) return Status::Validation("config: 'base_url' is required (e.g. https://shop.example)");
     auto url = http::ParseUrl(base);
