@@ -22,6 +22,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
@@ -159,6 +160,43 @@ struct ConnectorEnv {
   const EngineOptions& options;
 };
 
+// ---- Webhooks --------------------------------------------------------------
+
+// A request's header by name (case-insensitive; "" when absent).
+using HeaderLookup = std::function<std::string(std::string_view name)>;
+
+// One change a verified delivery announces, as the webhook queue keeps it.
+struct WebhookChange {
+  std::string dedupe_key;  // the same for a replay of this delivery, different for any other
+  std::string topic;       // "order.updated", "Invoice.Update"
+  std::string entity;      // store entity to re-sync ("order", "item", "customer"); "" = starts no sync
+  std::string record_id;   // the platform's id of the changed record
+  Json detail;             // platform facts for the delivery log (never secrets or bodies)
+};
+
+struct WebhookReceipt {
+  std::vector<WebhookChange> changes;
+  std::vector<std::string> rejected;  // parts of the delivery that could not be read (with the reason)
+  std::string delivery_id;            // the platform's delivery id, echoed in the answer ("" when none)
+};
+
+// How a platform's signed webhooks are received. The server looks the
+// connection up, then always verifies (against a key nobody has when the
+// connection has no secret, so every refusal takes as long), and only then
+// parses.
+struct WebhookHandler {
+  std::string secret_key;  // the credential holding the signing secret ("webhook_secret")
+  // Deliveries answered before any lookup, unsigned (WooCommerce's creation ping).
+  std::function<bool(const HeaderLookup& header, std::string_view body)> is_ping;
+  // Constant-time signature check of the raw body.
+  std::function<Status(const HeaderLookup& header, std::string_view body, const std::string& secret)> verify;
+  // The changes of a verified delivery for `connection` (changes of other
+  // accounts than the connection's are left out).
+  std::function<Result<WebhookReceipt>(const HeaderLookup& header, std::string_view body,
+                                       const store::Connection& connection)>
+      parse;
+};
+
 struct Platform {
   std::string kind;   // "woo": the connection kind
   std::string title;  // "WooCommerce"
@@ -174,6 +212,8 @@ struct Platform {
   // Checks stored settings and credentials (secret: the decrypted JSON
   // object) without a network call; errors name the key.
   std::function<Status(const Json& config, const Json& secret)> validate;
+  // Signed webhooks (POST /webhooks/<kind>/<tenant>/<connection>); no verify = none.
+  WebhookHandler webhooks;
 };
 
 // A connection's credentials as a JSON object ({} when none); errors name

@@ -3,9 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "common/crypto.h"
-#include "connectors/qbo/webhooks.h"
-#include "connectors/woo/webhooks.h"
+#include "platforms/platforms.h"
 #include "server/api_util.h"
 #include "server/isolating_store.h"
 #include "server/log.h"
@@ -97,107 +95,48 @@ struct Receipt {
   }
 };
 
-// Store entity of a WooCommerce webhook resource; "" when not synced.
-std::string WooEntity(const std::string& resource) {
-  if (resource == "order") return "order";
-  if (resource == "product") return "item";
-  if (resource == "customer") return "customer";
-  return "";
-}
-
-// Store entity of a QuickBooks entity the engine writes; "" otherwise.
-std::string QboEntity(const std::string& entity) {
-  if (entity == "Invoice" || entity == "SalesReceipt") return "order";
-  if (entity == "Customer") return "customer";
-  if (entity == "Item") return "item";
-  return "";
-}
-
-// Key under which a WooCommerce delivery is deduplicated. Woo derives
-// X-WC-Webhook-Delivery-ID from the webhook id and the current second, so
-// distinct deliveries of one webhook within a second share it; the body hash
-// tells them apart while an exact replay still maps to the same key.
-std::string WooDedupeKey(const std::string& delivery_id, const std::string& body) {
-  return delivery_id + ":" + crypto::Hex(crypto::Sha256(body)).substr(0, 32);
-}
-
-void ReceiveWoo(ServerContext& ctx, WebhookService& service, ApiRequest& r) {
-  Receipt rc{ctx, r, "woo", ""};
-  auto headers = woo::WebhookHeaders::FromLookup(
-      [&](std::string_view name) { return r.http.get_header_value(std::string(name)); });
-  // The creation ping is unsigned and changes nothing: answered alike for every path.
-  if (woo::IsPing(headers, r.http.body)) return rc.Answer("ping", Json::object());
+// One receiver for every platform with signed webhooks (the registry's
+// WebhookHandler): look the connection up, verify — always, against a key
+// nobody has when there is no secret, so every refusal looks and takes the
+// same — then parse, and queue each change under its dedupe key.
+void Receive(ServerContext& ctx, WebhookService& service, ApiRequest& r, const std::string& kind,
+             const engine::WebhookHandler& handler) {
+  Receipt rc{ctx, r, kind.c_str(), ""};
+  const engine::HeaderLookup header = [&](std::string_view name) {
+    return r.http.get_header_value(std::string(name));
+  };
+  // An unsigned ping changes nothing: answered alike for every path.
+  if (handler.is_ping && handler.is_ping(header, r.http.body)) return rc.Answer("ping", Json::object());
   std::string why;
   bool answered = false;
-  auto conn = rc.Connection("woo", &why, &answered);
+  auto conn = rc.Connection(kind.c_str(), &why, &answered);
   if (answered) return;
-  const std::string secret = conn ? Credential(conn->secret, "webhook_secret") : std::string();
-  // Without a usable secret the signature is still checked (against a key
-  // nobody has) so the answer takes as long as for a real connection.
-  Status sig = woo::VerifyWebhookSignature(r.http.body, headers.signature,
-                                           secret.empty() ? std::string(kNoSecret) : secret);
+  const std::string secret = conn ? Credential(conn->secret, handler.secret_key.c_str()) : std::string();
+  Status sig = handler.verify(header, r.http.body, secret.empty() ? std::string(kNoSecret) : secret);
   if (!conn) return rc.NotVerified(why);
   if (secret.empty()) return rc.NotVerified("no_secret");
   if (!sig.ok()) return rc.NotVerified("forged");
   if (!rc.Enabled()) return;
-  auto ev = woo::ParseWebhook(headers, r.http.body);
-  if (!ev.ok()) return rc.Refuse("malformed", 400, ev.status());
-  const std::string entity = WooEntity(ev->resource);
-  if (entity.empty() || ev->event == "deleted") {
-    return rc.Answer("ignored", {{"reason", "topic '" + ev->topic + "' does not start a sync"}});
-  }
-  store::WebhookDelivery d;
-  d.tenant_id = rc.tenant;
-  d.connection_id = conn->id;
-  d.source = "woo";
-  d.delivery_id = WooDedupeKey(ev->delivery_id, r.http.body);
-  d.topic = ev->topic;
-  d.entity = entity;
-  d.record_id = ev->resource_id;
-  d.detail = {{"webhookId", ev->webhook_id}, {"wooDeliveryId", ev->delivery_id}};
-  d.received_at_ms = ctx.clock->NowMillis();
-  d.next_attempt_at_ms = d.received_at_ms;
-  auto inserted = ctx.store->EnqueueWebhook(d);
-  if (!inserted.ok()) return rc.Refuse("store_error", 503, Status::Network("the webhook could not be queued; try again"));
-  if (!*inserted) return rc.Answer("duplicate", {{"deliveryId", ev->delivery_id}});
-  service.Notify();
-  rc.Answer("queued", {{"deliveryId", ev->delivery_id}});
-}
-
-void ReceiveQbo(ServerContext& ctx, WebhookService& service, ApiRequest& r) {
-  Receipt rc{ctx, r, "qbo", ""};
-  std::string why;
-  bool answered = false;
-  auto conn = rc.Connection("qbo", &why, &answered);
-  if (answered) return;
-  const std::string token = conn ? Credential(conn->secret, "webhook_verifier_token") : std::string();
-  Status sig = qbo::VerifyWebhookSignature(r.http.body, r.http.get_header_value("intuit-signature"),
-                                           token.empty() ? std::string(kNoSecret) : token);
-  if (!conn) return rc.NotVerified(why);
-  if (token.empty()) return rc.NotVerified("no_secret");
-  if (!sig.ok()) return rc.NotVerified("forged");
-  if (!rc.Enabled()) return;
-  std::vector<std::string> rejected;
-  auto changes = qbo::ParseWebhookPayload(r.http.body, &rejected);
-  if (!changes.ok()) return rc.Refuse("malformed", 400, changes.status());
-  const std::string realm = GetStringOr(conn->config, "realm_id");
+  auto receipt = handler.parse(header, r.http.body, *conn);
+  if (!receipt.ok()) return rc.Refuse("malformed", 400, receipt.status());
   int queued = 0, duplicates = 0, ignored = 0;
+  std::string ignored_topic;
   const int64_t now = ctx.clock->NowMillis();
-  for (const auto& ch : *changes) {
-    const std::string entity = QboEntity(ch.entity);
-    if (entity.empty() || (!realm.empty() && ch.realm_id != realm)) {
+  for (const auto& ch : receipt->changes) {
+    if (ch.entity.empty()) {
       ++ignored;
+      ignored_topic = ch.topic;
       continue;
     }
     store::WebhookDelivery d;
     d.tenant_id = rc.tenant;
     d.connection_id = conn->id;
-    d.source = "qbo";
-    d.delivery_id = ch.event_id;
-    d.topic = ch.entity + "." + ch.operation;
-    d.entity = entity;
-    d.record_id = ch.id;
-    d.detail = {{"qboEntity", ch.entity}, {"operation", ch.operation}, {"realmId", ch.realm_id}};
+    d.source = kind;
+    d.delivery_id = ch.dedupe_key;
+    d.topic = ch.topic;
+    d.entity = ch.entity;
+    d.record_id = ch.record_id;
+    d.detail = ch.detail;
     d.received_at_ms = now;
     d.next_attempt_at_ms = now;
     auto inserted = ctx.store->EnqueueWebhook(d);
@@ -207,7 +146,10 @@ void ReceiveQbo(ServerContext& ctx, WebhookService& service, ApiRequest& r) {
     ++(*inserted ? queued : duplicates);
   }
   if (queued > 0) service.Notify();
-  Json body = {{"queued", queued}, {"duplicates", duplicates}, {"ignored", ignored}, {"rejected", rejected}};
+  Json body = {{"queued", queued}, {"duplicates", duplicates}, {"ignored", ignored}, {"rejected", receipt->rejected}};
+  if (!receipt->delivery_id.empty()) body["deliveryId"] = receipt->delivery_id;
+  if (queued + duplicates == 0 && !ignored_topic.empty())
+    body["reason"] = "topic '" + ignored_topic + "' does not start a sync";
   rc.Answer(queued > 0 ? "queued" : duplicates > 0 ? "duplicate" : "ignored", std::move(body));
 }
 
@@ -247,7 +189,8 @@ void Overview(ServerContext& ctx, ApiRequest& r) {
   if (!conns.ok()) return r.Fail(conns.status());
   Json endpoints = Json::object();
   for (const auto& c : *conns) {
-    if (c.kind == "woo" || c.kind == "qbo") endpoints[c.id] = "/webhooks/" + c.kind + "/" + tenant + "/" + c.id;
+    const engine::Platform* p = platforms::Registry().Find(c.kind);
+    if (p != nullptr && p->webhooks.verify) endpoints[c.id] = "/webhooks/" + c.kind + "/" + tenant + "/" + c.id;
   }
   Json deliveries = Json::array();
   for (const auto& d : *list) deliveries.push_back(DeliveryJson(d));
@@ -273,10 +216,12 @@ void RegisterWebhookRoutes(ServerContext& ctx, Router& router, WebhookService& s
   ServerContext* c = &ctx;
   WebhookService* svc = &service;
   ctx.metrics->Describe(kDeliveries, "counter", "Webhook deliveries received, by source and outcome");
-  router.Add("POST", "/webhooks/woo/{tenant}/{connection}", Access::kPublic,
-             [c, svc](ApiRequest& r) { ReceiveWoo(*c, *svc, r); });
-  router.Add("POST", "/webhooks/qbo/{tenant}/{connection}", Access::kPublic,
-             [c, svc](ApiRequest& r) { ReceiveQbo(*c, *svc, r); });
+  for (const std::string& kind : platforms::Registry().Kinds()) {
+    const engine::Platform* p = platforms::Registry().Find(kind);
+    if (!p->webhooks.verify) continue;
+    router.Add("POST", "/webhooks/" + kind + "/{tenant}/{connection}", Access::kPublic,
+               [c, svc, kind, p](ApiRequest& r) { Receive(*c, *svc, r, kind, p->webhooks); });
+  }
   router.Add("GET", "/api/v1/webhooks", Access::kUser, [c](ApiRequest& r) { Overview(*c, r); });
   router.Add("PUT", "/api/v1/webhooks/settings", Access::kAdmin, [c](ApiRequest& r) { PutSettings(*c, r); });
 }

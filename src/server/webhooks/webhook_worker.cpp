@@ -73,7 +73,12 @@ class Processor {
     const Delivery& first = group.front();
     Outcome out;
     try {
-      out = first.source == "woo" ? FromWoo(first, UniqueIds(group)) : FromQbo(group);
+      // A change in a platform the record comes from syncs it onward; a
+      // change in a platform the engine writes to re-syncs its source record.
+      const engine::Platform* p = platforms::Registry().Find(first.source);
+      const bool source_side =
+          p != nullptr && std::find(p->reads.begin(), p->reads.end(), first.entity) != p->reads.end();
+      out = source_side ? FromSource(first, UniqueIds(group)) : FromTarget(group);
     } catch (const std::exception& e) {
       // Runs catch their own exceptions (RunExecutor); this is the store or
       // the grouping: the deliveries are retried like any other failure.
@@ -129,9 +134,9 @@ class Processor {
     return req;
   }
 
-  // A WooCommerce change syncs to every enabled connection that has a route
-  // for the entity from woo.
-  Outcome FromWoo(const Delivery& d, std::vector<std::string> ids) {
+  // A source record's change syncs to every enabled connection that has a
+  // route for the entity from the source's kind.
+  Outcome FromSource(const Delivery& d, std::vector<std::string> ids) {
     Outcome out;
     auto conns = ctx_.store->ListConnections(d.tenant_id);
     if (!conns.ok()) {
@@ -140,24 +145,24 @@ class Processor {
     }
     auto source = std::find_if(conns->begin(), conns->end(), [&](const auto& c) { return c.id == d.connection_id; });
     if (source == conns->end() || !source->enabled) {
-      out.ignored = "the WooCommerce connection is missing or disabled";
+      out.ignored = "the connection is missing or disabled";
       return out;
     }
     for (const auto& t : *conns) {
       if (!t.enabled || t.id == d.connection_id) continue;
-      const std::string route = RouteEntityFor("woo", t.kind, d.entity);
+      const std::string route = RouteEntityFor(source->kind, t.kind, d.entity);
       if (route.empty()) continue;
       out.Add(ctx_.runs->RunNow(Request(d, d.connection_id, t.id, route, ids)));
     }
     if (out.run_ids.empty() && !out.busy && out.error.ok()) {
-      out.ignored = "no enabled connection syncs '" + d.entity + "' from this WooCommerce connection";
+      out.ignored = "no enabled connection syncs '" + d.entity + "' from this connection";
     }
     return out;
   }
 
-  // A QuickBooks change to a record the engine wrote re-syncs its source
+  // A target's change to a record the engine wrote re-syncs its source
   // record (the engine then decides whether anything must be written).
-  Outcome FromQbo(const std::vector<Delivery>& group) {
+  Outcome FromTarget(const std::vector<Delivery>& group) {
     Outcome out;
     const Delivery& first = group.front();
     std::map<std::string, std::vector<std::string>> by_source;  // source connection → source ids
@@ -178,7 +183,7 @@ class Processor {
         return out;
       }
       if (!source->has_value() || !(*source)->enabled) continue;
-      const std::string route = RouteEntityFor((*source)->kind, "qbo", first.entity);
+      const std::string route = RouteEntityFor((*source)->kind, first.source, first.entity);
       if (route.empty()) continue;
       out.Add(ctx_.runs->RunNow(Request(first, source_id, first.connection_id, route, ids)));
     }

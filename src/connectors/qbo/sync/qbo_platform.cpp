@@ -3,6 +3,7 @@
 #include <set>
 
 #include "connectors/qbo/sync/qbo_target.h"
+#include "connectors/qbo/webhooks.h"
 #include "http/url.h"
 
 namespace es::qbo {
@@ -19,6 +20,41 @@ Status CheckUrl(const Json& config, const char* key) {
   if (!url.ok() || (url->scheme != "http" && url->scheme != "https") || url->host.empty())
     return Status::Validation(std::string("config: '") + key + "' must be an http:// or https:// URL, not '" + v + "'");
   return Status::Ok();
+}
+
+// Store entity of a QBO entity the engine writes; "" otherwise.
+std::string WebhookEntity(const std::string& entity) {
+  if (entity == "Invoice" || entity == "SalesReceipt") return "order";
+  if (entity == "Customer") return "customer";
+  if (entity == "Item") return "item";
+  return "";
+}
+
+engine::WebhookHandler Webhooks() {
+  engine::WebhookHandler h;
+  h.secret_key = "webhook_verifier_token";
+  h.is_ping = [](const engine::HeaderLookup&, std::string_view) { return false; };
+  h.verify = [](const engine::HeaderLookup& header, std::string_view body, const std::string& token) {
+    return VerifyWebhookSignature(body, header("intuit-signature"), token);
+  };
+  h.parse = [](const engine::HeaderLookup&, std::string_view body,
+               const store::Connection& connection) -> Result<engine::WebhookReceipt> {
+    engine::WebhookReceipt out;
+    ES_ASSIGN_OR_RETURN(auto changes, ParseWebhookPayload(body, &out.rejected));
+    const std::string realm = GetStringOr(connection.config, "realm_id");
+    for (const auto& ch : changes) {
+      engine::WebhookChange c;
+      c.dedupe_key = ch.event_id;
+      c.topic = ch.entity + "." + ch.operation;
+      // Only the connection's own company; other realms start nothing.
+      c.entity = !realm.empty() && ch.realm_id != realm ? "" : WebhookEntity(ch.entity);
+      c.record_id = ch.id;
+      c.detail = {{"qboEntity", ch.entity}, {"operation", ch.operation}, {"realmId", ch.realm_id}};
+      out.changes.push_back(std::move(c));
+    }
+    return out;
+  };
+  return h;
 }
 
 }  // namespace
@@ -90,12 +126,13 @@ engine::Platform QboPlatform() {
     Client client(cfg, env.transport, env.clock, tokens);
     return client.Ping();
   };
+  p.webhooks = Webhooks();
   p.validate = [](const Json& config, const Json& secret) -> Status {
     ES_RETURN_IF_ERROR(
         engine::CheckSettingsKeys(config, {"api_base", "token_url", "realm_id", "client_id", "insecure_skip_tls_verify"}, "config"));
     ES_RETURN_IF_ERROR(engine::CheckSettingsKeys(secret,
                                  {"client_secret", "access_token", "refresh_token", "access_expires_at_ms",
-                                  "refresh_expires_at_ms"},
+                                  "refresh_expires_at_ms", "webhook_verifier_token"},
                                  "secret"));
     ES_RETURN_IF_ERROR(CheckUrl(config, "api_base"));
     ES_RETURN_IF_ERROR(CheckUrl(config, "token_url"));

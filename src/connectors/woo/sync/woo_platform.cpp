@@ -2,7 +2,9 @@
 
 #include <set>
 
+#include "common/crypto.h"
 #include "connectors/woo/codec.h"
+#include "connectors/woo/webhooks.h"
 
 namespace es::woo {
 namespace {
@@ -34,6 +36,45 @@ void TakeFailures(const Page<T>& page, std::vector<engine::SourceFailure>* out) 
 
 Status Missing(const store::Connection& c, const std::string& field, const char* where) {
   return Status::Validation("connection '" + c.id + "': " + where + " field '" + field + "' is missing");
+}
+
+// Store entity of a webhook resource; "" when it starts no sync.
+std::string WebhookEntity(const std::string& resource) {
+  if (resource == "order") return "order";
+  if (resource == "product") return "item";
+  if (resource == "customer") return "customer";
+  return "";
+}
+
+WebhookHeaders HeadersOf(const engine::HeaderLookup& header) {
+  return WebhookHeaders::FromLookup([&](std::string_view name) { return header(name); });
+}
+
+engine::WebhookHandler Webhooks() {
+  engine::WebhookHandler h;
+  h.secret_key = "webhook_secret";
+  h.is_ping = [](const engine::HeaderLookup& header, std::string_view body) { return IsPing(HeadersOf(header), body); };
+  h.verify = [](const engine::HeaderLookup& header, std::string_view body, const std::string& secret) {
+    return VerifyWebhookSignature(body, HeadersOf(header).signature, secret);
+  };
+  h.parse = [](const engine::HeaderLookup& header, std::string_view body,
+               const store::Connection&) -> Result<engine::WebhookReceipt> {
+    ES_ASSIGN_OR_RETURN(WebhookEvent ev, ParseWebhook(HeadersOf(header), body));
+    engine::WebhookReceipt out;
+    out.delivery_id = ev.delivery_id;
+    engine::WebhookChange c;
+    // WooCommerce derives the delivery id from the webhook id and the current
+    // second, so distinct deliveries of one webhook within a second share it:
+    // the body hash tells them apart while an exact replay keeps its key.
+    c.dedupe_key = ev.delivery_id + ":" + crypto::Hex(crypto::Sha256(body)).substr(0, 32);
+    c.topic = ev.topic;
+    c.entity = ev.event == "deleted" ? "" : WebhookEntity(ev.resource);
+    c.record_id = ev.resource_id;
+    c.detail = {{"webhookId", ev.webhook_id}, {"wooDeliveryId", ev.delivery_id}};
+    out.changes.push_back(std::move(c));
+    return out;
+  };
+  return h;
 }
 
 }  // namespace
@@ -224,9 +265,11 @@ engine::Platform WooPlatform() {
     ES_ASSIGN_OR_RETURN(auto client, client_for(env, c));
     return client->Ping();
   };
+  p.webhooks = Webhooks();
   p.validate = [](const Json& config, const Json& secret) -> Status {
-    ES_RETURN_IF_ERROR(engine::CheckSettingsKeys(config, {"base_url", "auth", "insecure_skip_tls_verify", "currency"}, "config"));
-    ES_RETURN_IF_ERROR(engine::CheckSettingsKeys(secret, {"consumer_key", "consumer_secret"}, "secret"));
+    ES_RETURN_IF_ERROR(
+        engine::CheckSettingsKeys(config, {"base_url", "auth", "insecure_skip_tls_verify", "currency"}, "config"));
+    ES_RETURN_IF_ERROR(engine::CheckSettingsKeys(secret, {"consumer_key", "consumer_secret", "webhook_secret"}, "secret"));
     std::string base = GetStringOr(config, "base_url");
     if (base.empty()) return Status::Validation("config: 'base_url' is required (e.g. https://shop.example)");
     auto url = http::ParseUrl(base);
