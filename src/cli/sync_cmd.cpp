@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/progress.h"
+#include "cli/run_summary.h"
 #include "cli/signals.h"
 #include "common/clock.h"
 #include "engine/orchestrator.h"
@@ -83,18 +84,13 @@ void PrintPlan(const engine::RunReport& r) {
 
 // What changed in documents already booked: updates, voids, refunds, payments.
 void PrintLifecycle(const engine::RunReport& r) {
-  auto count = [&](const char* entity, int64_t engine::EntityCounts::*field) -> long long {
-    auto it = r.counts.find(entity);
-    return it == r.counts.end() ? 0 : static_cast<long long>(it->second.*field);
-  };
-  long long updated = count("order", &engine::EntityCounts::updated);
-  long long voided = count("order", &engine::EntityCounts::voided) + count("order", &engine::EntityCounts::deleted);
-  long long refunds = count("refund", &engine::EntityCounts::created) + count("refund", &engine::EntityCounts::linked);
-  long long payments = count("payment", &engine::EntityCounts::created) + count("payment", &engine::EntityCounts::linked);
+  Json l = LifecycleJson(r);
+  auto n = [&](const char* key) { return static_cast<long long>(l[key].get<int64_t>()); };
   long long linked = 0;
   for (const auto& [e, c] : r.counts) linked += c.linked;
-  if (updated + voided + refunds + payments + linked == 0) return;
-  printf("documents: %lld updated, %lld voided, %lld refunds, %lld payments", updated, voided, refunds, payments);
+  if (n("updated") + n("voided") + n("refunds") + n("payments") + linked == 0) return;
+  printf("documents: %lld updated, %lld voided, %lld refunds, %lld payments", n("updated"), n("voided"),
+         n("refunds"), n("payments"));
   if (linked > 0) printf("; %lld found in the target and linked (not created again)", linked);
   printf("\n");
 }

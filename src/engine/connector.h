@@ -224,6 +224,9 @@ Result<Json> ConnectionSecret(const store::Connection& c);
 // key of `obj` that is not in `known` (and listing the known ones), or that
 // `obj` is not an object. `what` names the object ("config", "secret").
 Status CheckSettingsKeys(const Json& obj, const std::set<std::string>& known, const char* what);
+// Validation for a stored connection whose `where` ("config", "credentials")
+// lacks `field`.
+Status MissingSetting(const store::Connection& c, const std::string& field, const char* where);
 
 // Route (source kind, target kind, entity) → its rank in dependency order.
 struct RouteKey {

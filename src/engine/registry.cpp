@@ -24,6 +24,10 @@ Status CheckSettingsKeys(const Json& obj, const std::set<std::string>& known, co
   return Status::Ok();
 }
 
+Status MissingSetting(const store::Connection& c, const std::string& field, const char* where) {
+  return Status::Validation("connection '" + c.id + "': " + where + " field '" + field + "' is missing");
+}
+
 Status Registry::Register(Platform platform) {
   if (platform.kind.empty()) return Status::Validation("a platform needs a kind");
   if (Find(platform.kind) != nullptr) return Status::Conflict("platform '" + platform.kind + "' is already registered");

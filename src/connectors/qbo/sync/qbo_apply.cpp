@@ -33,7 +33,7 @@ constexpr AccountKind kAccounts[] = {{"income", "Income", "SalesOfProductIncome"
 class Applier {
  public:
   Applier(QboTarget& t, engine::Plan& plan, engine::SyncContext& ctx)
-      : t_(t), plan_(plan), st_(std::any_cast<PlanState&>(plan.state)), ctx_(ctx), failed_(plan.ops.size(), false) {}
+      : t_(t), plan_(plan), st_(std::any_cast<PlanState&>(plan.state)), ctx_(ctx) {}
 
   Status Run() {
     for (int stage = 0; stage < kStages; ++stage) {
@@ -137,10 +137,7 @@ class Applier {
     return first;
   }
 
-  void Fail(size_t i, const Status& s) {
-    failed_[i] = true;
-    ctx_.Failed(plan_.ops[i], s);
-  }
+  void Fail(size_t i, const Status& s) { ctx_.Failed(plan_.ops[i], s); }
 
   // The op's record exists in QBO now: check, record, resolve its placeholder.
   void Succeed(size_t i, const std::string& type, const Json& entity, bool linked) {
@@ -167,11 +164,8 @@ class Applier {
         w.fingerprint.clear();  // planned again on the next run
       }
     }
-    if (!ctx_.Done(op, w).ok()) {
-      failed_[i] = true;
-      return;
-    }
-    if (!mismatch.ok()) Fail(i, mismatch);
+    // Done records a failure itself when the mapping could not be stored.
+    if (ctx_.Done(op, w).ok() && !mismatch.ok()) Fail(i, mismatch);
   }
 
   Result<std::optional<std::pair<std::string, Json>>> Lookup(size_t i) {
@@ -406,7 +400,6 @@ class Applier {
   engine::Plan& plan_;
   PlanState& st_;
   engine::SyncContext& ctx_;
-  std::vector<bool> failed_;
   std::map<std::string, std::string> resolved_;  // ref key → QBO Id written in this plan
 };
 

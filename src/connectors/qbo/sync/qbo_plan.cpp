@@ -109,6 +109,28 @@ class Planner {
     Add(std::move(op), {});
   }
 
+  // A sparse update of the mapped record `m` to `content` (fingerprint `fp`);
+  // returns its QBO half for extras.
+  QboOp& AddUpdate(Stage stage, const std::string& entity, const std::string& record_id, const store::IdMapping& m,
+                   const std::string& qbo_entity, std::string reason, const Json& content, const std::string& fp) {
+    PlanOp op;
+    op.kind = OpKind::kUpdate;
+    op.entity = entity;
+    op.source_id = m.source_id;
+    op.record_id = record_id;
+    op.target_type = qbo_entity;
+    op.target_id = m.target_id;
+    op.reason = std::move(reason);
+    op.payload = mapping::SparseUpdateBody(content, m.target_id, m.sync_token);
+    op.fingerprint = fp;
+    QboOp qo;
+    qo.stage = stage;
+    qo.qbo_entity = qbo_entity;
+    qo.sync_token = m.sync_token;
+    Add(std::move(op), std::move(qo));
+    return qops_.back();
+  }
+
   Result<std::optional<store::IdMapping>> Mapped(const std::string& entity, const std::string& id) {
     return ctx_.Mapping(entity, id);
   }
@@ -140,21 +162,8 @@ class Planner {
     ES_ASSIGN_OR_RETURN(auto m, Mapped("customer", c.source_id));
     if (m.has_value()) {
       if (!record_id.empty() && m->fingerprint != fp) {
-        PlanOp op;
-        op.kind = OpKind::kUpdate;
-        op.entity = "customer";
-        op.source_id = c.source_id;
-        op.record_id = record_id;
-        op.target_type = "Customer";
-        op.target_id = m->target_id;
-        op.reason = m->fingerprint.empty() ? "customer details recorded" : "customer details changed";
-        op.payload = mapping::SparseUpdateBody(body, m->target_id, m->sync_token);
-        op.fingerprint = fp;
-        QboOp qo;
-        qo.stage = Stage::kCustomers;
-        qo.qbo_entity = "Customer";
-        qo.sync_token = m->sync_token;
-        Add(std::move(op), std::move(qo));
+        AddUpdate(Stage::kCustomers, "customer", record_id, *m, "Customer",
+                  m->fingerprint.empty() ? "customer details recorded" : "customer details changed", body, fp);
       } else if (!record_id.empty()) {
         Skip("customer", c.source_id, record_id, "unchanged", m->target_id);
       }
@@ -204,21 +213,8 @@ class Planner {
         Skip("item", p.source_id, record_id, "unchanged", m->target_id);
         return Status::Ok();
       }
-      PlanOp op;
-      op.kind = OpKind::kUpdate;
-      op.entity = "item";
-      op.source_id = p.source_id;
-      op.record_id = record_id;
-      op.target_type = "Item";
-      op.target_id = m->target_id;
-      op.reason = m->fingerprint.empty() ? "item details recorded" : "name, price or description changed";
-      op.payload = mapping::SparseUpdateBody(content, m->target_id, m->sync_token);
-      op.fingerprint = fp;
-      QboOp qo;
-      qo.stage = Stage::kItems;
-      qo.qbo_entity = "Item";
-      qo.sync_token = m->sync_token;
-      Add(std::move(op), std::move(qo));
+      AddUpdate(Stage::kItems, "item", record_id, *m, "Item",
+                m->fingerprint.empty() ? "item details recorded" : "name, price or description changed", content, fp);
       return Status::Ok();
     }
     const std::string key = "item:" + p.source_id;
@@ -355,32 +351,33 @@ class Planner {
       case mapping::DocAction::kNone:
       case mapping::DocAction::kReport:
         break;
-      case mapping::DocAction::kCreate:
       case mapping::DocAction::kUpdate: {
         any = true;
+        QboOp& qo = AddUpdate(Stage::kDocuments, "order", id, *m, doc_entity, plan.reason, body, fp);
+        qo.expected_total = o.total.ToDecimal();
+        if (HasPlaceholder(body)) qo.content = body;
+        break;
+      }
+      case mapping::DocAction::kCreate: {
+        any = true;
         PlanOp op;
-        op.kind = plan.doc == mapping::DocAction::kCreate ? OpKind::kCreate : OpKind::kUpdate;
+        op.kind = OpKind::kCreate;
         op.entity = "order";
         op.source_id = id;
         op.record_id = id;
         op.target_type = doc_entity;
-        op.target_id = m.has_value() ? m->target_id : "";
         op.reason = plan.reason;
         op.fingerprint = fp;
-        op.payload = op.kind == OpKind::kUpdate ? mapping::SparseUpdateBody(body, m->target_id, m->sync_token) : body;
+        op.payload = body;
         QboOp qo;
         qo.stage = Stage::kDocuments;
         qo.qbo_entity = doc_entity;
         qo.expected_total = o.total.ToDecimal();
         if (HasPlaceholder(body)) qo.content = body;
-        if (op.kind == OpKind::kCreate) {
-          qo.lookup_field = "DocNumber";
-          qo.lookup_value = doc->doc_number;
-          qo.lookup_entities = {"SalesReceipt", "Invoice"};
-          qo.ref_key = "order:" + id;
-        } else {
-          qo.sync_token = m->sync_token;
-        }
+        qo.lookup_field = "DocNumber";
+        qo.lookup_value = doc->doc_number;
+        qo.lookup_entities = {"SalesReceipt", "Invoice"};
+        qo.ref_key = "order:" + id;
         Add(std::move(op), std::move(qo));
         break;
       }

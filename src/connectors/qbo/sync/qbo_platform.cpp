@@ -9,10 +9,6 @@
 namespace es::qbo {
 namespace {
 
-Status Missing(const store::Connection& c, const std::string& field, const char* where) {
-  return Status::Validation("connection '" + c.id + "': " + where + " field '" + field + "' is missing");
-}
-
 Status CheckUrl(const Json& config, const char* key) {
   std::string v = GetStringOr(config, key);
   if (v.empty()) return Status::Ok();
@@ -66,11 +62,11 @@ Result<Config> ConfigOf(const store::Connection& c) {
   q.realm_id = GetStringOr(c.config, "realm_id");
   q.client_id = GetStringOr(c.config, "client_id");
   q.insecure_skip_tls_verify = GetBoolOr(c.config, "insecure_skip_tls_verify", false);
-  if (q.realm_id.empty()) return Missing(c, "realm_id", "config");
-  if (q.client_id.empty()) return Missing(c, "client_id", "config");
+  if (q.realm_id.empty()) return engine::MissingSetting(c, "realm_id", "config");
+  if (q.client_id.empty()) return engine::MissingSetting(c, "client_id", "config");
   ES_ASSIGN_OR_RETURN(Json secret, engine::ConnectionSecret(c));
   q.client_secret = GetStringOr(secret, "client_secret");
-  if (q.client_secret.empty()) return Missing(c, "client_secret", "credentials");
+  if (q.client_secret.empty()) return engine::MissingSetting(c, "client_secret", "credentials");
   return q;
 }
 
@@ -153,8 +149,7 @@ QboTarget::QboTarget(std::unique_ptr<TokenStore> tokens, std::unique_ptr<Client>
     : tokens_(std::move(tokens)),
       client_(std::move(client)),
       gateway_(*client_, clock, options.retry, options.limits),
-      config_(std::move(config)),
-      clock_(clock) {}
+      config_(std::move(config)) {}
 
 QboTarget::~QboTarget() = default;
 

@@ -96,7 +96,6 @@ class QboTarget final : public engine::Target {
   std::unique_ptr<Client> client_;
   QboGateway gateway_;
   mapping::TransformerConfig config_;
-  Clock& clock_;
   // Accounts for new items and refund receipts, resolved on first need.
   std::map<std::string, std::string> accounts_;  // "income" | "expense" | "asset" | "refund" → Account Id
   // Dry runs: dependencies already planned on an earlier page (nothing was

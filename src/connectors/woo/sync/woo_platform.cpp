@@ -34,10 +34,6 @@ void TakeFailures(const Page<T>& page, std::vector<engine::SourceFailure>* out) 
   for (const auto& f : page.failures) out->push_back({f.source_id, f.reason});
 }
 
-Status Missing(const store::Connection& c, const std::string& field, const char* where) {
-  return Status::Validation("connection '" + c.id + "': " + where + " field '" + field + "' is missing");
-}
-
 // Store entity of a webhook resource; "" when it starts no sync.
 std::string WebhookEntity(const std::string& resource) {
   if (resource == "order") return "order";
@@ -82,7 +78,7 @@ engine::WebhookHandler Webhooks() {
 Result<Credentials> CredentialsOf(const store::Connection& c, const Json& secret) {
   Credentials w;
   w.base_url = GetStringOr(c.config, "base_url");
-  if (w.base_url.empty()) return Missing(c, "base_url", "config");
+  if (w.base_url.empty()) return engine::MissingSetting(c, "base_url", "config");
   std::string auth = GetStringOr(c.config, "auth", "auto");
   if (auth == "auto") w.auth = AuthMode::kAuto;
   else if (auth == "basic") w.auth = AuthMode::kBasic;
@@ -92,8 +88,8 @@ Result<Credentials> CredentialsOf(const store::Connection& c, const Json& secret
   w.insecure_skip_tls_verify = GetBoolOr(c.config, "insecure_skip_tls_verify", false);
   w.consumer_key = GetStringOr(secret, "consumer_key");
   w.consumer_secret = GetStringOr(secret, "consumer_secret");
-  if (w.consumer_key.empty()) return Missing(c, "consumer_key", "credentials");
-  if (w.consumer_secret.empty()) return Missing(c, "consumer_secret", "credentials");
+  if (w.consumer_key.empty()) return engine::MissingSetting(c, "consumer_key", "credentials");
+  if (w.consumer_secret.empty()) return engine::MissingSetting(c, "consumer_secret", "credentials");
   return w;
 }
 
