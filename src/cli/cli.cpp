@@ -14,7 +14,11 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "easysale-sync 0.1.0");
   AddDemoCommand(app);
-  AddSyncCommands(app);
+  AddSyncCommand(app);
+  AddStatusCommand(app);
+  AddReconcileCommand(app);
+  AddConnectionCommands(app);
+  AddConfigCommands(app);
   AddSandboxCommand(app);
   AddServeCommand(app);
   AddTokenCommand(app);

@@ -12,7 +12,11 @@ int Main(int argc, char** argv);
 
 void AddSandboxCommand(CLI::App& app);
 void AddDemoCommand(CLI::App& app);
-void AddSyncCommands(CLI::App& app);  // sync, status, connection, config, reconcile
+void AddSyncCommand(CLI::App& app);         // sync
+void AddStatusCommand(CLI::App& app);       // status
+void AddReconcileCommand(CLI::App& app);    // reconcile [--fix [--yes]]
+void AddConnectionCommands(CLI::App& app);  // connection add|list
+void AddConfigCommands(CLI::App& app);      // config set|show
 void AddServeCommand(CLI::App& app);  // serve (HTTP API)
 void AddTokenCommand(CLI::App& app);  // token (JWT for the API)
 
