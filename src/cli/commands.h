@@ -16,6 +16,8 @@ void AddSyncCommand(CLI::App& app);         // sync
 void AddStatusCommand(CLI::App& app);       // status
 void AddReconcileCommand(CLI::App& app);    // reconcile [--fix [--yes]]
 void AddConnectionCommands(CLI::App& app);  // connection add|list
+void AddTenantCommands(CLI::App& app);      // tenant add|list|remove
+void AddKeyCommand(CLI::App& app);          // key generate
 void AddConfigCommands(CLI::App& app);      // config set|show
 void AddServeCommand(CLI::App& app);  // serve (HTTP API)
 void AddTokenCommand(CLI::App& app);  // token (JWT for the API)
