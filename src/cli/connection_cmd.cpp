@@ -1,4 +1,4 @@
-// `connection add|list`: a tenant's connections. `add` checks the settings
+// `connection add|list|test`: a tenant's connections. `add` checks the settings
 // against the platform's schema (Platform::validate: unknown and missing
 // keys, URLs), stores them with the credentials sealed, then probes the
 // connection (Platform::probe; --no-test skips it) and takes the change back
@@ -40,10 +40,23 @@ Result<Json> ObjectOption(const char* option, const std::string& text, const cha
   return j;
 }
 
+// One real call through the platform's probe: Ok when it answered, else
+// the one-line reason.
+Status Probe(store::StateStore& store, const Common& common, const engine::Platform& p, const store::Connection& c) {
+  if (!p.probe) return Status::Ok();
+  auto transport = TransportFor(store, common, {c.id});
+  engine::EngineOptions options = CliEngineOptions();
+  engine::ConnectorEnv env{store, common.tenant, *transport, SystemClock::Get(), options};
+  return p.probe(env, c);
+}
+
+int ProbeExitCode(const Status& s) { return s.IsValidation() || s.IsAuthentication() || s.IsNotFound() ? 2 : 1; }
+
 // Restores what was stored under the connection's id before (or removes it).
 void TakeBack(store::StateStore& store, const store::Connection& c, const std::optional<store::Connection>& before) {
   Status s = before.has_value() ? store.PutConnection(*before) : store.DeleteConnection(c.tenant_id, c.id);
-  if (!s.ok()) fprintf(stderr, "warning: could not take back connection '%s': %s\n", c.id.c_str(), s.ToString().c_str());
+  if (!s.ok())
+    fprintf(stderr, "warning: could not take back connection '%s': %s\n", c.id.c_str(), s.ToString().c_str());
 }
 
 int RunConnectionAdd(const ConnArgs& a) {
@@ -82,20 +95,36 @@ int RunConnectionAdd(const ConnArgs& a) {
   // rotate its tokens and must save them).
   std::string tested = " (not tested: --no-test)";
   if (!a.no_test && p->probe) {
-    auto transport = TransportFor(*store, a.common, {a.id});
-    engine::EngineOptions options = CliEngineOptions();
-    engine::ConnectorEnv env{*store, a.common.tenant, *transport, SystemClock::Get(), options};
-    Status probed = p->probe(env, c);
+    Status probed = Probe(*store, a.common, *p, c);
     if (!probed.ok()) {
       TakeBack(*store, c, *before);
       fprintf(stderr, "error: connection '%s' (%s) not saved: %s (--no-test saves it without this check)\n",
               c.id.c_str(), p->title.c_str(), probed.message().c_str());
-      return probed.IsValidation() || probed.IsAuthentication() || probed.IsNotFound() ? 2 : 1;
+      return ProbeExitCode(probed);
     }
     tested = " (" + p->title + " answered)";
   }
   printf("connection %s (%s) saved for tenant %s%s\n", c.id.c_str(), c.kind.c_str(), c.tenant_id.c_str(),
          tested.c_str());
+  return 0;
+}
+
+int RunConnectionTest(const ConnArgs& a) {
+  int rc = 0;
+  auto store = OpenForTenant(a.common, &rc);
+  if (!store) return rc;
+  if (int bad = RequireConnections(*store, a.common, {a.id}); bad != 0) return bad;
+  auto c = store->GetConnection(a.common.tenant, a.id);
+  if (!c.ok()) return Fail("reading connection '" + a.id + "'", c.status());
+  const engine::Platform* p = platforms::Registry().Find((*c)->kind);
+  if (p == nullptr)
+    return FailLine(Status::Validation("connection '" + a.id + "' has unknown kind '" + (*c)->kind + "'"));
+  Status probed = Probe(*store, a.common, *p, **c);
+  if (!probed.ok()) {
+    fprintf(stderr, "error: connection '%s' (%s): %s\n", a.id.c_str(), p->title.c_str(), probed.message().c_str());
+    return ProbeExitCode(probed);
+  }
+  printf("connection %s (%s): %s answered\n", a.id.c_str(), (*c)->kind.c_str(), p->title.c_str());
   return 0;
 }
 
@@ -134,6 +163,11 @@ void AddConnectionCommands(CLI::App& app) {
   auto* cl = conn->add_subcommand("list", "List connections (credentials are never shown)");
   AddCommon(cl, *list);
   cl->callback([list] { SetExitCode(RunConnectionList(*list)); });
+  auto test = std::make_shared<ConnArgs>();
+  auto* ct = conn->add_subcommand("test", "Probe a stored connection with one real call");
+  AddCommon(ct, test->common);
+  ct->add_option("--id", test->id, "connection id")->required();
+  ct->callback([test] { SetExitCode(RunConnectionTest(*test)); });
 
 }
 

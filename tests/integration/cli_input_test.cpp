@@ -401,10 +401,10 @@ TEST_F(CliInput, TheCliAndTheServerReadEachOthersConnections) {
   auto made = call("POST", "/api/v1/connections", created);
   ASSERT_TRUE(made.ok()) << made.status().ToString();
   ASSERT_LT(made->status, 300) << made->body;
-  // The CLI opens what the server sealed: a dry run reads WooCommerce with it.
-  auto r = home_.Run("sync --tenant shop --source woo-api --target woo-cli --dry-run --entities customers");
-  EXPECT_EQ(r.err.find("could not be decrypted"), std::string::npos) << r.err;
-  EXPECT_EQ(r.err.find("credentials are not a JSON object"), std::string::npos) << r.err;
+  // The CLI opens what the server sealed and calls WooCommerce with it.
+  auto r = home_.Run("connection test --tenant shop --id woo-api");
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("WooCommerce answered"), std::string::npos) << r.out;
   auto listed = home_.Run("connection list --tenant shop --json");
   auto j = ParseJson(listed.out);
   ASSERT_TRUE(j.ok()) << listed.out;

@@ -148,8 +148,10 @@ Status PostgresStore::DeleteTenant(const std::string& id) {
   return pool_->Run(CallKind::kTransaction, "delete tenant", [&](PgSession& s) -> Status {
     ES_ASSIGN_OR_RETURN(PgResult r, s.Exec(kDeleteTenantRow, Params().Text(id)));
     if (r.affected() == 0) return Status::NotFound("tenant '" + id + "' not found");
-    for (const char* table : kTenantTables)
-      ES_RETURN_IF_ERROR(s.Exec(std::string("DELETE FROM ") + table + " WHERE tenant_id = $1", Params().Text(id)).status());
+    for (const char* table : kTenantTables) {
+      const std::string sql = std::string("DELETE FROM ") + table + " WHERE tenant_id = $1";
+      ES_RETURN_IF_ERROR(s.Exec(sql, Params().Text(id)).status());
+    }
     return Status::Ok();
   });
 }
