@@ -331,7 +331,9 @@ TEST_F(CliInput, DataDirectoryIsPerUserPrivateAndIndependentOfTheCurrentDirector
   EXPECT_EQ(Mode(home_.data()), 0700);
   EXPECT_EQ(Mode(home_.data() / "state.db"), 0600);
   for (const char* side : {"state.db-wal", "state.db-shm"})
-    if (fs::exists(home_.data() / side)) EXPECT_EQ(Mode(home_.data() / side), 0600) << side;
+    if (fs::exists(home_.data() / side)) {
+      EXPECT_EQ(Mode(home_.data() / side), 0600) << side;
+    }
   EXPECT_FALSE(fs::exists(home_.root() / "cwd" / ".easysale"));
 
   // Another working directory sees the same store.
