@@ -130,6 +130,13 @@ struct RunFilter {
   int limit = 100;
 };
 
+// Every table holding rows of a tenant in a `tenant_id` column, children
+// before parents (DeleteTenant empties them in this order).
+inline constexpr const char* kTenantTables[] = {
+    "record_results", "sync_runs",    "failed_records",     "cursors",          "locks",
+    "id_mappings",    "write_intents", "transformer_configs", "connections",      "audit_log",
+    "oauth_states",   "sync_requests", "webhook_deliveries", "webhook_settings"};
+
 class StateStore {
  public:
   virtual ~StateStore() = default;
@@ -140,6 +147,15 @@ class StateStore {
 
   virtual Status PutTenant(const Tenant& t) = 0;
   virtual Result<std::optional<Tenant>> GetTenant(const std::string& id) = 0;
+  // Every tenant, ordered by id.
+  virtual Result<std::vector<Tenant>> ListTenants() = 0;
+  // Removes the tenant and every row it owns, in one transaction: its
+  // connections, transformer configs, id mappings, write intents, runs and
+  // their record results, failed records, cursors, locks, audit entries,
+  // OAuth states, sync requests and webhook deliveries and settings (see
+  // kTenantTables in store.h; a new tenant-scoped table joins that list).
+  // Other tenants are untouched. NotFound when there is no such tenant.
+  virtual Status DeleteTenant(const std::string& id) = 0;
 
   virtual Status PutConnection(const Connection& c) = 0;
   virtual Result<std::optional<Connection>> GetConnection(const std::string& tenant, const std::string& id) = 0;

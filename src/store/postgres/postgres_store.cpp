@@ -14,6 +14,8 @@ constexpr const char kPutTenant[] =
     "INSERT INTO tenants (id, name, created_at_ms) VALUES ($1, $2, $3) "
     "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name";
 constexpr const char kGetTenant[] = "SELECT id, name, created_at_ms FROM tenants WHERE id = $1";
+constexpr const char kListTenants[] = "SELECT id, name, created_at_ms FROM tenants ORDER BY id";
+constexpr const char kDeleteTenantRow[] = "DELETE FROM tenants WHERE id = $1";
 
 constexpr const char kPutConnection[] =
     "INSERT INTO connections (tenant_id, id, kind, name, config, secret, enabled, updated_at_ms) "
@@ -127,6 +129,31 @@ Result<std::optional<Tenant>> PostgresStore::GetTenant(const std::string& id) {
     return Status::Ok();
   }));
   return out;
+}
+
+Result<std::vector<Tenant>> PostgresStore::ListTenants() {
+  std::vector<Tenant> out;
+  ES_RETURN_IF_ERROR(pool_->Run(CallKind::kRead, "list tenants", [&](PgSession& s) -> Status {
+    ES_ASSIGN_OR_RETURN(PgResult r, s.Exec(kListTenants));
+    out.clear();
+    for (int row = 0; row < r.rows(); ++row) out.push_back(Tenant{r.Text(row, 0), r.Text(row, 1), r.Int(row, 2)});
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Status PostgresStore::DeleteTenant(const std::string& id) {
+  ES_RETURN_IF_ERROR(RequireNonEmpty("tenant id", id));
+  // One transaction: a lost connection is retried only when nothing was committed.
+  return pool_->Run(CallKind::kTransaction, "delete tenant", [&](PgSession& s) -> Status {
+    ES_ASSIGN_OR_RETURN(PgResult r, s.Exec(kDeleteTenantRow, Params().Text(id)));
+    if (r.affected() == 0) return Status::NotFound("tenant '" + id + "' not found");
+    for (const char* table : kTenantTables) {
+      const std::string sql = std::string("DELETE FROM ") + table + " WHERE tenant_id = $1";
+      ES_RETURN_IF_ERROR(s.Exec(sql, Params().Text(id)).status());
+    }
+    return Status::Ok();
+  });
 }
 
 // ---- connections -----------------------------------------------------------

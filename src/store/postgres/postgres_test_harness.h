@@ -136,6 +136,8 @@ class SkippedStore final : public StateStore {
   int SchemaVersion() override { return -1; }
   Status PutTenant(const Tenant&) override { return No(); }
   Result<std::optional<Tenant>> GetTenant(const std::string&) override { return No(); }
+  Result<std::vector<Tenant>> ListTenants() override { return No(); }
+  Status DeleteTenant(const std::string&) override { return No(); }
   Status PutConnection(const Connection&) override { return No(); }
   Result<std::optional<Connection>> GetConnection(const std::string&, const std::string&) override { return No(); }
   Result<std::vector<Connection>> ListConnections(const std::string&) override { return No(); }

@@ -16,6 +16,8 @@ constexpr const char kPutTenant[] =
     "INSERT INTO tenants (id, name, created_at_ms) VALUES (?1, ?2, ?3) "
     "ON CONFLICT (id) DO UPDATE SET name = excluded.name";
 constexpr const char kGetTenant[] = "SELECT id, name, created_at_ms FROM tenants WHERE id = ?1";
+constexpr const char kListTenants[] = "SELECT id, name, created_at_ms FROM tenants ORDER BY id";
+constexpr const char kDeleteTenantRow[] = "DELETE FROM tenants WHERE id = ?1";
 
 constexpr const char kPutConnection[] =
     "INSERT INTO connections (tenant_id, id, kind, name, config, secret, enabled, updated_at_ms) "
@@ -193,6 +195,39 @@ Result<std::optional<Tenant>> SqliteStore::GetTenant(const std::string& id) {
   ES_ASSIGN_OR_RETURN(bool row, q.Step());
   if (!row) return std::optional<Tenant>();
   return std::optional<Tenant>(Tenant{q.ColText(0), q.ColText(1), q.ColInt(2)});
+}
+
+Result<std::vector<Tenant>> SqliteStore::ListTenants() {
+  std::lock_guard lock(mu_);
+  ES_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepared(kListTenants));
+  Query q(st);
+  std::vector<Tenant> out;
+  while (true) {
+    ES_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    out.push_back(Tenant{q.ColText(0), q.ColText(1), q.ColInt(2)});
+  }
+  return out;
+}
+
+Status SqliteStore::DeleteTenant(const std::string& id) {
+  ES_RETURN_IF_ERROR(RequireNonEmpty("tenant id", id));
+  std::lock_guard lock(mu_);
+  Transaction txn(db_);
+  ES_RETURN_IF_ERROR(txn.Begin().WithContext("delete tenant"));
+  ES_ASSIGN_OR_RETURN(sqlite3_stmt * del, Prepared(kDeleteTenantRow));
+  Query q(del);
+  q.Text(1, id);
+  ES_RETURN_IF_ERROR(q.Run().WithContext("delete tenant"));
+  if (q.Changes() == 0) return Status::NotFound("tenant '" + id + "' not found");
+  for (const char* table : kTenantTables) {
+    const std::string sql = std::string("DELETE FROM ") + table + " WHERE tenant_id = ?1";
+    ES_ASSIGN_OR_RETURN(Statement st, Statement::Prepare(db_, sql.c_str(), false));
+    Query rows(st.get());
+    rows.Text(1, id);
+    ES_RETURN_IF_ERROR(rows.Run().WithContext(std::string("delete tenant rows of ") + table));
+  }
+  return txn.Commit().WithContext("delete tenant");
 }
 
 // ---- connections -----------------------------------------------------------

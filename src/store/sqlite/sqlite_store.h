@@ -54,6 +54,8 @@ class SqliteStore final : public StateStore {
 
   Status PutTenant(const Tenant& t) override;
   Result<std::optional<Tenant>> GetTenant(const std::string& id) override;
+  Result<std::vector<Tenant>> ListTenants() override;
+  Status DeleteTenant(const std::string& id) override;
 
   Status PutConnection(const Connection& c) override;
   Result<std::optional<Connection>> GetConnection(const std::string& tenant, const std::string& id) override;
