@@ -201,6 +201,7 @@ class Applier {
   void Creates(const std::vector<size_t>& ops) {
     std::vector<size_t> todo;
     for (size_t i : ops) {
+      if (ctx_.Stopping()) return;  // e.g. QBO became unreachable: no lookup more
       const PlanOp& op = plan_.ops[i];
       if (ctx_.HadIntent(op.entity, op.source_id)) {
         auto found = Lookup(i);
