@@ -73,10 +73,10 @@ RunStatus ParseRunStatus(const std::string& s);
 struct RunCounts {
   int64_t fetched = 0;
   int64_t created = 0;
-  int64_t linked = 0;    // found in the target (written by an interrupted run) and linked, not created
   int64_t updated = 0;
   int64_t skipped = 0;   // unchanged
   int64_t failed = 0;
+  int64_t linked = 0;    // found in the target (written by an interrupted run) and linked, not created
 };
 
 // The sum of `key` over the entities of a run's per-entity counts (stores
