@@ -62,13 +62,14 @@ int RunSync(const SyncArgs& a) {
     printf("%s\n", DumpJson(j).c_str());
   } else {
     if (a.dry_run) PrintPlan(*report);
-    printf("run %s: %s%s — fetched %lld, created %lld, updated %lld, unchanged %lld, failed %lld\n", run.id.c_str(),
-           a.dry_run ? "dry run, " : "", store::RunStatusName(run.status), static_cast<long long>(run.totals.fetched),
-           static_cast<long long>(run.totals.created), static_cast<long long>(run.totals.updated),
+    printf("run %s: %s%s — fetched %lld, created %lld, linked %lld, updated %lld, unchanged %lld, failed %lld\n",
+           run.id.c_str(), a.dry_run ? "dry run, " : "", store::RunStatusName(run.status),
+           static_cast<long long>(run.totals.fetched), static_cast<long long>(run.totals.created),
+           static_cast<long long>(run.totals.linked), static_cast<long long>(run.totals.updated),
            static_cast<long long>(run.totals.skipped), static_cast<long long>(run.totals.failed));
     PrintLifecycle(*report);
-    if (!run.error.empty()) printf("error: %s\n", run.error.c_str());
   }
+  if (!run.error.empty()) fprintf(stderr, "error: %s\n", run.error.c_str());
   return run.status == store::RunStatus::kSucceeded ? 0 : (run.status == store::RunStatus::kPartial ? 3 : 1);
 }
 

@@ -75,7 +75,8 @@ Json CountsJson(const std::map<std::string, EntityCounts>& counts, store::RunCou
     e["created_by_type"] = by_type;
     j[entity] = e;
     totals->fetched += c.fetched;
-    totals->created += c.created + c.linked;
+    totals->created += c.created;
+    totals->linked += c.linked;
     totals->updated += c.updated + c.voided + c.deleted;
     totals->skipped += c.skipped;
     totals->failed += c.failed;
@@ -164,7 +165,7 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
       (void)ctx.Flush();
       run.counts = CountsJson(ctx.counts(), &run.totals);
       if (!ctx.crashed()) (void)store_.UpdateRun(run);
-      if (!s.ok()) failure = s.WithContext(entities[i]);
+      if (!s.ok()) failure = ctx.platform_failure().ok() ? s.WithContext(entities[i]) : s;
     }
     if (prepared && !ctx.crashed()) ends.target->Finish(ctx, failure);
   } catch (const std::exception& e) {
@@ -184,7 +185,8 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
     run.error = "stopped on request";
   } else if (!failure.ok()) {
     run.status = store::RunStatus::kFailed;
-    run.error = failure.ToString();
+    // A platform failure already names its connection and what to do.
+    run.error = ctx.platform_failure().ok() ? failure.ToString() : failure.message();
   } else {
     run.status = run.totals.failed > 0 ? store::RunStatus::kPartial : store::RunStatus::kSucceeded;
   }

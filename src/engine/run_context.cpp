@@ -95,6 +95,10 @@ Status RunContext::Done(const PlanOp& op, const Written& written) {
 }
 
 void RunContext::Failed(const PlanOp& op, const Status& status) {
+  if (ScopeOf(status) == FailureScope::kPlatform) {
+    PlatformFailed(info_.target_connection, status);
+    return;
+  }
   ++counts_[op.entity].failed;
   Add(op.entity, op.source_id, "failed", op.target_id, status.ToString());
   if (info_.dry_run || op.record_id.empty()) return;
@@ -120,7 +124,14 @@ bool RunContext::Crash(const char* point) {
   return crashed_;
 }
 
-bool RunContext::Stopping() const { return crashed_ || (stop_ != nullptr && stop_->load()); }
+void RunContext::PlatformFailed(const std::string& connection, const Status& status) {
+  if (!platform_failure_.ok() || status.ok()) return;
+  platform_failure_ = status.WithContext("connection '" + connection + "'");
+}
+
+bool RunContext::Stopping() const {
+  return crashed_ || !platform_failure_.ok() || (stop_ != nullptr && stop_->load());
+}
 
 void RunContext::BeginPage(const std::string& entity) {
   page_entity_ = entity;
@@ -166,6 +177,7 @@ void RunContext::Planned(const PlanOp& op) {
 
 void RunContext::Add(const std::string& entity, const std::string& source_id, const std::string& action,
                      const std::string& target_id, const std::string& message) {
+  if (!record_results_) return;
   store::RecordResult r;
   r.run_id = info_.run_id;
   r.tenant_id = info_.tenant_id;

@@ -3,6 +3,13 @@
 // batches, with the time each record took), the failed-record queue, dry-run
 // previews and the crash/stop hooks.
 //
+// Failures are sorted by engine::ScopeOf (retry.h): a record-level failure
+// is counted, recorded and queued for that record; the first platform-level
+// one (credentials refused, host unreachable) is kept as the run's failure,
+// named after its connection, and makes the context stop — the records in
+// hand are neither counted nor queued as failed, since they failed for no
+// reason of their own and the next run takes them again.
+//
 // Record results and failed-queue entries are keyed by the record a page
 // carried (PlanOp::record_id under the page's entity), so that retrying a
 // failed refund or payment re-syncs its order. Ops with an empty record_id
@@ -62,7 +69,16 @@ class RunContext final : public SyncContext {
   bool Crash(const char* point) override;
   bool Stopping() const override;
 
+  // Off: nothing is written to the run's record results (reconcile has no run).
+  void SetRecordResults(bool on) { record_results_ = on; }
+
   // ---- for the pipeline
+  // Ends the run for a platform-level failure of `connection` (the first one
+  // counts; later ones are dropped).
+  void PlatformFailed(const std::string& connection, const Status& status);
+  // The run's platform-level failure ("connection 'qbo': …", category and
+  // code kept), ok while there is none.
+  const Status& platform_failure() const { return platform_failure_; }
   // Called after every page: renews the run lock (non-ok: the run lost it and must stop).
   void SetLockRenewal(std::function<Status()> renew) { renew_ = std::move(renew); }
   Status RenewLock() { return renew_ ? renew_() : Status::Ok(); }
@@ -95,6 +111,8 @@ class RunContext final : public SyncContext {
   CrashHook hook_;
   std::function<Status()> renew_;
   bool crashed_ = false;
+  bool record_results_ = true;
+  Status platform_failure_;
   std::string page_entity_;
   std::chrono::steady_clock::time_point page_started_;
   std::map<std::string, EntityCounts> counts_;

@@ -18,6 +18,17 @@ const char* RunStatusName(RunStatus s) {
   return "failed";
 }
 
+int64_t CountsTotal(const Json& counts, const char* key) {
+  int64_t total = 0;
+  if (!counts.is_object()) return total;
+  for (const Json& c : counts) {
+    if (!c.is_object()) continue;
+    auto it = c.find(key);
+    if (it != c.end() && it->is_number_integer()) total += it->get<int64_t>();
+  }
+  return total;
+}
+
 RunStatus ParseRunStatus(const std::string& s) {
   if (s == "queued") return RunStatus::kQueued;
   if (s == "running") return RunStatus::kRunning;

@@ -76,7 +76,12 @@ struct RunCounts {
   int64_t updated = 0;
   int64_t skipped = 0;   // unchanged
   int64_t failed = 0;
+  int64_t linked = 0;    // found in the target (written by an interrupted run) and linked, not created
 };
+
+// The sum of `key` over the entities of a run's per-entity counts (stores
+// derive RunCounts::linked from the counts this way; it has no column).
+int64_t CountsTotal(const Json& counts, const char* key);
 
 struct SyncRun {
   std::string id;

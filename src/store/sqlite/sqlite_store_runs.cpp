@@ -106,6 +106,7 @@ Result<SyncRun> RunFromRow(const Query& q) {
   r.totals.updated = q.ColInt(11);
   r.totals.skipped = q.ColInt(12);
   r.totals.failed = q.ColInt(13);
+  r.totals.linked = CountsTotal(r.counts, "linked");
   r.error = q.ColText(14);
   r.triggered_by = q.ColText(15);
   r.started_at_ms = q.ColInt(16);
