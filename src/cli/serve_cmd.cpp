@@ -12,6 +12,7 @@
 #include "common/clock.h"
 #include "http/transport.h"
 #include "server/http_server.h"
+#include "server/run_executor.h"
 #include "server/server_config.h"
 #include "server/webhooks/webhook_service.h"
 #include "store/factory/open_store.h"
@@ -69,8 +70,15 @@ int RunServe(const ServeArgs& a) {
           url->rfind("postgres", 0) == 0 ? "postgres" : url->c_str());
   fflush(stdout);
   WaitForStopSignal();
+  // Runs in progress stop after the write in hand and are recorded as
+  // stopped; a second Ctrl-C quits at once (the next run carries on).
+  const int active = srv.context().runs != nullptr ? srv.context().runs->active() : 0;
   srv.Stop();
-  return 0;
+  DetachStalledStdout();
+  printf("stopped: server on %s shut down%s — run `easysale-sync serve` again to carry on\n", srv.base_url().c_str(),
+         active > 0 ? (", " + std::to_string(active) + " sync run(s) in progress stopped and recorded").c_str() : "");
+  fflush(stdout);
+  return StopExitCode();
 }
 
 }  // namespace

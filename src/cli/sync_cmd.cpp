@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/run_summary.h"
+#include "cli/signals.h"
 #include "common/clock.h"
 #include "engine/orchestrator.h"
 #include "http/transport.h"
@@ -39,11 +40,14 @@ int RunSync(const SyncArgs& a) {
   req.dry_run = a.dry_run;
   req.ids = SplitList(a.ids);
   req.triggered_by = "cli";
+  req.stop = &InstallStopSignals();
+  req.on_notice = [](const std::string& notice) { fprintf(stderr, "notice: %s\n", notice.c_str()); };
   ProgressBar bar("sync");
   auto report = orchestrator.Run(req, [&](const engine::Progress& p) { bar.Update(p); });
   bar.Finish();
   if (!report.ok()) return Fail("sync", report.status());
   const auto& run = report->run;
+  if (run.status == store::RunStatus::kStopped) DetachStalledStdout();
   if (a.common.json) {
     Json j = {{"run_id", run.id},
               {"status", store::RunStatusName(run.status)},
@@ -58,6 +62,8 @@ int RunSync(const SyncArgs& a) {
       j["estimated_requests"] = report->estimated_requests;
     }
     printf("%s\n", DumpJson(j).c_str());
+  } else if (run.status == store::RunStatus::kStopped) {
+    PrintStopped(run, "sync");
   } else {
     if (a.dry_run) PrintPlan(*report);
     printf("run %s: %s%s — fetched %lld, created %lld, updated %lld, unchanged %lld, failed %lld\n", run.id.c_str(),
@@ -67,6 +73,7 @@ int RunSync(const SyncArgs& a) {
     PrintLifecycle(*report);
     if (!run.error.empty()) printf("error: %s\n", run.error.c_str());
   }
+  if (run.status == store::RunStatus::kStopped) return StopExitCode();
   return run.status == store::RunStatus::kSucceeded ? 0 : (run.status == store::RunStatus::kPartial ? 3 : 1);
 }
 
