@@ -172,7 +172,8 @@ int RunsStop(const RunsStopArgs& a) {
     auto r = store->GetRun(run.tenant_id, run.id);
     if (r.ok() && r->has_value() && (*r)->status != store::RunStatus::kRunning &&
         (*r)->status != store::RunStatus::kQueued) {
-      printf("stopped: run %s (process %lld) is %s — run `easysale-sync sync` again to carry on\n", run.id.c_str(),
+      printf("stopped: run %s (process %lld), recorded as %s — run `easysale-sync sync` again to carry on\n",
+             run.id.c_str(),
              static_cast<long long>(o.pid), store::RunStatusName((*r)->status));
       return 0;
     }

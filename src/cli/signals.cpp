@@ -56,7 +56,10 @@ std::atomic<bool>& InstallStopSignals() {
   sa.sa_handler = OnSignal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = 0;  // no SA_RESTART: a blocking write or sleep returns EINTR
-  sigaction(SIGINT, &sa, nullptr);
+  // A background job of a script starts with SIGINT ignored so that the
+  // terminal's Ctrl-C does not reach it; it stays ignored.
+  struct sigaction previous {};
+  if (sigaction(SIGINT, nullptr, &previous) != 0 || previous.sa_handler != SIG_IGN) sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
   return g_stop;

@@ -9,6 +9,7 @@
 // so a closed pipe on stdout is a write error, not a kill. A signal that
 // lands on another thread is passed on to the thread that installed the
 // handlers, so a main thread blocked in write() on a full pipe wakes up.
+// SIGINT ignored on entry (a background job of a script) stays ignored.
 #pragma once
 
 #include <atomic>
