@@ -4,6 +4,7 @@
 // EASYSALE_JWT_SECRET (or EASYSALE_JWT_PUBLIC_KEY_FILE) in the environment;
 // everything else has a default. Exits 2 with a clear message when a key is
 // missing or malformed, before anything is opened.
+#include <csignal>
 #include <cstdio>
 #include <memory>
 
@@ -78,7 +79,9 @@ int RunServe(const ServeArgs& a) {
   printf("stopped: server on %s shut down%s — run `easysale-sync serve` again to carry on\n", srv.base_url().c_str(),
          active > 0 ? (", " + std::to_string(active) + " sync run(s) in progress stopped and recorded").c_str() : "");
   fflush(stdout);
-  return StopExitCode();
+  // SIGTERM is how a service manager stops the server: a clean exit. Ctrl-C
+  // at a terminal exits 130 as the other commands do.
+  return StopSignal() == SIGTERM ? 0 : StopExitCode();
 }
 
 }  // namespace

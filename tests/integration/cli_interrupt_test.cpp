@@ -3,6 +3,7 @@
 // the default lease, `runs list` / `runs stop`, and the demo interrupted with
 // its stdout on a pipe nobody reads.
 #include <gtest/gtest.h>
+#include <httplib.h>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -57,7 +58,8 @@ std::vector<std::string> Split(const std::string& args) {
   return v;
 }
 
-Child Spawn(const std::vector<std::string>& args, const fs::path& dir, const std::string& name, int stdout_fd = -1) {
+Child Spawn(const std::vector<std::string>& args, const fs::path& dir, const std::string& name, int stdout_fd = -1,
+            const std::map<std::string, std::string>& env = {}) {
   Child c;
   c.out = dir / (name + ".out");
   c.err = dir / (name + ".err");
@@ -67,6 +69,7 @@ Child Spawn(const std::vector<std::string>& args, const fs::path& dir, const std
     int err = open(c.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     dup2(out, STDOUT_FILENO);
     dup2(err, STDERR_FILENO);
+    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> argv;
     std::string bin = ES_BINARY;
     argv.push_back(bin.data());
@@ -324,6 +327,57 @@ TEST_F(CliInterrupt, RunsStopStopsALiveSyncOfThisHost) {
   EXPECT_EQ(WaitExit(c.pid, 20'000), 128 + SIGTERM) << c.Err();
   EXPECT_EQ(c.Out().rfind("stopped: run " + run_id, 0), 0u) << c.Out();
   EXPECT_EQ(StatusOf(run_id), "stopped");
+}
+
+TEST_F(CliInterrupt, ServeMarksADeadRunAbandonedAndStopsOnSigterm) {
+  Child c = StartSlowSync("sync1");
+  const std::string killed = NewestRunId();
+  ASSERT_EQ(kill(c.pid, SIGKILL), 0);
+  WaitExit(c.pid, 10'000);
+  const std::map<std::string, std::string> env = {
+      {"EASYSALE_MASTER_KEY", std::string(64, 'a')}, {"EASYSALE_JWT_SECRET", std::string(64, 'b')}};
+  Child token = Spawn(Split("token --tenant shop --user u1 --role user"), dir_, "token", -1, env);
+  ASSERT_EQ(WaitExit(token.pid, 30'000), 0) << token.Err();
+  std::string jwt = token.Out();
+  while (!jwt.empty() && (jwt.back() == '\n' || jwt.back() == '\r')) jwt.pop_back();
+
+  Child serve = Spawn({"serve", "--port", "0", "--store", store_url_}, dir_, "serve", -1, env);
+  int port = 0;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        const std::string out = serve.Out();
+        const size_t at = out.find("serving on http://127.0.0.1:");
+        if (at == std::string::npos) return false;
+        port = std::atoi(out.c_str() + at + 28);
+        return port > 0;
+      },
+      30'000))
+      << serve.Err();
+  httplib::Client http("127.0.0.1", port);
+  httplib::Headers auth = {{"Authorization", "Bearer " + jwt}};
+  auto first = http.Post(("/api/v1/runs/" + killed + "/stop").c_str(), auth, "{}", "application/json");
+  ASSERT_TRUE(first);
+  printf("[ POST stop, dead run ] %d %s\n", first->status, first->body.c_str());
+  EXPECT_EQ(first->status, 200) << first->body;
+  auto body = ParseJson(first->body);
+  ASSERT_TRUE(body.ok());
+  EXPECT_EQ((*body)["status"], "abandoned");
+  EXPECT_NE(GetStringOr(*body, "reason").find("is gone"), std::string::npos) << first->body;
+  auto second = http.Post(("/api/v1/runs/" + killed + "/stop").c_str(), auth, "{}", "application/json");
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->status, 409) << second->body;
+
+  ASSERT_EQ(kill(serve.pid, SIGTERM), 0);
+  EXPECT_EQ(WaitExit(serve.pid, 20'000), 0) << "SIGTERM is a service manager's normal stop" << serve.Err();
+  EXPECT_NE(serve.Out().find("stopped: server on http://127.0.0.1:" + std::to_string(port) + " shut down"),
+            std::string::npos)
+      << serve.Out();
+  EXPECT_EQ(StatusOf(killed), "abandoned");
+  // The lock was released: a sync goes on without a notice.
+  qbo_->SetLatencyMs(0);
+  Ran rerun = RunCli("sync " + store_, dir_, "sync2");
+  EXPECT_EQ(rerun.err.find("notice:"), std::string::npos) << rerun.err;
+  ExpectCarriesOnCleanly(rerun);
 }
 
 // The demo with stdout on a pipe: `demo | tee` where Ctrl-C also ends tee.
