@@ -7,7 +7,9 @@ namespace es::engine {
 RunContext::RunContext(RunInfo info, store::StateStore& store, Clock& clock, const std::atomic<bool>* stop,
                        CrashHook hook)
     : info_(std::move(info)), store_(store), clock_(clock), stop_(stop), hook_(std::move(hook)),
-      page_started_(std::chrono::steady_clock::now()) {}
+      page_started_(std::chrono::steady_clock::now()) {
+  renewed_at_ms_ = clock_.NowMillis();
+}
 
 RunContext::~RunContext() { (void)Flush(); }
 
@@ -193,6 +195,14 @@ void RunContext::Add(const std::string& entity, const std::string& source_id, co
                       .count();
   pending_.push_back(std::move(r));
   if (pending_.size() >= 200) (void)Flush();
+  // A failure here shows again at the page's own renewal, which stops the run.
+  if (lease_ms_ > 0 && clock_.NowMillis() - renewed_at_ms_ >= lease_ms_ / 2) (void)RenewLock();
+}
+
+Status RunContext::RenewLock() {
+  if (!renew_) return Status::Ok();
+  renewed_at_ms_ = clock_.NowMillis();
+  return renew_();
 }
 
 std::string RunContext::QueueEntity(const PlanOp& op) const {

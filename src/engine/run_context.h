@@ -79,9 +79,14 @@ class RunContext final : public SyncContext {
   // The run's platform-level failure ("connection 'qbo': …", category and
   // code kept), ok while there is none.
   const Status& platform_failure() const { return platform_failure_; }
-  // Called after every page: renews the run lock (non-ok: the run lost it and must stop).
-  void SetLockRenewal(std::function<Status()> renew) { renew_ = std::move(renew); }
-  Status RenewLock() { return renew_ ? renew_() : Status::Ok(); }
+  // Called after every page: renews the run lock (non-ok: the run lost it and
+  // must stop). With `lease_ms`, recording a result also renews it once half
+  // the lease has passed, so a long page or a slow target keeps the lock.
+  void SetLockRenewal(std::function<Status()> renew, int64_t lease_ms = 0) {
+    renew_ = std::move(renew);
+    lease_ms_ = lease_ms;
+  }
+  Status RenewLock();
   // Starts a page of `entity` (the entity failed-queue entries of its ops go under).
   void BeginPage(const std::string& entity);
   void Fetched(int64_t n) { counts_[page_entity_].fetched += n; }
@@ -110,6 +115,8 @@ class RunContext final : public SyncContext {
   const std::atomic<bool>* stop_;
   CrashHook hook_;
   std::function<Status()> renew_;
+  int64_t lease_ms_ = 0;
+  int64_t renewed_at_ms_ = 0;
   bool crashed_ = false;
   bool record_results_ = true;
   Status platform_failure_;

@@ -14,6 +14,7 @@ const char* RunStatusName(RunStatus s) {
     case RunStatus::kPartial: return "partial";
     case RunStatus::kFailed: return "failed";
     case RunStatus::kStopped: return "stopped";
+    case RunStatus::kAbandoned: return "abandoned";
   }
   return "failed";
 }
@@ -35,6 +36,7 @@ RunStatus ParseRunStatus(const std::string& s) {
   if (s == "succeeded") return RunStatus::kSucceeded;
   if (s == "partial") return RunStatus::kPartial;
   if (s == "stopped") return RunStatus::kStopped;
+  if (s == "abandoned") return RunStatus::kAbandoned;
   return RunStatus::kFailed;
 }
 

@@ -66,7 +66,10 @@ struct WriteIntent {
   int64_t created_at_ms = 0;
 };
 
-enum class RunStatus { kQueued, kRunning, kSucceeded, kPartial, kFailed, kStopped };
+// kAbandoned: the run's process ended without finishing it (killed, host
+// lost); what it wrote stays recorded, its lock was released by whoever
+// found it dead.
+enum class RunStatus { kQueued, kRunning, kSucceeded, kPartial, kFailed, kStopped, kAbandoned };
 const char* RunStatusName(RunStatus s);
 RunStatus ParseRunStatus(const std::string& s);
 
@@ -125,6 +128,13 @@ struct FailedRecord {
   int64_t first_failed_at_ms = 0;
   int64_t last_attempt_at_ms = 0;
   std::string run_id;
+};
+
+// The holder of a run lock.
+struct LockHolder {
+  std::string owner;
+  int64_t acquired_at_ms = 0;
+  int64_t expires_at_ms = 0;
 };
 
 struct RunFilter {
@@ -216,6 +226,8 @@ class StateStore {
   virtual Status AcquireLock(const std::string& tenant, const std::string& key, const std::string& owner,
                              int64_t now_ms, int64_t lease_ms) = 0;
   virtual Status ReleaseLock(const std::string& tenant, const std::string& key, const std::string& owner) = 0;
+  // The lock's current row (expired leases included); nullopt when free.
+  virtual Result<std::optional<LockHolder>> GetLock(const std::string& tenant, const std::string& key) = 0;
 
   // ---- HTTP server (src/server; migration 0003_server; types in server_records.h) ----
   // Appends an audit entry (seq is assigned by the store).

@@ -118,6 +118,7 @@ class PostgresStore final : public StateStore {
                      int64_t lease_ms) override;
   // Only the owner releases; anyone else is a no-op (Ok).
   Status ReleaseLock(const std::string& tenant, const std::string& key, const std::string& owner) override;
+  Result<std::optional<LockHolder>> GetLock(const std::string& tenant, const std::string& key) override;
 
   // ---- HTTP server block (postgres_store_server.cpp; see store.h) ----
   Status AddAudit(const AuditEntry& entry) override;

@@ -79,7 +79,8 @@ constexpr const char kAcquireLock[] =
     "ELSE EXCLUDED.acquired_at_ms END, expires_at_ms = EXCLUDED.expires_at_ms "
     "WHERE locks.owner = EXCLUDED.owner OR locks.expires_at_ms <= $4 "
     "RETURNING owner";
-constexpr const char kLockHolder[] = "SELECT owner, expires_at_ms FROM locks WHERE tenant_id = $1 AND lock_key = $2";
+constexpr const char kLockHolder[] =
+    "SELECT owner, expires_at_ms, acquired_at_ms FROM locks WHERE tenant_id = $1 AND lock_key = $2";
 constexpr const char kReleaseLock[] = "DELETE FROM locks WHERE tenant_id = $1 AND lock_key = $2 AND owner = $3";
 
 // Every SyncRun column as $1..$18 (the order of kCreateRun).
@@ -376,6 +377,20 @@ Status PostgresStore::ReleaseLock(const std::string& tenant, const std::string& 
   const Params p = Params().Text(tenant).Text(key).Text(owner);
   return pool_->Run(CallKind::kIdempotent, "release lock",
                     [&](PgSession& s) { return s.Exec(kReleaseLock, p).status(); });
+}
+
+Result<std::optional<LockHolder>> PostgresStore::GetLock(const std::string& tenant, const std::string& key) {
+  ES_RETURN_IF_ERROR(RequireNonEmpty("tenant_id", tenant));
+  ES_RETURN_IF_ERROR(RequireNonEmpty("lock key", key));
+  const Params p = Params().Text(tenant).Text(key);
+  std::optional<LockHolder> out;
+  ES_RETURN_IF_ERROR(pool_->Run(CallKind::kRead, "get lock", [&](PgSession& s) -> Status {
+    ES_ASSIGN_OR_RETURN(PgResult r, s.Exec(kLockHolder, p));
+    out.reset();
+    if (r.rows() > 0) out = LockHolder{r.Text(0, 0), r.Int(0, 2), r.Int(0, 1)};
+    return Status::Ok();
+  }));
+  return out;
 }
 
 }  // namespace es::store::postgres

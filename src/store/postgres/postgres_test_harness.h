@@ -187,6 +187,7 @@ class SkippedStore final : public StateStore {
     return No();
   }
   Status ReleaseLock(const std::string&, const std::string&, const std::string&) override { return No(); }
+  Result<std::optional<LockHolder>> GetLock(const std::string&, const std::string&) override { return No(); }
   // HTTP server block (0003_server).
   Status AddAudit(const AuditEntry&) override { return No(); }
   Result<std::vector<AuditEntry>> ListAudit(const AuditFilter&) override { return No(); }

@@ -71,7 +71,8 @@ constexpr const char kAcquireLock[] =
     "acquired_at_ms = CASE WHEN locks.owner = excluded.owner THEN locks.acquired_at_ms "
     "ELSE excluded.acquired_at_ms END, expires_at_ms = excluded.expires_at_ms "
     "WHERE locks.owner = excluded.owner OR locks.expires_at_ms <= excluded.acquired_at_ms";
-constexpr const char kLockHolder[] = "SELECT owner, expires_at_ms FROM locks WHERE tenant_id = ?1 AND lock_key = ?2";
+constexpr const char kLockHolder[] =
+    "SELECT owner, expires_at_ms, acquired_at_ms FROM locks WHERE tenant_id = ?1 AND lock_key = ?2";
 constexpr const char kReleaseLock[] = "DELETE FROM locks WHERE tenant_id = ?1 AND lock_key = ?2 AND owner = ?3";
 
 // Binds every SyncRun column to ?1..?18 (the order of kCreateRun).
@@ -362,6 +363,18 @@ Status SqliteStore::ReleaseLock(const std::string& tenant, const std::string& ke
   Query q(st);
   q.Text(1, tenant).Text(2, key).Text(3, owner);
   return q.Run().WithContext("release lock");
+}
+
+Result<std::optional<LockHolder>> SqliteStore::GetLock(const std::string& tenant, const std::string& key) {
+  ES_RETURN_IF_ERROR(RequireNonEmpty("tenant_id", tenant));
+  ES_RETURN_IF_ERROR(RequireNonEmpty("lock key", key));
+  std::lock_guard lock(mu_);
+  ES_ASSIGN_OR_RETURN(sqlite3_stmt * st, Prepared(kLockHolder));
+  Query q(st);
+  q.Text(1, tenant).Text(2, key);
+  ES_ASSIGN_OR_RETURN(bool row, q.Step());
+  if (!row) return std::optional<LockHolder>();
+  return std::optional<LockHolder>(LockHolder{q.ColText(0), q.ColInt(2), q.ColInt(1)});
 }
 
 }  // namespace es::store::sqlite
