@@ -140,6 +140,9 @@ class CliInterrupt : public ::testing::Test {
     store_url_ = "sqlite://" + (dir_ / "state.db").string();
     store_ = "--store " + store_url_ + " --tenant shop";
     auto tokens = qbo_->IssueTokens();
+    // Credentials are sealed with the master key; tenants are explicit.
+    setenv("EASYSALE_MASTER_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", 1);
+    ASSERT_EQ(RunArgs({"tenant", "add", "shop", "--store", store_url_}), 0);
     Json woo_config = {{"base_url", woo_->base_url()}};
     Json woo_secret = {{"consumer_key", wo.consumer_key}, {"consumer_secret", wo.consumer_secret}};
     ASSERT_EQ(RunArgs({"connection", "add", "--store", store_url_, "--tenant", "shop", "--id", "woo", "--kind", "woo",
