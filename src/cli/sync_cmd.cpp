@@ -40,6 +40,7 @@ int RunSync(const SyncArgs& a) {
   req.ids = SplitList(a.ids);
   req.triggered_by = "cli";
   ProgressBar bar("sync");
+  bar.set_dry_run(a.dry_run);
   auto report = orchestrator.Run(req, [&](const engine::Progress& p) { bar.Update(p); });
   bar.Finish();
   if (!report.ok()) return Fail("sync", report.status());
@@ -60,11 +61,7 @@ int RunSync(const SyncArgs& a) {
     printf("%s\n", DumpJson(j).c_str());
   } else {
     if (a.dry_run) PrintPlan(*report);
-    printf("run %s: %s%s — fetched %lld, created %lld, updated %lld, unchanged %lld, failed %lld\n", run.id.c_str(),
-           a.dry_run ? "dry run, " : "", store::RunStatusName(run.status), static_cast<long long>(run.totals.fetched),
-           static_cast<long long>(run.totals.created), static_cast<long long>(run.totals.updated),
-           static_cast<long long>(run.totals.skipped), static_cast<long long>(run.totals.failed));
-    PrintLifecycle(*report);
+    PrintRunSummary(*report);
     if (!run.error.empty()) printf("error: %s\n", run.error.c_str());
   }
   return run.status == store::RunStatus::kSucceeded ? 0 : (run.status == store::RunStatus::kPartial ? 3 : 1);
