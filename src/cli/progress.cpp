@@ -7,7 +7,7 @@
 namespace es::cli {
 namespace {
 
-// "103 created, 2 linked, 5 updated" (only what is not zero), or "—".
+// "103 created, 2 linked, 5 updated" (only what is not zero).
 std::string Written(const engine::EntityCounts& c, bool dry_run) {
   std::string out;
   auto add = [&](int64_t n, const char* what) {
@@ -18,7 +18,7 @@ std::string Written(const engine::EntityCounts& c, bool dry_run) {
   add(c.updated, dry_run ? "to update" : "updated");
   add(c.voided + c.deleted, dry_run ? "to void" : "voided");
   add(c.failed, "failed");
-  return out.empty() ? "—" : out;
+  return out.empty() ? "nothing to write" : out;
 }
 
 }  // namespace
@@ -61,7 +61,7 @@ std::vector<std::string> ProgressBar::Lines() const {
       line += std::string(kWidth + 2, ' ') + " (written with other records)";
     }
     auto c = counts_.find(e);
-    line += "  " + (c == counts_.end() ? std::string("—") : Written(c->second, dry_run_));
+    line += "  " + (c == counts_.end() ? std::string("nothing to write") : Written(c->second, dry_run_));
     lines.push_back(line);
   }
   return lines;

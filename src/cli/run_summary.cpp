@@ -90,14 +90,19 @@ std::string RunOutcome(const store::SyncRun& run) {
   if (run.dry_run) {
     out = "dry run: " + N(writes) + " writes planned, nothing written; ";
   } else {
-    out = N(writes) + " written";
-    int64_t linked = 0;
+    int64_t created = 0, linked = 0, updated = 0, voided = 0;
     if (run.counts.is_object())
-      for (const auto& [e, c] : run.counts.items()) linked += Int(c, "linked");
-    std::string parts = N(run.totals.created - linked) + " created";
-    if (linked > 0) parts += ", " + N(linked) + " found and linked";
-    parts += ", " + N(run.totals.updated) + " updated";
-    out += " (" + parts + "), ";
+      for (const auto& [e, c] : run.counts.items()) {
+        created += Int(c, "created");
+        linked += Int(c, "linked");
+        updated += Int(c, "updated");
+        voided += Int(c, "voided") + Int(c, "deleted");
+      }
+    out = N(writes) + " written (" + N(created) + " created";
+    if (linked > 0) out += ", " + N(linked) + " found and linked";
+    out += ", " + N(updated) + " updated";
+    if (voided > 0) out += ", " + N(voided) + " voided";
+    out += "), ";
   }
   out += N(run.totals.fetched) + " read, " + N(run.totals.skipped - not_synced) + " unchanged, ";
   if (not_synced > 0) out += N(not_synced) + " not synced, ";

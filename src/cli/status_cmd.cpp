@@ -35,9 +35,11 @@ std::string ZoneName() {
   time_t t = time(nullptr);
   struct tm tm {};
   localtime_r(&t, &tm);
-  char buf[48];
-  strftime(buf, sizeof buf, "%Z, UTC%z", &tm);
-  return buf;
+  char zone[16], offset[16];
+  strftime(zone, sizeof zone, "%Z", &tm);
+  strftime(offset, sizeof offset, "%z", &tm);
+  if (std::string(offset) == "+0000") return "UTC";
+  return std::string(zone) + ", UTC" + offset;
 }
 
 std::string Duration(int64_t ms) {
