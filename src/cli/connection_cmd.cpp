@@ -55,8 +55,12 @@ int RunConnectionAdd(const ConnArgs& a) {
 Json ShownSetting(const std::string& key, const Json& v) {
   std::string k = key;
   for (char& ch : k) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
-  for (const char* word : {"secret", "token", "password", "passwd", "key", "credential"})
+  auto ends_with = [&](const std::string& tail) {
+    return k.size() >= tail.size() && k.compare(k.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  for (const char* word : {"secret", "password", "passwd", "credential"})
     if (k.find(word) != std::string::npos) return "(hidden)";
+  if (ends_with("token") || ends_with("key")) return "(hidden)";
   if (!v.is_string()) return v;
   std::string text = v.get<std::string>();
   size_t scheme = text.find("://");

@@ -118,7 +118,7 @@ void PrintRunSummary(const engine::RunReport& r) {
   TextTable t = EntityCountsTable(run.counts, run.dry_run);
   if (t.rows() > 0) t.Print(stdout, "  ");
   for (const auto& note : server::NotSyncedNotes(run.counts)) printf("  %s (filter of the target's settings)\n", note.c_str());
-  PrintLifecycle(r);
+  if (!run.dry_run) PrintLifecycle(r);  // a dry run's table already says what it would do
 }
 
 }  // namespace es::cli
