@@ -74,6 +74,7 @@ Json CountsJson(const std::map<std::string, EntityCounts>& counts, store::RunCou
     Json by_type = Json::object();
     for (const auto& [t, n] : c.created_by_type) by_type[t] = n;
     e["created_by_type"] = by_type;
+    if (!c.filtered.empty()) e["filtered"] = c.filtered;
     j[entity] = e;
     totals->fetched += c.fetched;
     totals->created += c.created;

@@ -92,6 +92,7 @@ struct PlanOp {
   std::string fingerprint;  // content hash stored with the mapping after the write
   Status error;             // kFail: why the record cannot be written
   bool counted = true;      // false for helper writes that are not records of their own
+  std::string filter;       // kSkip left out by a filter of the target's settings: which ("status pending")
 };
 
 // The plan of one page: every op in the order the target will apply them.
