@@ -220,29 +220,24 @@ Result<Json> ParseBody(const http::Response& resp, const std::string& what) {
   return j;
 }
 
+// A list response decoded straight into the model (codec.h DecodeXList).
 template <typename T>
 Result<Page<T>> DecodePage(const http::Response& resp, const std::string& what, int page, int per_page,
-                           const std::function<Result<T>(const Json&)>& decode) {
-  ES_ASSIGN_OR_RETURN(Json body, ParseBody(resp, what));
-  if (!body.is_array())
-    return Status::Network("woo " + what + ": expected a JSON array, got " + std::string(body.type_name()),
-                           "unexpected_body");
+                           Result<DecodedList<T>> decoded) {
+  if (!decoded.ok()) {
+    const Status& s = decoded.status();
+    if (s.code() == "not_array") return Status::Network("woo " + what + ": " + s.message(), "unexpected_body");
+    // HTML from a WAF/challenge page or a truncated body: worth a retry.
+    return Status::Network("woo " + what + ": HTTP " + std::to_string(resp.status) + " with a non-JSON body (" +
+                               s.message().substr(0, 120) + ")",
+                           "non_json");
+  }
   Page<T> out;
   out.page = page;
-  for (Json& item : body) {
-    auto r = decode(item);
-    if (r.ok()) {
-      out.items.push_back(std::move(r).value());
-      out.raw.push_back(std::move(item));
-    } else {
-      DecodeFailure f;
-      const Json* id = item.is_object() ? FindPath(item, "id") : nullptr;
-      if (id && (id->is_number_integer() || id->is_string())) f.source_id = ScalarText(*id);
-      f.reason = r.status().message();
-      out.failures.push_back(std::move(f));
-    }
-  }
-  const int64_t n = static_cast<int64_t>(body.size());
+  out.items = std::move(decoded->items);
+  out.raw = std::move(decoded->raw);
+  for (auto& f : decoded->failures) out.failures.push_back({std::move(f.source_id), std::move(f.reason)});
+  const int64_t n = static_cast<int64_t>(decoded->count);
   out.total = HeaderInt(resp, "X-WP-Total", -1);
   out.total_pages = static_cast<int>(HeaderInt(resp, "X-WP-TotalPages", -1));
   if (out.total < 0) out.total = static_cast<int64_t>(page - 1) * per_page + n;
@@ -255,23 +250,21 @@ Result<Page<T>> DecodePage(const http::Response& resp, const std::string& what, 
 Result<Page<model::Order>> Client::ListOrders(const ListQuery& query) {
   ES_ASSIGN_OR_RETURN(http::Params params, ListParams(query, Resource::kOrders));
   ES_ASSIGN_OR_RETURN(http::Response resp, Get("orders", params));
-  return DecodePage<model::Order>(resp, "GET orders", query.page, query.per_page,
-                                  [](const Json& j) { return DecodeOrder(j); });
+  return DecodePage<model::Order>(resp, "GET orders", query.page, query.per_page, DecodeOrderList(resp.body));
 }
 
 Result<Page<model::Customer>> Client::ListCustomers(const ListQuery& query) {
   ES_ASSIGN_OR_RETURN(http::Params params, ListParams(query, Resource::kCustomers));
   ES_ASSIGN_OR_RETURN(http::Response resp, Get("customers", params));
   return DecodePage<model::Customer>(resp, "GET customers", query.page, query.per_page,
-                                     [](const Json& j) { return DecodeCustomer(j); });
+                                     DecodeCustomerList(resp.body));
 }
 
 Result<Page<model::Product>> Client::ListProducts(const ListQuery& query) {
   ES_ASSIGN_OR_RETURN(http::Params params, ListParams(query, Resource::kProducts));
   ES_ASSIGN_OR_RETURN(http::Response resp, Get("products", params));
-  const std::string currency = credentials_.currency;
   return DecodePage<model::Product>(resp, "GET products", query.page, query.per_page,
-                                    [&](const Json& j) { return DecodeProduct(j, currency); });
+                                    DecodeProductList(resp.body, credentials_.currency));
 }
 
 Result<Page<model::Product>> Client::ListVariations(const std::string& product_id, const ListQuery& query) {
@@ -279,9 +272,8 @@ Result<Page<model::Product>> Client::ListVariations(const std::string& product_i
   ES_ASSIGN_OR_RETURN(http::Params params, ListParams(query, Resource::kVariations));
   const std::string path = "products/" + product_id + "/variations";
   ES_ASSIGN_OR_RETURN(http::Response resp, Get(path, params));
-  const std::string currency = credentials_.currency;
   return DecodePage<model::Product>(resp, "GET " + path, query.page, query.per_page,
-                                    [&](const Json& j) { return DecodeVariation(j, product_id, currency); });
+                                    DecodeVariationList(resp.body, product_id, credentials_.currency));
 }
 
 Result<std::vector<model::Refund>> Client::ListRefunds(const std::string& order_id) {
