@@ -286,40 +286,48 @@ Result<std::vector<model::Refund>> Client::ListRefunds(const std::string& order_
     q.page = page;
     ES_ASSIGN_OR_RETURN(http::Params params, ListParams(q, Resource::kRefunds));
     ES_ASSIGN_OR_RETURN(http::Response resp, Get(path, params));
-    ES_ASSIGN_OR_RETURN(Json body, ParseBody(resp, "GET " + path));
-    if (!body.is_array())
-      return Status::Network("woo GET " + path + ": expected a JSON array, got " + std::string(body.type_name()),
-                             "unexpected_body");
-    for (const Json& item : body) {
-      auto r = DecodeRefund(item, order_id, credentials_.currency);
-      if (!r.ok()) return r.status().WithContext("woo GET " + path);
-      out.push_back(std::move(r).value());
-    }
+    ES_ASSIGN_OR_RETURN(Page<model::Refund> body,
+                        DecodePage<model::Refund>(resp, "GET " + path, page, q.per_page,
+                                                  DecodeRefundList(resp.body, order_id, credentials_.currency)));
+    if (!body.failures.empty())
+      return Status::Validation(body.failures.front().reason).WithContext("woo GET " + path);
+    for (auto& r : body.items) out.push_back(std::move(r));
     int64_t pages = HeaderInt(resp, "X-WP-TotalPages", -1);
-    if (pages >= 0 ? page >= pages : static_cast<int>(body.size()) < q.per_page) break;
+    if (pages >= 0 ? page >= pages : static_cast<int>(body.items.size()) < q.per_page) break;
   }
   return out;
 }
 
+namespace {
+
+// A record decoded from a response body; a body that is not JSON is a
+// (retryable) network error, as for lists.
+template <typename T>
+Result<T> FromBody(const http::Response& resp, const std::string& what, Result<T> decoded) {
+  if (decoded.ok() || decoded.status().code() != "invalid_json") return decoded;
+  return Status::Network("woo " + what + ": HTTP " + std::to_string(resp.status) + " with a non-JSON body (" +
+                             decoded.status().message().substr(0, 120) + ")",
+                         "non_json");
+}
+
+}  // namespace
+
 Result<model::Order> Client::GetOrder(const std::string& id) {
   ES_RETURN_IF_ERROR(CheckId("order", id));
   ES_ASSIGN_OR_RETURN(http::Response resp, Get("orders/" + id, {}));
-  ES_ASSIGN_OR_RETURN(Json body, ParseBody(resp, "GET orders/" + id));
-  return DecodeOrder(body);
+  return FromBody(resp, "GET orders/" + id, DecodeOrderText(resp.body));
 }
 
 Result<model::Customer> Client::GetCustomer(const std::string& id) {
   ES_RETURN_IF_ERROR(CheckId("customer", id));
   ES_ASSIGN_OR_RETURN(http::Response resp, Get("customers/" + id, {}));
-  ES_ASSIGN_OR_RETURN(Json body, ParseBody(resp, "GET customers/" + id));
-  return DecodeCustomer(body);
+  return FromBody(resp, "GET customers/" + id, DecodeCustomerText(resp.body));
 }
 
 Result<model::Product> Client::GetProduct(const std::string& id) {
   ES_RETURN_IF_ERROR(CheckId("product", id));
   ES_ASSIGN_OR_RETURN(http::Response resp, Get("products/" + id, {}));
-  ES_ASSIGN_OR_RETURN(Json body, ParseBody(resp, "GET products/" + id));
-  return DecodeProduct(body, credentials_.currency);
+  return FromBody(resp, "GET products/" + id, DecodeProductText(resp.body, credentials_.currency));
 }
 
 Status Client::Ping() {

@@ -250,6 +250,9 @@ Status Tape::Parse(std::string_view text) {
                                   std::to_string(kMaxBytes),
                               "invalid_json");
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // byte-order mark
+  // ParseJson (nlohmann) reads a NUL byte as the end of the input (inside a
+  // string it leaves the string unterminated: refused either way).
+  if (size_t nul = text.find('\0'); nul != std::string_view::npos) text = text.substr(0, nul);
   Impl& m = *impl_;
   m.buf.assign(text);
   m.buf.append(simdjson::SIMDJSON_PADDING, '\0');

@@ -7,7 +7,8 @@
 // Acceptance matches ParseJson (common/json.h) exactly: every value is
 // validated (also those no decoder reads), nesting deeper than 64 levels,
 // trailing content and strings starting with the reserved number tag are
-// refused, a leading UTF-8 byte-order mark is skipped, and duplicate keys
+// refused, a leading UTF-8 byte-order mark is skipped, a NUL byte ends the
+// input, and duplicate keys
 // resolve to the last occurrence. Integers that fit int64/uint64 read as
 // integers (so "-0" is 0); every other number keeps its literal text.
 //

@@ -109,6 +109,8 @@ TEST(WooTapeDecode, NumbersDuplicatesAndByteOrderMarkReadAsInTheTree) {
            std::string(R"({"id": 5, "currency": "JPY", "total": 1.5, "number": 12.50, "customer_id": 3})"),
            std::string(R"({"id": "5", "currency": "USD", "date_created_gmt": 3})"),
            std::string("\xEF\xBB\xBF{\"id\": 5, \"currency\": \"USD\", \"customer_note\": \"caf\\u00e9 \\\"x\\\"\"}"),
+           std::string("{\"id\": 5, \"currency\": \"USD\"}\0 ] garbage", 39),
+           std::string("{\"id\": 5, \"currency\": \"US\0D\"}", 29),
        }) {
     ExpectSame(TreeOrder(text), DecodeOrderText(text), text);
   }
