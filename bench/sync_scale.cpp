@@ -7,8 +7,10 @@
 // peak RSS so far (ru_maxrss only grows, so run the sizes in rising order or
 // one per process).
 //
-//   build/sync_scale [--orders 10000,100000] [--dry-run] [--incremental]
+//   build/sync_scale [--orders 10000,100000] [--customers N] [--dry-run] [--incremental]
 //                    [--sandbox-bin build/easysale-sync]
+//
+// Registered customers: N/6 + 1 unless --customers says.
 //
 // --incremental runs a full sync first (not measured), then measures an
 // incremental run over the unchanged store.
@@ -42,6 +44,7 @@ struct Args {
   std::vector<int> orders = {10000};
   bool dry_run = false;
   bool incremental = false;
+  int customers = 0;  // 0 = orders / 6 + 1
   std::string sandbox_bin = "build/easysale-sync";
 };
 
@@ -112,7 +115,7 @@ double PeakRssMb() {
 
 int RunOne(const Args& a, int orders) {
   Sandbox woo(a.sandbox_bin, {"sandbox", "woo", "--port", "0", "--orders", std::to_string(orders), "--customers",
-                              std::to_string(orders / 6 + 1)});
+                              std::to_string(a.customers > 0 ? a.customers : orders / 6 + 1)});
   Sandbox qbo(a.sandbox_bin, {"sandbox", "qbo", "--port", "0", "--no-throttle"});
   if (woo["url"].empty() || qbo["url"].empty()) {
     fprintf(stderr, "sync_scale: the sandboxes did not start (%s)\n", a.sandbox_bin.c_str());
@@ -185,6 +188,7 @@ int main(int argc, char** argv) {
     if (arg == "--dry-run") a.dry_run = true;
     else if (arg == "--incremental") a.incremental = true;
     else if (arg == "--sandbox-bin" && i + 1 < argc) a.sandbox_bin = argv[++i];
+    else if (arg == "--customers" && i + 1 < argc) a.customers = atoi(argv[++i]);
     else if (arg == "--orders" && i + 1 < argc) {
       a.orders.clear();
       std::string list = argv[++i];
@@ -194,7 +198,8 @@ int main(int argc, char** argv) {
         p = c == std::string::npos ? list.size() : c + 1;
       }
     } else {
-      fprintf(stderr, "usage: sync_scale [--orders N[,N…]] [--dry-run] [--incremental] [--sandbox-bin PATH]\n");
+      fprintf(stderr,
+              "usage: sync_scale [--orders N[,N…]] [--customers N] [--dry-run] [--incremental] [--sandbox-bin PATH]\n");
       return 2;
     }
   }

@@ -107,6 +107,7 @@ class Walker {
     const size_t idx = nodes_.size();
     nodes_.emplace_back();
     nodes_[idx].key = key;
+    nodes_[idx].key_prefix = TapeNode::Prefix(key);
     switch (t) {
       case od::json_type::object: {
         if (depth >= kMaxDepth) return FailDepth();
@@ -198,10 +199,13 @@ class Walker {
 
 const TapeNode* TapeNode::find(std::string_view k) const {
   if (kind != Kind::kObject) return nullptr;
+  const uint64_t prefix = Prefix(k);
   const TapeNode* found = nullptr;
   const TapeNode* c = first();
   for (uint32_t n = 0; n < count; ++n, c = c->next_sibling())
-    if (c->key == k) found = c;
+    if (c->key_prefix == prefix && c->key.size() == k.size() &&
+        (k.size() <= 8 || std::memcmp(c->key.data() + 8, k.data() + 8, k.size() - 8) == 0))
+      found = c;
   return found;
 }
 

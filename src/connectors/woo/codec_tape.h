@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -36,6 +37,7 @@ struct TapeNode {
   uint64_t u = 0;            // kUint
   std::string_view text;     // kString: unescaped; kFloat: the literal
   std::string_view key;      // member of an object: its (unescaped) key
+  uint64_t key_prefix = 0;   // its first 8 bytes (zero-padded): a cheap first test in find()
   std::string_view raw;      // elements of the root array, and the root: their exact JSON text
 
   bool is_null() const { return kind == Kind::kNull; }
@@ -50,6 +52,11 @@ struct TapeNode {
   const TapeNode* next_sibling() const { return this + span; }
   // The last member named `key`; nullptr when absent or not an object.
   const TapeNode* find(std::string_view k) const;
+  static uint64_t Prefix(std::string_view k) {
+    uint64_t p = 0;
+    if (!k.empty()) std::memcpy(&p, k.data(), k.size() < 8 ? k.size() : 8);
+    return p;
+  }
   // Numbers and strings as text (integers in decimal), "null", "true"/"false".
   std::string scalar_text() const;
   const char* type_name() const;
