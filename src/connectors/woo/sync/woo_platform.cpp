@@ -124,29 +124,39 @@ Result<engine::SourcePage> WooSource::Fetch(const engine::FetchRequest& r) {
 
 // With a start (`modified_after`, incremental runs) the list comes newest
 // registration first: the walk keeps the customers registered or modified
-// since the start and ends at the first page reaching a customer registered
-// before it, so a run with no new customer costs one request. Edits to older
-// customers reach the engine through customer.updated webhooks and full runs
-// (WooCommerce cannot list customers by modification date).
-Result<engine::SourcePage> WooSource::Customers(const engine::FetchRequest& r, const ListQuery& q) {
-  ES_ASSIGN_OR_RETURN(auto page, client_->ListCustomers(q));
+// since the start and ends at the first customer registered before it, so a
+// run with no new customer costs one request. The pages up to there come
+// back as one page, so that the cursor (the newest modification) moves only
+// once all of them are in. Edits to older customers reach the engine through
+// customer.updated webhooks and full runs (WooCommerce cannot list customers
+// by modification date).
+Result<engine::SourcePage> WooSource::Customers(const engine::FetchRequest& r, ListQuery q) {
+  constexpr int kMaxNewPages = 100;
   const int64_t since = q.modified_after.empty() ? 0 : ParseWooDate(q.modified_after);
   engine::SourcePage out;
-  out.total = page.total;
-  out.has_more = page.HasMore();
-  TakeFailures(page, &out.failures);
-  for (size_t i = 0; i < page.items.size(); ++i) {
-    model::Customer& c = page.items[i];
-    if (!Wanted(r, c.source_id)) continue;
-    if (since > 0 && c.created_at_ms < since) out.has_more = false;  // older registrations follow
-    if (since > 0 && std::max(c.created_at_ms, c.modified_at_ms) < since) continue;
-    engine::SourceRecord rec;
-    rec.source_id = c.source_id;
-    rec.modified_at_ms = c.modified_at_ms;
-    rec.raw_text = std::move(page.raw[i]);
-    rec.value = std::move(c);
-    out.records.push_back(std::move(rec));
+  for (int n = 0;; ++n) {
+    ES_ASSIGN_OR_RETURN(auto page, client_->ListCustomers(q));
+    out.total = page.total;
+    out.has_more = page.HasMore();
+    TakeFailures(page, &out.failures);
+    bool older_reached = false;
+    for (size_t i = 0; i < page.items.size(); ++i) {
+      model::Customer& c = page.items[i];
+      if (!Wanted(r, c.source_id)) continue;
+      if (since > 0 && c.created_at_ms < since) older_reached = true;
+      if (since > 0 && std::max(c.created_at_ms, c.modified_at_ms) < since) continue;
+      engine::SourceRecord rec;
+      rec.source_id = c.source_id;
+      rec.modified_at_ms = c.modified_at_ms;
+      rec.raw_text = std::move(page.raw[i]);
+      rec.value = std::move(c);
+      out.records.push_back(std::move(rec));
+    }
+    if (since == 0) return out;
+    if (older_reached || !out.has_more || page.items.empty() || n + 1 >= kMaxNewPages) break;
+    ++q.page;
   }
+  out.has_more = false;
   return out;
 }
 
