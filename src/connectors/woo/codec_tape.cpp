@@ -1,5 +1,7 @@
 #include "connectors/woo/codec_tape.h"
 
+#include <cmath>
+#include <cstdlib>
 #include <type_traits>
 
 #include <simdjson.h>
@@ -164,6 +166,9 @@ class Walker {
         tok = TrimRight(tok);
         if (!IsNumberLiteral(tok)) return Fail("invalid number '" + std::string(tok.substr(0, 40)) + "'");
         SetNumber(nodes_[idx], tok);
+        // ParseJson refuses a number beyond the range of a double.
+        if (nodes_[idx].kind == TapeNode::Kind::kFloat && !std::isfinite(std::strtod(std::string(tok).c_str(), nullptr)))
+          return Fail("number overflow parsing '" + std::string(tok.substr(0, 40)) + "'");
         break;
       }
       case od::json_type::boolean: {

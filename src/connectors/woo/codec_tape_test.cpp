@@ -83,7 +83,8 @@ TEST(WooTapeDecode, RefusesWhatParseJsonRefuses) {
   for (const std::string& text :
        {std::string(R"({"id": 1, "x": tru})"), std::string(R"({"id": 1} x)"), std::string(R"({"id": 1,})"),
         std::string(R"({"id": "\ud800"})"), std::string("{\"id\": \"\\u001f#num:1.5\"}"), std::string(R"({"id": 01})"),
-        std::string(R"({"id": 1, "n": nul})"), std::string(R"({"id": 1, "n": -})"), std::string(""), deep}) {
+        std::string(R"({"id": 1, "n": nul})"), std::string(R"({"id": 1, "n": -})"), std::string(""),
+        std::string(R"({"id": 1, "n": 7E777})"), std::string(R"({"id": 1, "n": -1e400})"), deep}) {
     EXPECT_FALSE(ParseJson(text).ok()) << text;
     auto r = DecodeOrderText(text);
     ASSERT_FALSE(r.ok()) << text;
@@ -103,6 +104,7 @@ TEST(WooTapeDecode, NumbersDuplicatesAndByteOrderMarkReadAsInTheTree) {
            std::string(R"({"id": -9223372036854775808, "currency": "USD"})"),
            std::string(R"({"id": 5, "id": 6, "currency": "EUR", "currency": "USD", "total": 1e2})"),
            std::string(R"({"id": 5, "currency": "USD", "total": 12345678901234567890123.5})"),
+           std::string(R"({"id": 5, "currency": "USD", "total": 1e-400, "number": 123456789012345678901234567890})"),
            std::string(R"({"id": 5, "currency": "USD", "line_items": [{"id": 1, "quantity": 2.50, "total": "3"}]})"),
            std::string(R"({"id": 5, "currency": "USD", "line_items": [{"id": 1, "quantity": true}]})"),
            std::string(R"({"id": 5, "currency": "USD", "billing": [], "prices_include_tax": "yes"})"),
