@@ -170,6 +170,13 @@ int RunOne(const Args& a, int orders) {
              static_cast<long long>(r->run.totals.fetched), cpu, cpu * 1e6 / orders, wall, PeakRssMb(),
              static_cast<long long>(r->source_requests), static_cast<long long>(r->target_requests));
       fflush(stdout);
+      // What the run did, and why it was not clean when it was not.
+      fprintf(stderr, "counts: %s\n", DumpJson(r->run.counts).c_str());
+      if (!r->run.error.empty()) fprintf(stderr, "error: %s\n", r->run.error.c_str());
+      auto failed = (*store)->ListFailed("bench", 3);
+      if (failed.ok())
+        for (const auto& f : *failed)
+          fprintf(stderr, "failed %s %s: %s\n", f.entity.c_str(), f.source_id.c_str(), f.message.c_str());
     }
   }
   std::filesystem::remove(db);
