@@ -135,6 +135,11 @@ void AbandonLeftovers(store::StateStore& store, Clock& clock, const SyncRequest&
   }
 }
 
+// The requests the run sent to each end so far (next to the entities' counts).
+Json RequestsJson(const Source& source, const Target& target) {
+  return {{"source", source.requests()}, {"target", target.requests()}};
+}
+
 }  // namespace
 
 Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<void(const Progress&)> on_progress,
@@ -220,6 +225,7 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
       Status s = RunEntityPages(pr, *ends.source, *ends.target, ctx, store_, &totals);
       (void)ctx.Flush();
       run.counts = CountsJson(ctx.counts(), &run.totals);
+      run.counts["requests"] = RequestsJson(*ends.source, *ends.target);
       if (!ctx.crashed()) (void)store_.UpdateRun(run);
       if (!s.ok()) failure = ctx.platform_failure().ok() ? s.WithContext(entities[i]) : s;
     }
@@ -233,6 +239,7 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
 
   run.finished_at_ms = clock_.NowMillis();
   run.counts = CountsJson(ctx.counts(), &run.totals);
+  run.counts["requests"] = RequestsJson(*ends.source, *ends.target);
   if (ctx.crashed()) {
     run.status = store::RunStatus::kFailed;
     run.error = "simulated crash";

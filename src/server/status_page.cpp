@@ -91,7 +91,8 @@ std::vector<std::string> EntityOrder(const Json& counts) {
   for (const char* e : kOrder)
     if (counts.contains(e)) out.push_back(e);
   for (const auto& [entity, c] : counts.items())
-    if (std::find(out.begin(), out.end(), entity) == out.end()) out.push_back(entity);
+    // "requests" sits beside the entities: the requests sent to each end.
+    if (entity != "requests" && std::find(out.begin(), out.end(), entity) == out.end()) out.push_back(entity);
   return out;
 }
 
