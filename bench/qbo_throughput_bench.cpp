@@ -69,7 +69,12 @@ int RunEngine(const Args& a) {
   (void)(*store)->PutConnection(q);
   auto transport = http::MakeCurlTransport();
   engine::Orchestrator orch(**store, *transport, SystemClock::Get(), platforms::Registry());
-  engine::SyncRequest req{"bench", "woo", "qbo", {}, "full", false, {}, "bench"};
+  engine::SyncRequest req;
+  req.tenant_id = "bench";
+  req.source_connection = "woo";
+  req.target_connection = "qbo";
+  req.mode = "full";
+  req.triggered_by = "bench";
   auto start = std::chrono::steady_clock::now();
   auto r = orch.Run(req);
   double secs = Seconds(start);

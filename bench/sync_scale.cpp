@@ -145,9 +145,15 @@ int RunOne(const Args& a, int orders) {
     (void)(*store)->PutConnection(q);
     auto transport = http::MakeCurlTransport();
     engine::Orchestrator orch(**store, *transport, SystemClock::Get(), platforms::Registry());
-    engine::SyncRequest req{"bench", "woo", "qbo", {}, "full", a.dry_run, {}, "bench"};
+    engine::SyncRequest req;
+    req.tenant_id = "bench";
+    req.source_connection = "woo";
+    req.target_connection = "qbo";
+    req.triggered_by = "bench";
+    engine::SyncRequest full_first = req;
+    req.dry_run = a.dry_run;
     if (a.incremental) {
-      auto first = orch.Run(engine::SyncRequest{"bench", "woo", "qbo", {}, "full", false, {}, "bench"});
+      auto first = orch.Run(full_first);
       if (!first.ok()) {
         fprintf(stderr, "sync_scale: first run: %s\n", first.status().ToString().c_str());
         return 1;

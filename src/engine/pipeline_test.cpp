@@ -211,6 +211,33 @@ TEST_F(PipelineTest, FailedRecordsAreQueuedUnderTheirRecordAndClearedWhenWritten
   EXPECT_TRUE(failed->empty());
 }
 
+TEST_F(PipelineTest, ALaterOpOfAFailedRecordDoesNotTakeItOffTheQueue) {
+  // An order whose document failed, then its refund written in the same run:
+  // the order stays queued for the next run.
+  auto ctx = Context();
+  ctx.BeginPage("order");
+  PlanOp doc;
+  doc.entity = "order";
+  doc.source_id = doc.record_id = "7";
+  ctx.Failed(doc, Status::Validation("refused"));
+  PlanOp refund;
+  refund.entity = "refund";
+  refund.source_id = "70";
+  refund.record_id = "7";
+  refund.counted = true;
+  ASSERT_TRUE(ctx.Intend(refund, "70").ok());
+  Written w;
+  w.target_id = "R70";
+  w.target_type = "RefundReceipt";
+  ASSERT_TRUE(ctx.Done(refund, w).ok());
+  ASSERT_TRUE(ctx.Flush().ok());
+  auto failed = store_->ListFailed("t", 10);
+  ASSERT_TRUE(failed.ok());
+  ASSERT_EQ(failed->size(), 1u);
+  EXPECT_EQ((*failed)[0].source_id, "7");
+  EXPECT_EQ((*failed)[0].entity, "order");
+}
+
 TEST_F(PipelineTest, RecordResultsCarryTheirDuration) {
   source_.records = {{"1", 5'000}};
   auto ctx = Context();

@@ -91,7 +91,7 @@ Status RunContext::Done(const PlanOp& op, const Written& written) {
   std::string note = op.reason;
   if (written.linked) note = "found in the target and linked" + (note.empty() ? "" : "; " + note);
   Add(op.entity, op.source_id, action, written.target_id, note);
-  if (!op.record_id.empty())
+  if (!op.record_id.empty() && failed_this_run_.count(QueueEntity(op) + "/" + QueueId(op)) == 0)
     (void)store_.ClearFailed(info_.tenant_id, info_.target_connection, QueueEntity(op), QueueId(op));
   return Status::Ok();
 }
@@ -104,6 +104,7 @@ void RunContext::Failed(const PlanOp& op, const Status& status) {
   ++counts_[op.entity].failed;
   Add(op.entity, op.source_id, "failed", op.target_id, status.ToString());
   if (info_.dry_run || op.record_id.empty()) return;
+  failed_this_run_.insert(QueueEntity(op) + "/" + QueueId(op));
   store::FailedRecord f;
   f.tenant_id = info_.tenant_id;
   f.source_connection = info_.source_connection;

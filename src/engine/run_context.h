@@ -21,6 +21,7 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -122,6 +123,10 @@ class RunContext final : public SyncContext {
   CrashHook hook_;
   std::function<Status()> renew_;
   int64_t lease_ms_ = 0;
+  // Failed-queue keys ("entity/id") with a failed op in this run: a later
+  // op of the same record that succeeds (an order's refund after its
+  // document failed) must not take the record off the queue.
+  std::set<std::string> failed_this_run_;
   int64_t renewed_at_ms_ = 0;
   bool crashed_ = false;
   bool record_results_ = true;
