@@ -66,6 +66,10 @@ class PgResult {
   PgResult& operator=(const PgResult&) = delete;
 
   int rows() const { return r_ == nullptr ? 0 : PQntuples(r_); }
+  int columns() const { return r_ == nullptr ? 0 : PQnfields(r_); }
+  // The column's type OID (pg_type), e.g. 16 boolean, 17 bytea, 20 bigint.
+  Oid type(int col) const { return r_ == nullptr ? 0 : PQftype(r_, col); }
+  bool IsNull(int row, int col) const { return r_ == nullptr || PQgetisnull(r_, row, col); }
   // Rows changed by INSERT/UPDATE/DELETE (0 for other statements).
   int64_t affected() const;
 
