@@ -182,6 +182,43 @@ Result<PGresult*> ExecRaw(PGconn* conn, const char* sql, const Params& params, c
   return s;
 }
 
+Result<PGresult*> ExecPreparedRaw(PGconn* conn, const char* name, const char* prepare_sql, const Params& params,
+                                  const SecretScrubber& scrub, bool* prepared) {
+  *prepared = false;
+  const int n = params.size();
+  std::vector<Oid> types(n);
+  std::vector<const char*> values(n);
+  std::vector<int> lengths(n);
+  std::vector<int> formats(n);
+  for (int i = 0; i < n; ++i) {
+    const Params::Value& v = params.values_[i];
+    if (!v.binary && v.data.find('\0') != std::string::npos) {
+      return Status::Validation("parameter $" + std::to_string(i + 1) +
+                                " contains a NUL byte, which PostgreSQL text cannot store");
+    }
+    types[i] = v.type;
+    values[i] = v.null ? nullptr : v.data.c_str();
+    lengths[i] = static_cast<int>(v.data.size());
+    formats[i] = v.binary ? 1 : 0;
+  }
+  if (prepare_sql != nullptr) {
+    PGresult* p = PQprepare(conn, name, prepare_sql, n, types.data());
+    if (p == nullptr || PQresultStatus(p) != PGRES_COMMAND_OK) {
+      Status s = ErrorFromResult(p, conn, scrub);
+      PQclear(p);
+      return s;
+    }
+    PQclear(p);
+    *prepared = true;
+  }
+  PGresult* r = PQexecPrepared(conn, name, n, values.data(), lengths.data(), formats.data(), 0);
+  const ExecStatusType st = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
+  Status s = ErrorFromResult(r, conn, scrub);
+  PQclear(r);
+  return s;
+}
+
 Status ExecScript(PGconn* conn, const char* sql, const SecretScrubber& scrub) {
   // PQexec stops at the first failing statement and returns its result;
   // otherwise the last statement's.

@@ -46,6 +46,8 @@ class Params {
 
  private:
   friend Result<PGresult*> ExecRaw(PGconn*, const char*, const Params&, const SecretScrubber&);
+  friend Result<PGresult*> ExecPreparedRaw(PGconn*, const char*, const char*, const Params&, const SecretScrubber&,
+                                           bool*);
   struct Value {
     std::string data;
     Oid type;
@@ -96,6 +98,13 @@ Status ConnectionError(PGconn* conn, std::string_view what, const SecretScrubber
 
 // Runs one parameterised statement; the caller owns the returned result.
 Result<PGresult*> ExecRaw(PGconn* conn, const char* sql, const Params& params, const SecretScrubber& scrub);
+
+// Runs the statement prepared on `conn` as `name`; when `prepare_sql` is not
+// null, prepares it first (PQprepare, with the parameter types of `params`).
+// A prepared statement lives as long as the server session. `*prepared` is
+// set when the statement was prepared by this call.
+Result<PGresult*> ExecPreparedRaw(PGconn* conn, const char* name, const char* prepare_sql, const Params& params,
+                                  const SecretScrubber& scrub, bool* prepared);
 
 inline Result<PgResult> ExecParams(PGconn* conn, const char* sql, const Params& params,
                                    const SecretScrubber& scrub) {

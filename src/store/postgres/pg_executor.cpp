@@ -74,8 +74,16 @@ class PgExecutor::Session final : public sql::Session {
   Session(PgExecutor& exec, PgSession& s) : exec_(exec), s_(s) {}
 
   Result<sql::Rows> Exec(std::string_view neutral, const sql::Params& params, bool cached) override {
-    Result<PgResult> r = cached ? s_.Exec(exec_.Rendered(neutral.data()), ToPg(params))
-                                : s_.Exec(sql::Render(neutral, sql::Dialect::kPostgres), ToPg(params));
+    if (!cached) {
+      ES_ASSIGN_OR_RETURN(PgResult r, s_.Exec(sql::Render(neutral, sql::Dialect::kPostgres), ToPg(params)));
+      return FromPg(r);
+    }
+    const Statement& st = exec_.Catalogued(neutral.data());
+    const bool prepare = exec_.NeedsPrepare(s_.conn(), st.name);
+    bool prepared = false;
+    Result<PgResult> r = s_.ExecPrepared(st.name.c_str(), prepare ? st.sql.c_str() : nullptr, ToPg(params), &prepared);
+    // Not prepared after all (the prepare failed), or gone from the session.
+    if ((prepare && !prepared) || r.status().code() == "pg:26000") exec_.Forget(s_.conn(), st.name);
     if (!r.ok()) return r.status();
     return FromPg(*r);
   }
@@ -85,11 +93,24 @@ class PgExecutor::Session final : public sql::Session {
   PgSession& s_;
 };
 
-const std::string& PgExecutor::Rendered(const char* neutral) {
+const PgExecutor::Statement& PgExecutor::Catalogued(const char* neutral) {
   std::lock_guard lock(mu_);
-  auto it = rendered_.find(neutral);
-  if (it == rendered_.end()) it = rendered_.emplace(neutral, sql::Render(neutral, sql::Dialect::kPostgres)).first;
+  auto it = catalogued_.find(neutral);
+  if (it == catalogued_.end()) {
+    Statement st{sql::Render(neutral, sql::Dialect::kPostgres), "es_" + std::to_string(catalogued_.size() + 1)};
+    it = catalogued_.emplace(neutral, std::move(st)).first;
+  }
   return it->second;
+}
+
+bool PgExecutor::NeedsPrepare(PGconn* conn, const std::string& name) {
+  std::lock_guard lock(mu_);
+  return prepared_[{conn, PQbackendPID(conn)}].insert(name).second;
+}
+
+void PgExecutor::Forget(PGconn* conn, const std::string& name) {
+  std::lock_guard lock(mu_);
+  prepared_[{conn, PQbackendPID(conn)}].erase(name);
 }
 
 Status PgExecutor::Run(sql::Call kind, std::string_view what, const Body& body) {

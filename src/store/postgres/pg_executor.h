@@ -3,14 +3,19 @@
 // A call borrows one pooled connection for its whole body; the pool decides
 // transactions and safe re-runs (pg_pool.h: kRead and kIdempotent retried on
 // a broken connection, kTransaction only when COMMIT was not sent).
-// Catalogue statements are rendered for PostgreSQL once and kept; built
-// statements are rendered per use. Result columns are read by type: boolean
+// Catalogue statements are rendered for PostgreSQL once, prepared on each
+// server session the first time it runs them (named es_<n>) and reused;
+// built statements are rendered per use. A session is told apart by its
+// backend process id, so a connection re-established by the pool prepares
+// again. Result columns are read by type: boolean
 // and integer columns as numbers, bytea decoded to raw bytes, the rest text.
 // Thread-safe.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -30,15 +35,25 @@ class PgExecutor final : public sql::Executor {
 
   ConnectionPool& pool() { return *pool_; }
 
-  // The PostgreSQL text of a catalogue statement (rendered once).
-  const std::string& Rendered(const char* neutral);
+  struct Statement {
+    std::string sql;   // rendered for PostgreSQL
+    std::string name;  // es_<n>
+  };
+  // The rendered text and statement name of a catalogue statement.
+  const Statement& Catalogued(const char* neutral);
+  // Whether `name` must still be prepared on this session (marks it prepared).
+  bool NeedsPrepare(PGconn* conn, const std::string& name);
+  // Forgets that `name` is prepared on this session.
+  void Forget(PGconn* conn, const std::string& name);
 
  private:
   class Session;
 
   const std::unique_ptr<ConnectionPool> pool_;
   std::mutex mu_;
-  std::unordered_map<const char*, std::string> rendered_;  // guarded by mu_; values never move
+  std::unordered_map<const char*, Statement> catalogued_;  // guarded by mu_; values never move
+  // Statement names prepared per (connection, backend pid); guarded by mu_.
+  std::map<std::pair<PGconn*, int>, std::set<std::string>> prepared_;
 };
 
 }  // namespace es::store::postgres

@@ -211,9 +211,9 @@ Result<int64_t> SqlStore::CountMappings(const std::string& tenant, const std::st
   ES_RETURN_IF_ERROR(RequireNonEmpty("tenant_id", tenant));
   ES_RETURN_IF_ERROR(RequireNonEmpty("target_connection", target_connection));
   ES_RETURN_IF_ERROR(RequireNonEmpty("entity", entity));
+  auto count = [](const Rows& r, int row) -> Result<int64_t> { return r.Int(row, 0); };
   ES_ASSIGN_OR_RETURN(auto n, ReadOne<int64_t>(*exec_, "count id mappings", q::kCountMappings,
-                                               Params().Text(tenant).Text(target_connection).Text(entity),
-                                               [](const Rows& r, int row) -> Result<int64_t> { return r.Int(row, 0); }));
+                                               Params().Text(tenant).Text(target_connection).Text(entity), count));
   return n.value_or(0);
 }
 

@@ -16,7 +16,8 @@ class SqliteExecutor::Session final : public sql::Session {
     if (cached) {
       auto it = cache_.find(neutral.data());
       if (it == cache_.end()) {
-        ES_ASSIGN_OR_RETURN(Statement prepared, Statement::Prepare(db_, sql::Render(neutral, sql::Dialect::kSqlite), true));
+        ES_ASSIGN_OR_RETURN(Statement prepared,
+                            Statement::Prepare(db_, sql::Render(neutral, sql::Dialect::kSqlite), true));
         it = cache_.emplace(neutral.data(), std::move(prepared)).first;
       }
       st = it->second.get();
