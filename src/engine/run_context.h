@@ -1,7 +1,13 @@
 // RunContext: the engine's SyncContext for one run, and the run's
-// bookkeeping — per-entity counts, record results (flushed to the store in
-// batches, with the time each record took), the failed-record queue, dry-run
-// previews and the crash/stop hooks.
+// bookkeeping — per-entity counts, record results (with the time each record
+// took), the failed-record queue, dry-run previews and the crash/stop hooks.
+//
+// Store traffic per page: PrefetchMappings answers a page's Mapping() calls
+// from one query (the cache lives until the next BeginPage); intents are
+// written at once (IntendAll: one transaction per batch); mappings, cleared
+// intents, failed-queue changes and results are kept and written by Flush()
+// in one transaction (StateStore::CommitPage) — at the end of every page,
+// before the cursor moves, and whenever 200 results are pending.
 //
 // Record results and failed-queue entries are keyed by the record a page
 // carried (PlanOp::record_id under the page's entity), so that retrying a
@@ -15,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/connector.h"
@@ -55,8 +62,10 @@ class RunContext final : public SyncContext {
   Result<std::optional<store::IdMapping>> Mapping(const std::string& entity, const std::string& source_id) override;
   Result<std::optional<store::IdMapping>> MappingByTarget(const std::string& entity,
                                                           const std::string& target_id) override;
+  Status PrefetchMappings(const std::string& entity, const std::vector<std::string>& source_ids) override;
   bool HadIntent(const std::string& entity, const std::string& source_id) override;
   Status Intend(const PlanOp& op, const std::string& lookup_key) override;
+  Status IntendAll(const std::vector<std::pair<const PlanOp*, std::string>>& ops) override;
   Status Done(const PlanOp& op, const Written& written) override;
   void Failed(const PlanOp& op, const Status& status) override;
   bool Crash(const char* point) override;
@@ -86,6 +95,7 @@ class RunContext final : public SyncContext {
   void Add(const std::string& entity, const std::string& source_id, const std::string& action,
            const std::string& target_id, const std::string& message);
   std::string QueueEntity(const PlanOp& op) const;
+  store::WriteIntent MakeIntent(const PlanOp& op, const std::string& lookup_key) const;
   const std::string& QueueId(const PlanOp& op) const;
 
   RunInfo info_;
@@ -98,7 +108,9 @@ class RunContext final : public SyncContext {
   std::string page_entity_;
   std::chrono::steady_clock::time_point page_started_;
   std::map<std::string, EntityCounts> counts_;
-  std::vector<store::RecordResult> pending_;
+  store::PageWrites pending_;  // written by Flush()
+  // Mappings known this page (prefetched, looked up or just written); nullopt = none.
+  std::unordered_map<std::string, std::optional<store::IdMapping>> known_;
   std::vector<Json> previews_;
   int64_t previews_dropped_ = 0;
 };
