@@ -53,6 +53,12 @@ class CountingStore final : public store::ForwardingStore {
   ES_COUNT(Result<std::optional<store::IdMapping>>, GetMapping,
            (const std::string& t, const std::string& c, const std::string& e, const std::string& s), (t, c, e, s))
   ES_COUNT(Status, PutIntent, (const store::WriteIntent& w), (w))
+  ES_COUNT(Status, PutIntents, (const std::vector<store::WriteIntent>& w), (w))
+  ES_COUNT(Status, CommitPage, (const store::PageWrites& p), (p))
+  ES_COUNT(Result<std::vector<store::IdMapping>>, GetMappings,
+           (const std::string& t, const std::string& c, const std::string& e, const std::vector<std::string>& s),
+           (t, c, e, s))
+  ES_COUNT(Result<std::vector<store::WriteIntent>>, ListIntents, (const std::string& t, const std::string& c), (t, c))
   ES_COUNT(Status, ClearIntent,
            (const std::string& t, const std::string& c, const std::string& e, const std::string& s), (t, c, e, s))
   ES_COUNT(Result<std::optional<store::WriteIntent>>, GetIntent,

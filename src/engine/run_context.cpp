@@ -47,10 +47,15 @@ Result<std::optional<store::IdMapping>> RunContext::MappingByTarget(const std::s
 }
 
 bool RunContext::HadIntent(const std::string& entity, const std::string& source_id) {
-  auto intent = store_.GetIntent(info_.tenant_id, info_.target_connection, entity, source_id);
-  // When the store cannot say, assume an intent: a lookup costs a read, a
-  // wrong "no" could cost a duplicate.
-  return !intent.ok() || intent->has_value();
+  if (!intents_.has_value()) {
+    auto all = store_.ListIntents(info_.tenant_id, info_.target_connection);
+    // When the store cannot say, assume an intent: a lookup costs a read, a
+    // wrong "no" could cost a duplicate.
+    if (!all.ok()) return true;
+    intents_.emplace();
+    for (const store::WriteIntent& w : *all) intents_->insert(KnownKey(w.entity, w.source_id));
+  }
+  return intents_->count(KnownKey(entity, source_id)) > 0;
 }
 
 store::WriteIntent RunContext::MakeIntent(const PlanOp& op, const std::string& lookup_key) const {
@@ -67,6 +72,7 @@ store::WriteIntent RunContext::MakeIntent(const PlanOp& op, const std::string& l
 Status RunContext::Intend(const PlanOp& op, const std::string& lookup_key) {
   Status s = store_.PutIntent(MakeIntent(op, lookup_key));
   if (!s.ok()) return s.WithContext("recording the write intent of " + op.entity + " " + op.source_id);
+  if (intents_.has_value()) intents_->insert(KnownKey(op.entity, op.source_id));
   return s;
 }
 
@@ -76,6 +82,8 @@ Status RunContext::IntendAll(const std::vector<std::pair<const PlanOp*, std::str
   for (const auto& [op, key] : ops) intents.push_back(MakeIntent(*op, key));
   Status s = store_.PutIntents(intents);
   if (!s.ok()) return s.WithContext("recording the write intents of " + std::to_string(ops.size()) + " records");
+  if (intents_.has_value())
+    for (const auto& [op, key] : ops) intents_->insert(KnownKey(op->entity, op->source_id));
   return s;
 }
 
@@ -91,9 +99,10 @@ Status RunContext::Done(const PlanOp& op, const Written& written) {
   m.sync_token = written.version;
   m.fingerprint = written.fingerprint;
   m.updated_at_ms = clock_.NowMillis();
-  if (m.target_id.empty()) {
+  // The checks the store makes, here, so that one bad op cannot fail the page's commit.
+  if (m.target_id.empty() || m.entity.empty() || m.source_id.empty()) {
     Status failed = Status::Validation("recording the mapping of " + op.entity + " " + op.source_id +
-                                       ": the target returned no id");
+                                       ": " + (m.target_id.empty() ? "the target returned no id" : "no record key"));
     Failed(op, failed);
     return failed;
   }
@@ -168,6 +177,7 @@ bool RunContext::Stopping() const { return crashed_ || (stop_ != nullptr && stop
 
 void RunContext::BeginPage(const std::string& entity) {
   known_.clear();
+  intents_.reset();
   page_entity_ = entity;
   page_started_ = std::chrono::steady_clock::now();
 }

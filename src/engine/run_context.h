@@ -3,7 +3,8 @@
 // took), the failed-record queue, dry-run previews and the crash/stop hooks.
 //
 // Store traffic per page: PrefetchMappings answers a page's Mapping() calls
-// from one query (the cache lives until the next BeginPage); intents are
+// from one query (the cache lives until the next BeginPage); HadIntent reads
+// the target's recorded intents once per page (normally none); intents are
 // written at once (IntendAll: one transaction per batch); mappings, cleared
 // intents, failed-queue changes and results are kept and written by Flush()
 // in one transaction (StateStore::CommitPage) — at the end of every page,
@@ -22,6 +23,7 @@
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/connector.h"
@@ -111,6 +113,9 @@ class RunContext final : public SyncContext {
   store::PageWrites pending_;  // written by Flush()
   // Mappings known this page (prefetched, looked up or just written); nullopt = none.
   std::unordered_map<std::string, std::optional<store::IdMapping>> known_;
+  // The intents recorded toward the target, read once per page at the first
+  // HadIntent and kept up to date by Intend/IntendAll.
+  std::optional<std::unordered_set<std::string>> intents_;
   std::vector<Json> previews_;
   int64_t previews_dropped_ = 0;
 };

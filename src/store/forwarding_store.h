@@ -56,6 +56,10 @@ class ForwardingStore : public StateStore {
   Status PutIntent(const WriteIntent& w) override { return inner_.PutIntent(w); }
   Status PutIntents(const std::vector<WriteIntent>& intents) override { return inner_.PutIntents(intents); }
   Status CommitPage(const PageWrites& page) override { return inner_.CommitPage(page); }
+  Result<std::vector<WriteIntent>> ListIntents(const std::string& tenant,
+                                               const std::string& target_connection) override {
+    return inner_.ListIntents(tenant, target_connection);
+  }
   Result<std::vector<IdMapping>> GetMappings(const std::string& tenant, const std::string& target_connection,
                                              const std::string& entity,
                                              const std::vector<std::string>& source_ids) override {

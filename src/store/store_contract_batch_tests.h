@@ -62,6 +62,15 @@ TEST_P(StoreContractTest, PutIntentsIsAllOrNothing) {
   ASSERT_TRUE(absent.ok());
   EXPECT_FALSE(absent->has_value());
   EXPECT_TRUE(store().PutIntents({}).ok());
+
+  ASSERT_TRUE(store().PutIntent({"t1", "qbo-other", "order", "9", "req-9", "DOC-9", 13}).ok());
+  ASSERT_TRUE(store().PutIntent({"t2", "qbo-main", "order", "1", "req-x", "DOC-X", 13}).ok());
+  auto listed = store().ListIntents("t1", "qbo-main");
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  std::set<std::string> ids;
+  for (const WriteIntent& w : *listed) ids.insert(w.entity + "/" + w.source_id + "/" + w.lookup_key);
+  EXPECT_EQ(ids, (std::set<std::string>{"order/1/DOC-1", "order/2/DOC-2"}));
+  EXPECT_TRUE(store().ListIntents("t1", "").status().IsValidation());
 }
 
 TEST_P(StoreContractTest, CommitPageWritesEverythingInOrder) {

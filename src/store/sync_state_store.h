@@ -56,6 +56,10 @@ class SyncStateStore {
                              const std::string& entity, const std::string& source_id) = 0;
   virtual Result<std::optional<WriteIntent>> GetIntent(const std::string& tenant, const std::string& target_connection,
                                                        const std::string& entity, const std::string& source_id) = 0;
+  // Every intent still recorded toward `target_connection` (normally few:
+  // the leftovers of interrupted writes), in no particular order.
+  virtual Result<std::vector<WriteIntent>> ListIntents(const std::string& tenant,
+                                                       const std::string& target_connection) = 0;
 
   // Cursor per (tenant, source connection, target connection, entity).
   virtual Status PutCursor(const std::string& tenant, const std::string& source_connection,

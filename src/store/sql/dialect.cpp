@@ -39,11 +39,8 @@ std::string Render(std::string_view neutral, Dialect d) {
       for (const Token& t : kTokens) {
         if (neutral.substr(i, t.name.size()) == t.name) {
           const std::string_view with = d == Dialect::kSqlite ? t.sqlite : t.postgres;
-          // A token that renders to nothing leaves no double space behind.
-          if (with.empty() && !out.empty() && out.back() == ' ' && i + t.name.size() < neutral.size() &&
-              neutral[i + t.name.size()] == ' ') {
-            ++i;
-          }
+          // A token that renders to nothing takes the space before it along.
+          if (with.empty() && !out.empty() && out.back() == ' ') out.pop_back();
           out += with;
           i += t.name.size();
           replaced = true;

@@ -63,9 +63,13 @@ inline constexpr char kPutIntent[] =
     "request_id = excluded.request_id, lookup_key = excluded.lookup_key, created_at_ms = excluded.created_at_ms";
 inline constexpr char kClearIntent[] =
     "DELETE FROM write_intents WHERE tenant_id = $1 AND target_connection = $2 AND entity = $3 AND source_id = $4";
+#define ES_INTENT_COLUMNS "tenant_id, target_connection, entity, source_id, request_id, lookup_key, created_at_ms"
 inline constexpr char kGetIntent[] =
-    "SELECT tenant_id, target_connection, entity, source_id, request_id, lookup_key, created_at_ms "
-    "FROM write_intents WHERE tenant_id = $1 AND target_connection = $2 AND entity = $3 AND source_id = $4";
+    "SELECT " ES_INTENT_COLUMNS " FROM write_intents "
+    "WHERE tenant_id = $1 AND target_connection = $2 AND entity = $3 AND source_id = $4";
+inline constexpr char kListIntents[] =
+    "SELECT " ES_INTENT_COLUMNS " FROM write_intents WHERE tenant_id = $1 AND target_connection = $2";
+#undef ES_INTENT_COLUMNS
 
 // ---- cursors and run locks -----------------------------------------------------
 inline constexpr char kPutCursor[] =

@@ -62,6 +62,8 @@ class SqlStore : public StateStore {
                      const std::string& source_id) override;
   Result<std::optional<WriteIntent>> GetIntent(const std::string& tenant, const std::string& target_connection,
                                                const std::string& entity, const std::string& source_id) override;
+  Result<std::vector<WriteIntent>> ListIntents(const std::string& tenant,
+                                               const std::string& target_connection) override;
   Status PutCursor(const std::string& tenant, const std::string& source_connection,
                    const std::string& target_connection, const std::string& entity,
                    const std::string& value) override;

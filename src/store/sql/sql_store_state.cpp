@@ -251,6 +251,14 @@ Result<std::optional<WriteIntent>> SqlStore::GetIntent(const std::string& tenant
                               RecordKeyParams(tenant, target_connection, entity, source_id), IntentFromRow);
 }
 
+Result<std::vector<WriteIntent>> SqlStore::ListIntents(const std::string& tenant,
+                                                       const std::string& target_connection) {
+  ES_RETURN_IF_ERROR(RequireNonEmpty("tenant_id", tenant));
+  ES_RETURN_IF_ERROR(RequireNonEmpty("target_connection", target_connection));
+  return ReadAll<WriteIntent>(*exec_, "list write intents", q::kListIntents,
+                              Params().Text(tenant).Text(target_connection), IntentFromRow);
+}
+
 // ---- cursors -------------------------------------------------------------------------
 
 Status SqlStore::PutCursor(const std::string& tenant, const std::string& source_connection,
