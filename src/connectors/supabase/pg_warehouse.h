@@ -16,8 +16,9 @@
 // COPYs only those into a second temporary table and merges them with one
 // INSERT … ON CONFLICT … DO UPDATE … WHERE hash differs. A first load (the
 // table is empty) skips all that: one transaction locks the table, checks it
-// is still empty, drops its secondary indexes, COPYs the rows straight into
-// it and builds the indexes again after the load (readers of that table wait
+// is still empty, drops its primary key and secondary indexes, COPYs the
+// rows straight into it and builds them again after the load (keys are
+// unique after deduplication; readers of that table wait
 // for the load; a failure rolls everything back, indexes included). A batch
 // refused for a row-level reason (SQLSTATE class 22 or 23) is re-run row by
 // row so only the offending rows fail. Network errors are retried up to
