@@ -45,9 +45,7 @@ class Params {
   int size() const { return static_cast<int>(values_.size()); }
 
  private:
-  friend Result<PGresult*> ExecRaw(PGconn*, const char*, const Params&, const SecretScrubber&);
-  friend Result<PGresult*> ExecPreparedRaw(PGconn*, const char*, const char*, const Params&, const SecretScrubber&,
-                                           bool*);
+  friend struct WireParams;  // pg_conn.cpp: the arrays libpq takes
   struct Value {
     std::string data;
     Oid type;
