@@ -17,7 +17,9 @@ int Main(int argc, char** argv) {
   AddSyncCommand(app);
   AddStatusCommand(app);
   AddReconcileCommand(app);
+  AddTenantCommands(app);
   AddConnectionCommands(app);
+  AddKeyCommand(app);
   AddConfigCommands(app);
   AddSandboxCommand(app);
   AddServeCommand(app);
@@ -25,7 +27,8 @@ int Main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // Help and --version exit 0; every other parse error is bad input.
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const std::exception& e) {
     fprintf(stderr, "error: %s\n", e.what());
     return 1;

@@ -2,17 +2,80 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 
+#include "common/secret_box.h"
+#include "platforms/platforms.h"
+#include "server/server_config.h"
+#include "store/encrypted_store.h"
 #include "store/factory/open_store.h"
+#include "store/forwarding_store.h"
 
 namespace es::cli {
+namespace {
+
+// What an opened store owns: the store itself and, with a master key, the
+// SecretBox and the EncryptedStore above it.
+struct StoreParts {
+  std::unique_ptr<store::StateStore> base;
+  std::unique_ptr<SecretBox> box;
+  std::unique_ptr<store::EncryptedStore> sealed;
+};
+
+// The store a command uses: every call goes through the EncryptedStore when
+// there is one. StoreParts is a base so it is built before ForwardingStore
+// is given the store it forwards to. Without a key, a sealed secret is
+// refused by name instead of being handed on as if it were JSON.
+class CliStore final : private StoreParts, public store::ForwardingStore {
+ public:
+  explicit CliStore(StoreParts parts)
+      : StoreParts(std::move(parts)),
+        ForwardingStore(sealed ? static_cast<store::StateStore&>(*sealed) : *base) {}
+
+  Result<std::optional<store::Connection>> GetConnection(const std::string& tenant, const std::string& id) override {
+    auto c = ForwardingStore::GetConnection(tenant, id);
+    if (c.ok() && c->has_value()) ES_RETURN_IF_ERROR(Readable(**c));
+    return c;
+  }
+
+ private:
+  Status Readable(const store::Connection& c) const {
+    if (box || !SecretBox::LooksSealed(c.secret)) return Status::Ok();
+    return Status::Validation("the credentials of connection '" + c.id +
+                              "' are sealed with a master key: set EASYSALE_MASTER_KEY or EASYSALE_MASTER_KEY_FILE, "
+                              "or put the key file in the data directory (master.key)");
+  }
+};
+
+std::string Env(const char* name) {
+  const char* v = getenv(name);
+  return v == nullptr ? "" : v;
+}
+
+std::string Joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace
+
+void AddStoreOptions(CLI::App* cmd, Common& c) {
+  cmd->add_option("--store", c.store_url, "state store URL (default: sqlite://<data>/state.db)")
+      ->envname("EASYSALE_STORE_URL");
+  cmd->add_option("--data", c.data_dir,
+                  "data directory (default: $XDG_DATA_HOME/easysale-sync or ~/.local/share/easysale-sync)")
+      ->envname("EASYSALE_DATA");
+}
 
 void AddCommon(CLI::App* cmd, Common& c) {
-  cmd->add_option("--store", c.store_url, "state store URL")->envname("EASYSALE_STORE_URL");
+  AddStoreOptions(cmd, c);
   cmd->add_option("--tenant", c.tenant, "tenant id");
   cmd->add_flag("--json", c.json, "print JSON");
 }
+
+std::string DataDir(const Common& c) { return c.data_dir.empty() ? server::DefaultDataDir() : c.data_dir; }
 
 std::vector<std::string> SplitList(const std::string& s) {
   std::vector<std::string> out;
@@ -28,13 +91,101 @@ int Fail(const std::string& what, const Status& s) {
   return s.IsValidation() || s.IsNotFound() ? 2 : 1;
 }
 
-std::unique_ptr<store::StateStore> Open(const Common& c, int* rc) {
-  auto s = store::OpenStore(c.store_url);
+int FailLine(const Status& s) {
+  fprintf(stderr, "error: %s\n", s.message().c_str());
+  return s.IsValidation() || s.IsNotFound() ? 2 : 1;
+}
+
+std::unique_ptr<store::StateStore> Open(const Common& c, int* rc, Credentials credentials) {
+  const std::string dir = DataDir(c);
+  std::string url = c.store_url;
+  if (url.empty()) {
+    Status made = server::PrepareDataDir(dir);
+    if (!made.ok()) {
+      *rc = FailLine(made);
+      return nullptr;
+    }
+    url = "sqlite://" + std::filesystem::absolute(dir).string() + "/state.db";
+  }
+  auto key = server::LoadMasterKey(Env("EASYSALE_MASTER_KEY"), Env("EASYSALE_MASTER_KEY_FILE"), dir);
+  if (!key.ok() && (!key.status().IsNotFound() || credentials == Credentials::kWrite)) {
+    *rc = FailLine(key.status().IsNotFound() ? Status::Validation(key.status().message()) : key.status());
+    return nullptr;
+  }
+  StoreParts parts;
+  auto s = store::OpenStore(url);
   if (!s.ok()) {
     *rc = Fail("opening the state store", s.status());
     return nullptr;
   }
-  return std::move(*s);
+  parts.base = std::move(*s);
+  if (key.ok()) {
+    parts.box = std::move(*key);
+    parts.sealed = std::make_unique<store::EncryptedStore>(*parts.base, *parts.box);
+  }
+  return std::make_unique<CliStore>(std::move(parts));
+}
+
+std::unique_ptr<store::StateStore> OpenForTenant(const Common& c, int* rc, Credentials credentials) {
+  auto store = Open(c, rc, credentials);
+  if (!store) return nullptr;
+  auto tenant = store->GetTenant(c.tenant);
+  if (!tenant.ok()) {
+    *rc = Fail("reading tenant '" + c.tenant + "'", tenant.status());
+    return nullptr;
+  }
+  if (!tenant->has_value()) {
+    std::vector<std::string> known;
+    if (auto all = store->ListTenants(); all.ok())
+      for (const auto& t : *all) known.push_back(t.id);
+    fprintf(stderr, "error: tenant '%s' does not exist (tenants: %s); add it with `easysale-sync tenant add %s`\n",
+            c.tenant.c_str(), Joined(known).c_str(), c.tenant.c_str());
+    *rc = 2;
+    return nullptr;
+  }
+  return store;
+}
+
+int RequireConnections(store::StateStore& store, const Common& c, const std::vector<std::string>& ids) {
+  for (const auto& id : ids) {
+    auto conn = store.GetConnection(c.tenant, id);
+    if (!conn.ok()) return Fail("reading connection '" + id + "'", conn.status());
+    if (conn->has_value()) continue;
+    std::vector<std::string> known;
+    if (auto all = store.ListConnections(c.tenant); all.ok())
+      for (const auto& k : *all) known.push_back(k.id);
+    fprintf(stderr,
+            "error: connection '%s' does not exist in tenant '%s' (connections: %s); add it with "
+            "`easysale-sync connection add --tenant %s --id %s …`\n",
+            id.c_str(), c.tenant.c_str(), Joined(known).c_str(), c.tenant.c_str(), id.c_str());
+    return 2;
+  }
+  return 0;
+}
+
+int CheckSourceIds(store::StateStore& store, const Common& c, const std::string& source,
+                   const std::vector<std::string>& ids) {
+  if (ids.empty()) return 0;
+  auto conn = store.GetConnection(c.tenant, source);
+  if (!conn.ok() || !conn->has_value()) return 0;  // reported by RequireConnections / the run
+  const engine::Platform* p = platforms::Registry().Find((*conn)->kind);
+  if (p == nullptr || !p->validate_ids) return 0;
+  Status s = p->validate_ids(ids);
+  return s.ok() ? 0 : FailLine(s);
+}
+
+std::unique_ptr<http::Transport> TransportFor(store::StateStore& store, const Common& c,
+                                              const std::vector<std::string>& connections) {
+  http::CurlOptions options;
+  for (const auto& id : connections) {
+    auto conn = store.GetConnection(c.tenant, id);
+    if (conn.ok() && conn->has_value() && GetBoolOr((*conn)->config, "insecure_skip_tls_verify", false)) {
+      options.insecure_skip_tls_verify = true;
+      fprintf(stderr, "warning: connection '%s' sets insecure_skip_tls_verify: TLS certificates are not verified\n",
+              id.c_str());
+    }
+  }
+  return http::MakeCurlTransport(options);
 }
 
 engine::EngineOptions CliEngineOptions() {

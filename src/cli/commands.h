@@ -15,7 +15,9 @@ void AddDemoCommand(CLI::App& app);
 void AddSyncCommand(CLI::App& app);         // sync
 void AddStatusCommand(CLI::App& app);       // status
 void AddReconcileCommand(CLI::App& app);    // reconcile [--fix [--yes]]
-void AddConnectionCommands(CLI::App& app);  // connection add|list
+void AddConnectionCommands(CLI::App& app);  // connection add|list|test
+void AddTenantCommands(CLI::App& app);      // tenant add|list|remove
+void AddKeyCommand(CLI::App& app);          // key generate
 void AddConfigCommands(CLI::App& app);      // config set|show
 void AddServeCommand(CLI::App& app);  // serve (HTTP API)
 void AddTokenCommand(CLI::App& app);  // token (JWT for the API)

@@ -17,8 +17,9 @@ struct ConfigArgs {
 
 int RunConfigSet(const ConfigArgs& a) {
   int rc = 0;
-  auto store = Open(a.common, &rc);
+  auto store = OpenForTenant(a.common, &rc);
   if (!store) return rc;
+  if (int bad = RequireConnections(*store, a.common, {a.connection}); bad != 0) return bad;
   auto j = ParseJson(a.json_text);
   if (!j.ok()) return Fail("transformer config", j.status());
   auto cfg = mapping::TransformerConfig::FromJson(*j);
@@ -31,8 +32,9 @@ int RunConfigSet(const ConfigArgs& a) {
 
 int RunConfigShow(const ConfigArgs& a) {
   int rc = 0;
-  auto store = Open(a.common, &rc);
+  auto store = OpenForTenant(a.common, &rc);
   if (!store) return rc;
+  if (int bad = RequireConnections(*store, a.common, {a.connection}); bad != 0) return bad;
   auto j = store->GetTransformerConfig(a.common.tenant, a.connection);
   if (!j.ok()) return Fail("reading the transformer config", j.status());
   mapping::TransformerConfig cfg;

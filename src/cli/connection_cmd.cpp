@@ -1,4 +1,8 @@
-// `connection add|list`: a tenant's connections, validated against their platform's settings.
+// `connection add|list|test`: a tenant's connections. `add` checks the settings
+// against the platform's schema (Platform::validate: unknown and missing
+// keys, URLs), stores them with the credentials sealed, then probes the
+// connection (Platform::probe; --no-test skips it) and takes the change back
+// when the probe fails. Bad input exits 2 with one line naming the key.
 #include <cstdio>
 #include <memory>
 
@@ -12,27 +16,69 @@ namespace {
 
 struct ConnArgs {
   Common common;
-  std::string id, kind, name, config = "{}", secret = "{}";
+  std::string id, kind, name, config, secret;
   bool disable = false;
+  bool no_test = false;
 };
 
+std::string KindList() {
+  std::string out;
+  for (const auto& k : platforms::Registry().Kinds()) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+// A JSON object from an option's text; the error names the option and,
+// for malformed JSON, the position.
+Result<Json> ObjectOption(const char* option, const std::string& text, const char* what) {
+  if (text.empty())
+    return Status::Validation(std::string(option) + " is required: " + what +
+                              " as a JSON object (see docs/formats/connections.md)");
+  auto j = ParseJson(text);
+  if (!j.ok()) return Status::Validation(std::string(option) + ": " + j.status().message());
+  if (!j->is_object())
+    return Status::Validation(std::string(option) + ": expected a JSON object, got " + std::string(j->type_name()));
+  return j;
+}
+
+// One real call through the platform's probe: Ok when it answered, else
+// the one-line reason.
+Status Probe(store::StateStore& store, const Common& common, const engine::Platform& p, const store::Connection& c) {
+  if (!p.probe) return Status::Ok();
+  auto transport = TransportFor(store, common, {c.id});
+  engine::EngineOptions options = CliEngineOptions();
+  engine::ConnectorEnv env{store, common.tenant, *transport, SystemClock::Get(), options};
+  return p.probe(env, c);
+}
+
+int ProbeExitCode(const Status& s) { return s.IsValidation() || s.IsAuthentication() || s.IsNotFound() ? 2 : 1; }
+
+// Restores what was stored under the connection's id before (or removes it).
+void TakeBack(store::StateStore& store, const store::Connection& c, const std::optional<store::Connection>& before) {
+  Status s = before.has_value() ? store.PutConnection(*before) : store.DeleteConnection(c.tenant_id, c.id);
+  if (!s.ok())
+    fprintf(stderr, "warning: could not take back connection '%s': %s\n", c.id.c_str(), s.ToString().c_str());
+}
+
 int RunConnectionAdd(const ConnArgs& a) {
-  int rc = 0;
-  auto store = Open(a.common, &rc);
-  if (!store) return rc;
-  auto config = ParseJson(a.config);
-  if (!config.ok() || !config->is_object()) return Fail("--config", Status::Validation("expected a JSON object"));
-  auto secret = ParseJson(a.secret);
-  if (!secret.ok() || !secret->is_object()) return Fail("--secret", Status::Validation("expected a JSON object"));
-  if (const engine::Platform* p = platforms::Registry().Find(a.kind); p != nullptr && p->validate) {
+  const engine::Platform* p = platforms::Registry().Find(a.kind);
+  if (p == nullptr)
+    return FailLine(Status::Validation("--kind: '" + a.kind + "' is not a connection kind (" + KindList() + ")"));
+  auto config = ObjectOption("--config", a.config, "the connection's settings");
+  if (!config.ok()) return FailLine(config.status());
+  auto secret = ObjectOption("--secret", a.secret, "the connection's credentials");
+  if (!secret.ok()) return FailLine(secret.status());
+  if (p->validate) {
     Status valid = p->validate(*config, *secret);
-    if (!valid.ok()) return Fail("connection " + a.id + " (" + p->title + ")", valid);
+    if (!valid.ok())
+      return FailLine(Status::Validation("connection '" + a.id + "' (" + p->title + "): " + valid.message()));
   }
-  auto tenant = store->GetTenant(a.common.tenant);
-  if (tenant.ok() && !tenant->has_value()) {
-    Status s = store->PutTenant({a.common.tenant, a.common.tenant, SystemClock::Get().NowMillis()});
-    if (!s.ok()) return Fail("creating the tenant", s);
-  }
+
+  int rc = 0;
+  auto store = OpenForTenant(a.common, &rc, Credentials::kWrite);
+  if (!store) return rc;
+  auto before = store->GetConnection(a.common.tenant, a.id);
+  if (!before.ok()) return Fail("reading connection '" + a.id + "'", before.status());
+
   store::Connection c;
   c.tenant_id = a.common.tenant;
   c.id = a.id;
@@ -44,13 +90,47 @@ int RunConnectionAdd(const ConnArgs& a) {
   c.updated_at_ms = SystemClock::Get().NowMillis();
   Status s = store->PutConnection(c);
   if (!s.ok()) return Fail("saving the connection", s);
-  printf("connection %s (%s) saved for tenant %s\n", c.id.c_str(), c.kind.c_str(), c.tenant_id.c_str());
+
+  // The probe runs against the stored connection (a QuickBooks probe may
+  // rotate its tokens and must save them).
+  std::string tested = " (not tested: --no-test)";
+  if (!a.no_test && p->probe) {
+    Status probed = Probe(*store, a.common, *p, c);
+    if (!probed.ok()) {
+      TakeBack(*store, c, *before);
+      fprintf(stderr, "error: connection '%s' (%s) not saved: %s (--no-test saves it without this check)\n",
+              c.id.c_str(), p->title.c_str(), probed.message().c_str());
+      return ProbeExitCode(probed);
+    }
+    tested = " (" + p->title + " answered)";
+  }
+  printf("connection %s (%s) saved for tenant %s%s\n", c.id.c_str(), c.kind.c_str(), c.tenant_id.c_str(),
+         tested.c_str());
+  return 0;
+}
+
+int RunConnectionTest(const ConnArgs& a) {
+  int rc = 0;
+  auto store = OpenForTenant(a.common, &rc);
+  if (!store) return rc;
+  if (int bad = RequireConnections(*store, a.common, {a.id}); bad != 0) return bad;
+  auto c = store->GetConnection(a.common.tenant, a.id);
+  if (!c.ok()) return Fail("reading connection '" + a.id + "'", c.status());
+  const engine::Platform* p = platforms::Registry().Find((*c)->kind);
+  if (p == nullptr)
+    return FailLine(Status::Validation("connection '" + a.id + "' has unknown kind '" + (*c)->kind + "'"));
+  Status probed = Probe(*store, a.common, *p, **c);
+  if (!probed.ok()) {
+    fprintf(stderr, "error: connection '%s' (%s): %s\n", a.id.c_str(), p->title.c_str(), probed.message().c_str());
+    return ProbeExitCode(probed);
+  }
+  printf("connection %s (%s): %s answered\n", a.id.c_str(), (*c)->kind.c_str(), p->title.c_str());
   return 0;
 }
 
 int RunConnectionList(const Common& c) {
   int rc = 0;
-  auto store = Open(c, &rc);
+  auto store = OpenForTenant(c, &rc);
   if (!store) return rc;
   auto list = store->ListConnections(c.tenant);
   if (!list.ok()) return Fail("listing connections", list.status());
@@ -69,19 +149,25 @@ void AddConnectionCommands(CLI::App& app) {
   auto* conn = app.add_subcommand("connection", "Manage a tenant's connections");
   conn->require_subcommand(1);
   auto add = std::make_shared<ConnArgs>();
-  auto* ca = conn->add_subcommand("add", "Add or replace a connection");
+  auto* ca = conn->add_subcommand("add", "Add or replace a connection (checked, then probed)");
   AddCommon(ca, add->common);
   ca->add_option("--id", add->id, "connection id")->required();
-  ca->add_option("--kind", add->kind, "connector kind")->required()->check(CLI::IsMember(platforms::Registry().Kinds()));
+  ca->add_option("--kind", add->kind, "connector kind: " + KindList())->required();
   ca->add_option("--name", add->name, "display name");
   ca->add_option("--config", add->config, "settings as a JSON object (see docs/formats/connections.md)");
   ca->add_option("--secret", add->secret, "credentials as a JSON object")->envname("EASYSALE_CONNECTION_SECRET");
   ca->add_flag("--disabled", add->disable, "add it disabled");
+  ca->add_flag("--no-test", add->no_test, "save without probing the connection");
   ca->callback([add] { SetExitCode(RunConnectionAdd(*add)); });
   auto list = std::make_shared<Common>();
   auto* cl = conn->add_subcommand("list", "List connections (credentials are never shown)");
   AddCommon(cl, *list);
   cl->callback([list] { SetExitCode(RunConnectionList(*list)); });
+  auto test = std::make_shared<ConnArgs>();
+  auto* ct = conn->add_subcommand("test", "Probe a stored connection with one real call");
+  AddCommon(ct, test->common);
+  ct->add_option("--id", test->id, "connection id")->required();
+  ct->callback([test] { SetExitCode(RunConnectionTest(*test)); });
 
 }
 

@@ -23,9 +23,10 @@ struct ReconcileArgs {
 
 int RunReconcile(const ReconcileArgs& a) {
   int rc = 0;
-  auto store = Open(a.common, &rc);
+  auto store = OpenForTenant(a.common, &rc);
   if (!store) return rc;
-  auto transport = http::MakeCurlTransport();
+  if (int bad = RequireConnections(*store, a.common, {a.source, a.target}); bad != 0) return bad;
+  auto transport = TransportFor(*store, a.common, {a.source, a.target});
   auto r = engine::Reconcile(platforms::Registry(), *store, *transport, SystemClock::Get(), a.common.tenant, a.source,
                              a.target);
   if (!r.ok()) return Fail("reconcile", r.status());

@@ -11,7 +11,7 @@ namespace {
 
 int RunStatusCmd(const Common& c) {
   int rc = 0;
-  auto store = Open(c, &rc);
+  auto store = OpenForTenant(c, &rc);
   if (!store) return rc;
   Json s = server::StatusJson(*store, c.tenant);
   if (c.json) {

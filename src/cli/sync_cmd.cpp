@@ -26,9 +26,11 @@ struct SyncArgs {
 
 int RunSync(const SyncArgs& a) {
   int rc = 0;
-  auto store = Open(a.common, &rc);
+  auto store = OpenForTenant(a.common, &rc);
   if (!store) return rc;
-  auto transport = http::MakeCurlTransport();
+  if (int bad = RequireConnections(*store, a.common, {a.source, a.target}); bad != 0) return bad;
+  if (int bad = CheckSourceIds(*store, a.common, a.source, SplitList(a.ids)); bad != 0) return bad;
+  auto transport = TransportFor(*store, a.common, {a.source, a.target});
   engine::Orchestrator orchestrator(*store, *transport, SystemClock::Get(), platforms::Registry(), CliEngineOptions());
   engine::SyncRequest req;
   req.tenant_id = a.common.tenant;

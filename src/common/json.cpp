@@ -71,7 +71,17 @@ class ExactBuilder {
   bool start_array(size_t) { return Open(Json::array()); }
   bool end_array() { return Close(); }
   bool parse_error(size_t pos, const std::string&, const nlohmann::detail::exception& ex) {
-    error_ = "invalid JSON at byte " + std::to_string(pos) + ": " + ShortWhat(ex.what());
+    // nlohmann says "parse error at line L, column C: <what>"; keep the line
+    // and column (what a person editing the text needs) and the byte offset.
+    std::string what = ShortWhat(ex.what());
+    const std::string lead = "parse error at ";
+    const size_t colon = what.find(": ");
+    if (what.rfind(lead, 0) == 0 && colon != std::string::npos && what.compare(lead.size(), 5, "line ") == 0) {
+      error_ = "invalid JSON at " + what.substr(lead.size(), colon - lead.size()) + " (byte " + std::to_string(pos) +
+               "): " + what.substr(colon + 2);
+    } else {
+      error_ = "invalid JSON at byte " + std::to_string(pos) + ": " + what;
+    }
     return false;
   }
 

@@ -27,6 +27,10 @@ TEST(Json, RejectsMalformedInputWithAPosition) {
   auto r = ParseJson(R"({"a": [1, 2,)");
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.status().message().find("byte"), std::string::npos) << r.status().message();
+  auto typo = ParseJson("{\n  \"base_url\": \"https://x\",\n  base-url: 1\n}");
+  ASSERT_FALSE(typo.ok());
+  EXPECT_NE(typo.status().message().find("invalid JSON at line 3, column 3 (byte "), std::string::npos)
+      << typo.status().message();
   EXPECT_FALSE(ParseJson("").ok());
   EXPECT_FALSE(ParseJson("{\"a\":\"\xff\xfe\"}").ok());  // invalid UTF-8
 }

@@ -230,6 +230,10 @@ struct Platform {
   // Checks stored settings and credentials (secret: the decrypted JSON
   // object) without a network call; errors name the key.
   std::function<Status(const Json& config, const Json& secret)> validate;
+  // Checks record ids given for a run (`sync --ids`) against the ids this
+  // platform can have as a source; Validation naming the first bad one.
+  // Optional: no check when empty.
+  std::function<Status(const std::vector<std::string>& ids)> validate_ids;
   // Signed webhooks (POST /webhooks/<kind>/<tenant>/<connection>); no verify = none.
   WebhookHandler webhooks;
 };

@@ -1,7 +1,11 @@
 #include "server/server_config.h"
 
-#include <cstdlib>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -167,6 +171,7 @@ void ApplyEnv(const EnvLookup& env, ServerConfig& c) {
     if (auto v = env(name); v.has_value() && !v->empty()) *out = *v;
   };
   set("EASYSALE_STORE_URL", &c.store_url);
+  set("EASYSALE_DATA", &c.data_dir);
   set("EASYSALE_MASTER_KEY", &c.master_key_hex);
   set("EASYSALE_MASTER_KEY_FILE", &c.master_key_file);
   set("EASYSALE_JWT_SECRET", &c.jwt_secret);
@@ -216,37 +221,78 @@ Result<ServerConfig> LoadServerConfig(const std::string& config_file, const EnvL
   return c;
 }
 
+std::string DefaultDataDir(const EnvLookup& env) {
+  if (auto v = env("EASYSALE_DATA"); v.has_value() && !v->empty()) return *v;
+  if (auto v = env("XDG_DATA_HOME"); v.has_value() && !v->empty() && (*v)[0] == '/') return *v + "/easysale-sync";
+  if (auto v = env("HOME"); v.has_value() && !v->empty()) return *v + "/.local/share/easysale-sync";
+  return ".easysale-sync";
+}
+
+Status PrepareDataDir(const std::string& dir) {
+  if (dir.empty()) return Status::Validation("the data directory is empty");
+  std::error_code ec;
+  if (std::filesystem::is_directory(dir, ec)) return Status::Ok();
+  std::filesystem::path parent = std::filesystem::path(dir).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  if (ec) return Status::Validation("cannot create data directory '" + dir + "': " + ec.message());
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+    return Status::Validation("cannot create data directory '" + dir + "': " + std::strerror(errno));
+  return Status::Ok();
+}
+
+std::string MasterKeyPath(const std::string& data_dir) { return data_dir + "/master.key"; }
+
 Result<std::string> ResolveStoreUrl(const ServerConfig& config) {
   if (!config.store_url.empty()) return config.store_url;
-  std::string dir = config.data_dir.empty() ? ".easysale" : config.data_dir;
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::Validation("cannot create data directory '" + dir + "': " + ec.message());
+  std::string dir = config.data_dir.empty() ? DefaultDataDir() : config.data_dir;
+  ES_RETURN_IF_ERROR(PrepareDataDir(dir));
   return "sqlite://" + std::filesystem::absolute(dir).string() + "/state.db";
+}
+
+Result<std::unique_ptr<SecretBox>> LoadMasterKey(const std::string& hex, const std::string& file,
+                                                 const std::string& data_dir) {
+  if (!hex.empty()) {
+    auto box = SecretBox::FromHexKey(Trim(hex));
+    if (!box.ok()) {
+      return Status::Validation("EASYSALE_MASTER_KEY is malformed: expected exactly 64 hex characters (32 bytes)");
+    }
+    return std::make_unique<SecretBox>(*box);
+  }
+  std::string path = file;
+  const char* what = "EASYSALE_MASTER_KEY_FILE";
+  if (path.empty() && !data_dir.empty()) {
+    std::error_code ec;
+    if (std::filesystem::exists(MasterKeyPath(data_dir), ec)) {
+      path = MasterKeyPath(data_dir);
+      what = "master key file";
+    }
+  }
+  if (path.empty()) {
+    return Status::NotFound(
+        "no master key: credentials are stored encrypted; run `easysale-sync key generate` or set "
+        "EASYSALE_MASTER_KEY=$(openssl rand -hex 32)");
+  }
+  auto text = ReadTextFile(path);
+  if (!text.ok()) return Status::Validation(std::string(what) + ": " + text.status().message());
+  auto box = SecretBox::FromHexKey(Trim(*text));
+  if (!box.ok()) {
+    return Status::Validation(std::string(what) + " '" + path +
+                              "' is malformed: expected exactly 64 hex characters (32 bytes)");
+  }
+  return std::make_unique<SecretBox>(*box);
 }
 
 Result<ServerKeys> BuildServerKeys(const ServerConfig& config, const Clock* clock) {
   ServerKeys keys;
-  if (!config.master_key_hex.empty()) {
-    auto box = SecretBox::FromHexKey(Trim(config.master_key_hex));
-    if (!box.ok()) {
-      return Status::Validation("EASYSALE_MASTER_KEY is malformed: expected exactly 64 hex characters (32 bytes)");
-    }
-    keys.box = std::make_unique<SecretBox>(*box);
-  } else if (!config.master_key_file.empty()) {
-    auto text = ReadTextFile(config.master_key_file);
-    if (!text.ok()) return Status::Validation("EASYSALE_MASTER_KEY_FILE: " + text.status().message());
-    auto box = SecretBox::FromHexKey(Trim(*text));
-    if (!box.ok()) {
-      return Status::Validation("EASYSALE_MASTER_KEY_FILE '" + config.master_key_file +
-                                "' is malformed: expected exactly 64 hex characters (32 bytes)");
-    }
-    keys.box = std::make_unique<SecretBox>(*box);
-  } else {
+  auto box = LoadMasterKey(config.master_key_hex, config.master_key_file,
+                           config.data_dir.empty() ? DefaultDataDir() : config.data_dir);
+  if (!box.ok()) {
+    if (!box.status().IsNotFound()) return box.status();
     return Status::Validation(
-        "no master key: set EASYSALE_MASTER_KEY (64 hex characters) or EASYSALE_MASTER_KEY_FILE; "
-        "credentials are encrypted with it");
+        "no master key: set EASYSALE_MASTER_KEY (64 hex characters, e.g. $(openssl rand -hex 32)) or "
+        "EASYSALE_MASTER_KEY_FILE, or run `easysale-sync key generate`; credentials are encrypted with it");
   }
+  keys.box = std::move(*box);
 
   auth::VerifierConfig vc;
   vc.algorithms.clear();

@@ -31,12 +31,13 @@ struct ServerConfig {
   // Listening and storage.
   std::string host = "127.0.0.1";
   int port = 8080;
-  std::string data_dir;   // SQLite state at <data_dir>/state.db when store_url is empty
+  std::string data_dir;   // EASYSALE_DATA; SQLite state at <data_dir>/state.db when store_url is empty;
+                          // empty = DefaultDataDir()
   std::string store_url;  // sqlite://… or postgres://…; wins over data_dir
 
   // Key material (secrets: never logged or returned).
   std::string master_key_hex;   // EASYSALE_MASTER_KEY
-  std::string master_key_file;  // EASYSALE_MASTER_KEY_FILE
+  std::string master_key_file;  // EASYSALE_MASTER_KEY_FILE; else <data_dir>/master.key when present
   std::string jwt_secret;       // EASYSALE_JWT_SECRET (HS256)
   std::string jwt_public_key_file;  // EASYSALE_JWT_PUBLIC_KEY_FILE (RS256, SubjectPublicKeyInfo PEM)
   std::string jwt_issuer;       // EASYSALE_JWT_ISSUER; empty = not checked
@@ -86,9 +87,30 @@ EnvLookup ProcessEnv();
 // Defaults, then `config_file` (JSON; "" = none), then the environment.
 Result<ServerConfig> LoadServerConfig(const std::string& config_file, const EnvLookup& env = ProcessEnv());
 
-// The store URL the config selects: store_url, else sqlite://<data_dir>/state.db
-// (creating data_dir), else sqlite://.easysale/state.db.
+// The per-user data directory shared by the CLI and the server, whatever the
+// current directory: $EASYSALE_DATA, else $XDG_DATA_HOME/easysale-sync, else
+// $HOME/.local/share/easysale-sync (".easysale-sync" when HOME is unset too).
+std::string DefaultDataDir(const EnvLookup& env = ProcessEnv());
+
+// Creates `dir` (and missing parents) with mode 0700; an existing directory
+// is left as it is. Validation naming the directory on failure.
+Status PrepareDataDir(const std::string& dir);
+
+// The key file `easysale-sync key generate` writes and LoadMasterKey finds.
+std::string MasterKeyPath(const std::string& data_dir);
+
+// The store URL the config selects: store_url, else
+// sqlite://<data_dir or DefaultDataDir()>/state.db (creating the directory 0700).
 Result<std::string> ResolveStoreUrl(const ServerConfig& config);
+
+// The master key that seals connection credentials, for the CLI and the
+// server alike: `hex` (EASYSALE_MASTER_KEY), else the file `file`
+// (EASYSALE_MASTER_KEY_FILE), else MasterKeyPath(data_dir) when that file
+// exists. NotFound when none is given (the message says how to make one);
+// Validation naming the variable or file when one is malformed or unreadable.
+// Never echoes key material.
+Result<std::unique_ptr<SecretBox>> LoadMasterKey(const std::string& hex, const std::string& file,
+                                                 const std::string& data_dir);
 
 struct ServerKeys {
   std::unique_ptr<SecretBox> box;

@@ -118,6 +118,50 @@ TEST(ServerConfig, RefusesUnknownKeysAndBadValues) {
   EXPECT_TRUE(LoadServerConfig("/no/such/file.json", Env({})).status().IsValidation());
 }
 
+TEST(ServerConfig, DefaultDataDirIsPerUserAndIndependentOfTheCurrentDirectory) {
+  EXPECT_EQ(DefaultDataDir(Env({{"EASYSALE_DATA", "/srv/es"}, {"HOME", "/home/a"}})), "/srv/es");
+  EXPECT_EQ(DefaultDataDir(Env({{"XDG_DATA_HOME", "/x/share"}, {"HOME", "/home/a"}})), "/x/share/easysale-sync");
+  EXPECT_EQ(DefaultDataDir(Env({{"XDG_DATA_HOME", "relative"}, {"HOME", "/home/a"}})),
+            "/home/a/.local/share/easysale-sync");  // XDG wants absolute paths
+  EXPECT_EQ(DefaultDataDir(Env({{"HOME", "/home/a"}})), "/home/a/.local/share/easysale-sync");
+  auto c = LoadServerConfig("", Env({{"EASYSALE_DATA", "/srv/es"}}));
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->data_dir, "/srv/es");
+}
+
+TEST(ServerConfig, DataDirIsCreatedPrivateAndTheKeyFileIsFoundThere) {
+  const auto dir = std::filesystem::temp_directory_path() / ("es-datadir-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string data = (dir / "a" / "easysale-sync").string();
+  ASSERT_TRUE(PrepareDataDir(data).ok());
+  EXPECT_EQ(std::filesystem::status(data).permissions() & std::filesystem::perms::all, std::filesystem::perms::owner_all);
+  ASSERT_TRUE(PrepareDataDir(data).ok());  // exists: fine
+
+  auto none = LoadMasterKey("", "", data);
+  ASSERT_FALSE(none.ok());
+  EXPECT_TRUE(none.status().IsNotFound());
+  EXPECT_NE(none.status().message().find("openssl rand -hex 32"), std::string::npos);
+  {
+    std::ofstream(MasterKeyPath(data)) << std::string(64, 'a') << "\n";
+  }
+  auto found = LoadMasterKey("", "", data);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  auto sealed = (*found)->Seal("x");
+  EXPECT_EQ(*SecretBox::FromHexKey(std::string(64, 'a'))->Open(sealed), "x");
+  // The environment wins over the file.
+  auto env = LoadMasterKey(std::string(64, 'b'), "", data);
+  ASSERT_TRUE(env.ok());
+  EXPECT_FALSE(env->get()->Open(sealed).ok());
+  {
+    std::ofstream(MasterKeyPath(data)) << "short";
+  }
+  auto bad = LoadMasterKey("", "", data);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("malformed"), std::string::npos);
+  EXPECT_EQ(bad.status().message().find("short"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(ServerConfig, KeysAreRequiredAndNeverEchoed) {
   ServerConfig c;
   auto none = BuildServerKeys(c, nullptr);

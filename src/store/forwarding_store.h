@@ -23,6 +23,8 @@ class ForwardingStore : public StateStore {
   int SchemaVersion() override { return inner_.SchemaVersion(); }
   Status PutTenant(const Tenant& t) override { return inner_.PutTenant(t); }
   Result<std::optional<Tenant>> GetTenant(const std::string& id) override { return inner_.GetTenant(id); }
+  Result<std::vector<Tenant>> ListTenants() override { return inner_.ListTenants(); }
+  Status DeleteTenant(const std::string& id) override { return inner_.DeleteTenant(id); }
   Status PutConnection(const Connection& c) override { return inner_.PutConnection(c); }
   Result<std::optional<Connection>> GetConnection(const std::string& tenant, const std::string& id) override {
     return inner_.GetConnection(tenant, id);

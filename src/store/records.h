@@ -121,6 +121,14 @@ struct RunFilter {
   int limit = 100;
 };
 
+// Every table holding rows of a tenant in a `tenant_id` column, children
+// before parents (DeleteTenant empties them in this order). A new
+// tenant-scoped table joins this list.
+inline constexpr const char* kTenantTables[] = {
+    "record_results", "sync_runs",     "failed_records",      "cursors",     "locks",
+    "id_mappings",    "write_intents", "transformer_configs", "connections", "audit_log",
+    "oauth_states",   "sync_requests", "webhook_deliveries",  "webhook_settings"};
+
 // The key of a per-record row (mapping, intent, failed entry).
 struct RecordKey {
   std::string tenant_id;

@@ -37,6 +37,65 @@ TEST_P(StoreContractTest, TenantRoundTrip) {
   EXPECT_TRUE(store().PutTenant({"", "x", 1}).IsValidation());
 }
 
+TEST_P(StoreContractTest, ListTenantsInIdOrder) {
+  auto none = store().ListTenants();
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(none->empty());
+  ASSERT_TRUE(store().PutTenant({"shop-b", "Shop B", 2000}).ok());
+  ASSERT_TRUE(store().PutTenant({"shop-a", "Shop A", 1000}).ok());
+  auto all = store().ListTenants();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].id, "shop-a");
+  EXPECT_EQ((*all)[0].name, "Shop A");
+  EXPECT_EQ((*all)[0].created_at_ms, 1000);
+  EXPECT_EQ((*all)[1].id, "shop-b");
+}
+
+TEST_P(StoreContractTest, DeleteTenantRemovesItsRowsEverywhereAndNoOtherTenants) {
+  for (const std::string t : {"A", "B"}) {
+    ASSERT_TRUE(store().PutTenant({t, "Shop " + t, 1}).ok());
+    Connection c;
+    c.tenant_id = t;
+    c.id = "woo-main";
+    c.kind = "woo";
+    c.secret = "s";
+    ASSERT_TRUE(store().PutConnection(c).ok());
+    ASSERT_TRUE(store().PutTransformerConfig(t, "qbo-main", Json{{"x", 1}}).ok());
+    ASSERT_TRUE(store().PutMapping(Mapping(t, "1", "58")).ok());
+    ASSERT_TRUE(store().PutIntent({t, "qbo-main", "customer", "1", "r", "k", 1}).ok());
+    ASSERT_TRUE(store().CreateRun(Run(t, "run-1", 1000)).ok());
+    ASSERT_TRUE(store().AddRecordResults({Result1(t, "run-1", "1")}).ok());
+    ASSERT_TRUE(store().PutFailed(Failed(t, "1", 1000)).ok());
+    ASSERT_TRUE(store().PutCursor(t, "woo-main", "qbo-main", "order", "cur").ok());
+    ASSERT_TRUE(store().AcquireLock(t, "woo-main->qbo-main", "w", 1000, 60'000).ok());
+  }
+  ASSERT_TRUE(store().DeleteTenant("A").ok());
+
+  EXPECT_FALSE(store().GetTenant("A")->has_value());
+  EXPECT_TRUE(store().ListConnections("A")->empty());
+  EXPECT_FALSE(store().GetTransformerConfig("A", "qbo-main")->has_value());
+  EXPECT_FALSE(store().GetMapping("A", "qbo-main", "customer", "1")->has_value());
+  EXPECT_FALSE(store().GetIntent("A", "qbo-main", "customer", "1")->has_value());
+  EXPECT_FALSE(store().GetRun("A", "run-1")->has_value());
+  EXPECT_TRUE(store().ListRecordResults("A", "run-1", 0)->empty());
+  EXPECT_TRUE(store().ListFailed("A", 0)->empty());
+  EXPECT_FALSE(store().GetCursor("A", "woo-main", "qbo-main", "order")->has_value());
+  EXPECT_TRUE(store().AcquireLock("A", "woo-main->qbo-main", "other", 2000, 60'000).ok());  // lock gone
+
+  EXPECT_TRUE(store().GetTenant("B")->has_value());
+  EXPECT_EQ(store().ListConnections("B")->size(), 1u);
+  EXPECT_TRUE(store().GetMapping("B", "qbo-main", "customer", "1")->has_value());
+  EXPECT_TRUE(store().GetRun("B", "run-1")->has_value());
+  EXPECT_EQ(store().ListRecordResults("B", "run-1", 0)->size(), 1u);
+  EXPECT_EQ(store().ListFailed("B", 0)->size(), 1u);
+  EXPECT_TRUE(store().AcquireLock("B", "woo-main->qbo-main", "other", 2000, 60'000).IsConflict());
+  ASSERT_EQ(store().ListTenants()->size(), 1u);
+
+  EXPECT_TRUE(store().DeleteTenant("A").IsNotFound());
+  EXPECT_TRUE(store().DeleteTenant("").IsValidation());
+}
+
 TEST_P(StoreContractTest, ConnectionCrud) {
   Connection c;
   c.tenant_id = "t1";

@@ -18,6 +18,15 @@ class SyncStateStore {
 
   virtual Status PutTenant(const Tenant& t) = 0;
   virtual Result<std::optional<Tenant>> GetTenant(const std::string& id) = 0;
+  // Every tenant, ordered by id.
+  virtual Result<std::vector<Tenant>> ListTenants() = 0;
+  // Removes the tenant and every row it owns, in one transaction: its
+  // connections, transformer configs, id mappings, write intents, runs and
+  // their record results, failed records, cursors, locks, audit entries,
+  // OAuth states, sync requests and webhook deliveries and settings (see
+  // kTenantTables in records.h). Other tenants are untouched. NotFound when
+  // there is no such tenant.
+  virtual Status DeleteTenant(const std::string& id) = 0;
 
   virtual Status PutConnection(const Connection& c) = 0;
   virtual Result<std::optional<Connection>> GetConnection(const std::string& tenant, const std::string& id) = 0;

@@ -87,6 +87,9 @@ TEST(Cli, OperatorCommandsSyncAStoreIntoQuickBooks) {
   auto tokens = qbo.IssueTokens();
   auto db = std::filesystem::temp_directory_path() / ("es-cli-" + std::to_string(getpid()) + ".db");
   std::string store = "--store sqlite://" + db.string() + " --tenant shop1";
+  // Credentials are sealed with the master key; tenants are explicit.
+  setenv("EASYSALE_MASTER_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", 1);
+  ASSERT_EQ(RunCommand("tenant add shop1 --store sqlite://" + db.string()).exit_code, 0);
 
   Json woo_config = {{"base_url", woo.base_url()}};
   Json woo_secret = {{"consumer_key", wo.consumer_key}, {"consumer_secret", wo.consumer_secret}};

@@ -1,5 +1,7 @@
 #include "store/factory/open_store.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <system_error>
 
@@ -77,8 +79,26 @@ Result<std::unique_ptr<StateStore>> OpenStore(const std::string& url) {
     path = url;  // a plain file path, or ":memory:"
   }
 
-  if (path != ":memory:") ES_RETURN_IF_ERROR(EnsureParentDirectory(path));
-  ES_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::SqliteStore> store, sqlite::SqliteStore::Open(path, options));
+  if (path == ":memory:") {
+    ES_ASSIGN_OR_RETURN(std::unique_ptr<sqlite::SqliteStore> store, sqlite::SqliteStore::Open(path, options));
+    ES_RETURN_IF_ERROR(store->Migrate());
+    return std::unique_ptr<StateStore>(std::move(store));
+  }
+  // Credentials and business data: the directories and files created here
+  // (the database and its -wal/-shm, which SQLite gives the database's
+  // mode) are the owner's only; a file an older version left readable by
+  // others is narrowed to 0600.
+  const mode_t old_mask = ::umask(077);
+  Status dir = EnsureParentDirectory(path);
+  auto opened = dir.ok() ? sqlite::SqliteStore::Open(path, options) : Result<std::unique_ptr<sqlite::SqliteStore>>(dir);
+  ::umask(old_mask);
+  ES_RETURN_IF_ERROR(opened.status());
+  std::unique_ptr<sqlite::SqliteStore> store = std::move(*opened);
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string file = path + suffix;
+    struct stat st;
+    if (::stat(file.c_str(), &st) == 0 && (st.st_mode & 077) != 0) (void)::chmod(file.c_str(), 0600);
+  }
   ES_RETURN_IF_ERROR(store->Migrate());
   return std::unique_ptr<StateStore>(std::move(store));
 }

@@ -11,6 +11,10 @@ inline constexpr char kPutTenant[] =
     "INSERT INTO tenants (id, name, created_at_ms) VALUES ($1, $2, $3) "
     "ON CONFLICT (id) DO UPDATE SET name = excluded.name";
 inline constexpr char kGetTenant[] = "SELECT id, name, created_at_ms FROM tenants WHERE id = $1";
+inline constexpr char kListTenants[] = "SELECT id, name, created_at_ms FROM tenants ORDER BY id {C}";
+inline constexpr char kDeleteTenantRow[] = "DELETE FROM tenants WHERE id = $1";
+// Followed by a table of kTenantTables.
+inline constexpr char kDeleteTenantRowsHead[] = "DELETE FROM ";
 
 #define ES_CONNECTION_COLUMNS "tenant_id, id, kind, name, config, secret, enabled, updated_at_ms"
 inline constexpr char kPutConnection[] =

@@ -39,6 +39,8 @@ class SqlStore : public StateStore {
   // ---- SyncStateStore (sql_store_state.cpp)
   Status PutTenant(const Tenant& t) override;
   Result<std::optional<Tenant>> GetTenant(const std::string& id) override;
+  Result<std::vector<Tenant>> ListTenants() override;
+  Status DeleteTenant(const std::string& id) override;
   Status PutConnection(const Connection& c) override;
   Result<std::optional<Connection>> GetConnection(const std::string& tenant, const std::string& id) override;
   Result<std::vector<Connection>> ListConnections(const std::string& tenant) override;

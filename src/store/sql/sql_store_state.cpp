@@ -95,6 +95,30 @@ Result<std::optional<Tenant>> SqlStore::GetTenant(const std::string& id) {
   return ReadOne<Tenant>(*exec_, "get tenant", q::kGetTenant, Params().Text(id), TenantFromRow);
 }
 
+Result<std::vector<Tenant>> SqlStore::ListTenants() {
+  return ReadAll<Tenant>(*exec_, "list tenants", q::kListTenants, Params(), TenantFromRow);
+}
+
+Status SqlStore::DeleteTenant(const std::string& id) {
+  ES_RETURN_IF_ERROR(RequireNonEmpty("tenant id", id));
+  Status verdict;
+  // One transaction: a lost connection is retried only when nothing was committed.
+  ES_RETURN_IF_ERROR(exec_->Run(Call::kTransaction, "delete tenant", [&](Session& s) -> Status {
+    verdict = Status::Ok();
+    ES_ASSIGN_OR_RETURN(Rows r, s.Exec(q::kDeleteTenantRow, Params().Text(id)));
+    if (r.affected() == 0) {
+      verdict = Status::NotFound("tenant '" + id + "' not found");
+      return Status::Ok();
+    }
+    for (const char* table : kTenantTables) {
+      const std::string sql = std::string(q::kDeleteTenantRowsHead) + table + " WHERE tenant_id = $1";
+      ES_RETURN_IF_ERROR(s.ExecOnce(sql, Params().Text(id)).status());
+    }
+    return Status::Ok();
+  }));
+  return verdict;
+}
+
 Status SqlStore::PutConnection(const Connection& c) {
   ES_RETURN_IF_ERROR(RequireNonEmpty("tenant_id", c.tenant_id));
   ES_RETURN_IF_ERROR(RequireNonEmpty("connection id", c.id));

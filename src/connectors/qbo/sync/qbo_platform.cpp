@@ -120,7 +120,11 @@ engine::Platform QboPlatform() {
     if (env.options.insecure_skip_tls_verify) cfg.insecure_skip_tls_verify = true;
     ConnectionTokenStore tokens(env.store, env.tenant, c.id);
     Client client(cfg, env.transport, env.clock, tokens);
-    return client.Ping();
+    Status s = client.Ping();
+    if (s.ok() || !s.IsAuthentication()) return s;
+    return Status::Authentication("QuickBooks refused the credentials: " + s.message() +
+                                      " — check client_id/client_secret, or connect QuickBooks again for new tokens",
+                                  s.code());
   };
   p.webhooks = Webhooks();
   p.validate = [](const Json& config, const Json& secret) -> Status {

@@ -257,11 +257,30 @@ engine::Platform WooPlatform() {
     ES_ASSIGN_OR_RETURN(auto client, client_for(env, c));
     return std::unique_ptr<engine::Source>(std::make_unique<WooSource>(std::move(client)));
   };
+  // One line saying what to fix; the status keeps its kind and code.
   p.probe = [client_for](const engine::ConnectorEnv& env, const store::Connection& c) -> Status {
     ES_ASSIGN_OR_RETURN(auto client, client_for(env, c));
-    return client->Ping();
+    Status s = client->Ping();
+    if (s.ok()) return s;
+    const std::string base = GetStringOr(c.config, "base_url");
+    if (s.IsAuthentication()) {
+      const size_t at = s.message().find("HTTP ");
+      const std::string http = at == std::string::npos ? "401" : s.message().substr(at + 5, 3);
+      return Status::Authentication("WooCommerce rejected the key (" + http + ") — check consumer_key/consumer_secret",
+                                    s.code());
+    }
+    if (s.IsNotFound())
+      return Status::NotFound("no WooCommerce REST API at " + base + " (404) — check base_url", s.code());
+    if (s.IsNetwork()) return Status::Network("cannot reach WooCommerce at " + base + ": " + s.message(), s.code());
+    return s;
   };
   p.webhooks = Webhooks();
+  p.validate_ids = [](const std::vector<std::string>& ids) -> Status {
+    for (const auto& id : ids)
+      if (id.empty() || id.size() >= 18 || id.find_first_not_of("0123456789") != std::string::npos)
+        return Status::Validation("--ids: '" + id + "' is not a WooCommerce id (expected digits)");
+    return Status::Ok();
+  };
   p.validate = [](const Json& config, const Json& secret) -> Status {
     ES_RETURN_IF_ERROR(
         engine::CheckSettingsKeys(config, {"base_url", "auth", "insecure_skip_tls_verify", "currency"}, "config"));
