@@ -24,6 +24,7 @@ int Main(int argc, char** argv) {
   AddSandboxCommand(app);
   AddServeCommand(app);
   AddTokenCommand(app);
+  AddRunsCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

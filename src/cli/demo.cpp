@@ -3,6 +3,8 @@
 // trash, new orders), a second sync that brings the books along, a third
 // that must write nothing, a reconcile of every order's net amount, then a
 // status page until Ctrl-C (or one JSON object with --once --json).
+#include <httplib.h>
+
 #include <filesystem>
 #include <cstdio>
 #include <memory>
@@ -68,6 +70,33 @@ Json RunJson(const engine::RunReport& r) {
           {"duration_ms", r.run.finished_at_ms - r.run.started_at_ms},
           {"qbo_requests", r.target_requests},
           {"woo_requests", r.source_requests}};
+}
+
+// After Ctrl-C or SIGTERM: one line saying where the demo stopped (stderr
+// with --json, so stdout stays JSON) and the exit code.
+int DemoStopped(bool json, const std::string& where, const engine::RunReport* run) {
+  DetachStalledStdout();
+  std::string line = "stopped: demo interrupted " + where;
+  if (run != nullptr) {
+    line += " (run " + run->run.id + ", " + std::to_string(run->run.totals.created) + " created, " +
+            std::to_string(run->run.totals.updated) + " updated, all recorded)";
+  }
+  line += " — run `easysale-sync demo` again to start over";
+  fprintf(json ? stderr : stdout, "%s\n", line.c_str());
+  fflush(json ? stderr : stdout);
+  return StopExitCode();
+}
+
+// Waits (at most ~2 s) until the status page answers, so that a Stop() right
+// after Start() finds the server listening and can end it.
+void WaitUntilServing(int port) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(0, 200'000);
+  client.set_read_timeout(0, 500'000);
+  for (int i = 0; i < 10; ++i) {
+    if (auto res = client.Get("/health"); res && res->status == 200) return;
+    SystemClock::Get().SleepMillis(100);
+  }
 }
 
 Status SetUpTenant(store::StateStore& store, const std::string& tenant,
@@ -154,12 +183,14 @@ Result<Json> RunWarehouseDemo(store::StateStore& store, engine::Orchestrator& or
   req.source_connection = "woo";
   req.target_connection = "warehouse";
   req.triggered_by = "demo";
+  req.stop = &InstallStopSignals();
   int64_t failed = 0, changed = 0;
-  for (int i = 1; i <= 2; ++i) {
+  for (int i = 1; i <= 2 && !req.stop->load(); ++i) {
     ProgressBar bar("warehouse " + std::to_string(i));
     auto run = orchestrator.Run(req, [&](const engine::Progress& p) { bar.Update(p); });
     bar.Finish();
     if (!run.ok()) return run.status();
+    if (run->run.status == store::RunStatus::kStopped) break;
     if (run->run.status == store::RunStatus::kFailed) return Status::Internal(run->run.error);
     int64_t ch = 0;
     for (const auto& [entity, n] : run->counts) ch += n.created + n.updated;
@@ -171,6 +202,7 @@ Result<Json> RunWarehouseDemo(store::StateStore& store, engine::Orchestrator& or
              static_cast<long long>(ch), static_cast<long long>(run->run.totals.skipped),
              static_cast<long long>(run->run.totals.failed));
   }
+  if (req.stop->load()) return Json{{"stopped", true}};
   ES_ASSIGN_OR_RETURN(store::Connection conn, engine::LoadEnabledConnection(store, tenant, "warehouse"));
   ES_ASSIGN_OR_RETURN(supabase::WarehouseConfig cfg, supabase::WarehouseConfigOf(conn));
   ES_ASSIGN_OR_RETURN(auto writer, supabase::OpenWarehouse(cfg, transport, SystemClock::Get()));
@@ -238,6 +270,8 @@ int RunDemo(const DemoArgs& a) {
   req.source_connection = "woo";
   req.target_connection = "qbo";
   req.triggered_by = "demo";
+  req.stop = &stop;
+  if (stop.load()) return DemoStopped(a.json, "while setting up", nullptr);
 
   ProgressBar bar1("sync 1");
   auto first = orchestrator.Run(req, [&](const engine::Progress& p) { bar1.Update(p); });
@@ -246,6 +280,7 @@ int RunDemo(const DemoArgs& a) {
     fprintf(stderr, "error: first sync: %s\n", first.status().ToString().c_str());
     return 1;
   }
+  if (first->run.status == store::RunStatus::kStopped) return DemoStopped(a.json, "during the first sync", &*first);
   if (!a.json) PrintRun("First sync ", *first);
   // A week of trading in the shop: edits, refunds, cancellations, late
   // payments, trash and new orders; the second sync brings the books along,
@@ -264,6 +299,7 @@ int RunDemo(const DemoArgs& a) {
            static_cast<long long>(t["trashed"].get<int64_t>()),
            static_cast<long long>(t["new_orders"].get<int64_t>()));
   }
+  if (stop.load()) return DemoStopped(a.json, "after the week of trading", nullptr);
   ProgressBar bar2("sync 2");
   auto second = orchestrator.Run(req, [&](const engine::Progress& p) { bar2.Update(p); });
   bar2.Finish();
@@ -271,6 +307,7 @@ int RunDemo(const DemoArgs& a) {
     fprintf(stderr, "error: second sync: %s\n", second.status().ToString().c_str());
     return 1;
   }
+  if (second->run.status == store::RunStatus::kStopped) return DemoStopped(a.json, "during the second sync", &*second);
   if (!a.json) PrintRun("Second sync", *second);
   ProgressBar bar3("sync 3");
   auto third = orchestrator.Run(req, [&](const engine::Progress& p) { bar3.Update(p); });
@@ -279,7 +316,9 @@ int RunDemo(const DemoArgs& a) {
     fprintf(stderr, "error: third sync: %s\n", third.status().ToString().c_str());
     return 1;
   }
+  if (third->run.status == store::RunStatus::kStopped) return DemoStopped(a.json, "during the third sync", &*third);
   if (!a.json) PrintRun("Third sync ", *third);
+  if (stop.load()) return DemoStopped(a.json, "before the reconcile", nullptr);
   auto rec = engine::Reconcile(platforms::Registry(), **store, *transport, SystemClock::Get(), tenant, "woo", "qbo");
   if (!rec.ok()) {
     fprintf(stderr, "error: reconcile: %s\n", rec.status().ToString().c_str());
@@ -299,6 +338,7 @@ int RunDemo(const DemoArgs& a) {
       fprintf(stderr, "error: warehouse sync: %s\n", wh.status().ToString().c_str());
       return 1;
     }
+    if (wh->contains("stopped")) return DemoStopped(a.json, "during the warehouse sync", nullptr);
     warehouse_ok = (*wh)["failed"].get<int64_t>() == 0 && (*wh)["second_run_changed"].get<int64_t>() == 0;
     out["warehouse"] = *wh;
   }
@@ -311,6 +351,7 @@ int RunDemo(const DemoArgs& a) {
     for (const auto& d : rec->details) printf("  mismatch: %s\n", DumpJson(d).c_str());
   }
   fflush(stdout);
+  if (stop.load()) return DemoStopped(a.json, "after the summary", nullptr);
   bool healthy = first->run.totals.failed == 0 && second->run.totals.failed == 0 && Writes(*third) == 0 &&
                  rec->mismatches == 0 && warehouse_ok;
   if (a.once) return healthy ? 0 : 3;
@@ -328,11 +369,17 @@ int RunDemo(const DemoArgs& a) {
     fprintf(stderr, "error: status page: %s\n", s.ToString().c_str());
     return 1;
   }
+  WaitUntilServing(page.port());
   printf("\nStatus page: http://127.0.0.1:%d/  (Ctrl-C to stop)\n", page.port());
   fflush(stdout);
   while (!stop.load()) SystemClock::Get().SleepMillis(100);
+  DetachStalledStdout();
   page.Stop();
-  return healthy ? 0 : 3;
+  // The page was the last step: everything before it is done and recorded.
+  printf("stopped: status page closed — the demo's state store stays in %s\n",
+         a.store_url.empty() ? a.data_dir.c_str() : "the given store");
+  fflush(stdout);
+  return healthy ? StopExitCode() : 3;
 }
 
 }  // namespace

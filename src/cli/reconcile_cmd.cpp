@@ -5,6 +5,7 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/run_summary.h"
+#include "cli/signals.h"
 #include "common/clock.h"
 #include "engine/orchestrator.h"
 #include "engine/reconcile.h"
@@ -26,6 +27,8 @@ int RunReconcile(const ReconcileArgs& a) {
   auto store = OpenForTenant(a.common, &rc);
   if (!store) return rc;
   if (int bad = RequireConnections(*store, a.common, {a.source, a.target}); bad != 0) return bad;
+  // Only a run that writes needs a graceful stop; reading stops on the spot.
+  std::atomic<bool>* stop = a.fix && a.yes ? &InstallStopSignals() : nullptr;
   auto transport = TransportFor(*store, a.common, {a.source, a.target});
   auto r = engine::Reconcile(platforms::Registry(), *store, *transport, SystemClock::Get(), a.common.tenant, a.source,
                              a.target);
@@ -61,8 +64,25 @@ int RunReconcile(const ReconcileArgs& a) {
   req.ids = r->repair_ids;
   req.dry_run = !a.yes;
   req.triggered_by = "reconcile";
+  req.stop = stop;
+  req.on_notice = [](const std::string& notice) { fprintf(stderr, "notice: %s\n", notice.c_str()); };
+  if (stop != nullptr && stop->load()) {
+    printf("stopped: before any repair was written — run `easysale-sync reconcile --fix --yes` again to carry on\n");
+    return StopExitCode();
+  }
   auto fixed = orchestrator.Run(req);
   if (!fixed.ok()) return Fail("reconcile --fix", fixed.status());
+  if (fixed->run.status == store::RunStatus::kStopped) {
+    DetachStalledStdout();
+    if (a.common.json) {
+      j["fix"] = {{"run_id", fixed->run.id}, {"applied", a.yes}, {"status", store::RunStatusName(fixed->run.status)},
+                  {"counts", fixed->run.counts}};
+      printf("%s\n", DumpJson(j).c_str());
+    } else {
+      PrintStopped(fixed->run, "reconcile --fix --yes");
+    }
+    return StopExitCode();
+  }
   if (a.common.json) {
     j["fix"] = {{"run_id", fixed->run.id}, {"applied", a.yes}, {"status", store::RunStatusName(fixed->run.status)},
                 {"plan", fixed->previews}, {"counts", fixed->run.counts}};

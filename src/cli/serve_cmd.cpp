@@ -4,6 +4,7 @@
 // EASYSALE_JWT_SECRET (or EASYSALE_JWT_PUBLIC_KEY_FILE) in the environment;
 // everything else has a default. Exits 2 with a clear message when a key is
 // missing or malformed, before anything is opened.
+#include <csignal>
 #include <cstdio>
 #include <memory>
 
@@ -12,6 +13,7 @@
 #include "common/clock.h"
 #include "http/transport.h"
 #include "server/http_server.h"
+#include "server/run_executor.h"
 #include "server/server_config.h"
 #include "server/webhooks/webhook_service.h"
 #include "store/factory/open_store.h"
@@ -69,8 +71,17 @@ int RunServe(const ServeArgs& a) {
           url->rfind("postgres", 0) == 0 ? "postgres" : url->c_str());
   fflush(stdout);
   WaitForStopSignal();
+  // Runs in progress stop after the write in hand and are recorded as
+  // stopped; a second Ctrl-C quits at once (the next run carries on).
+  const int active = srv.context().runs != nullptr ? srv.context().runs->active() : 0;
   srv.Stop();
-  return 0;
+  DetachStalledStdout();
+  printf("stopped: server on %s shut down%s — run `easysale-sync serve` again to carry on\n", srv.base_url().c_str(),
+         active > 0 ? (", " + std::to_string(active) + " sync run(s) in progress stopped and recorded").c_str() : "");
+  fflush(stdout);
+  // SIGTERM is how a service manager stops the server: a clean exit. Ctrl-C
+  // at a terminal exits 130 as the other commands do.
+  return StopSignal() == SIGTERM ? 0 : StopExitCode();
 }
 
 }  // namespace

@@ -1,20 +1,65 @@
 #include "cli/signals.h"
 
-#include <csignal>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <csignal>
+#include <cstdio>
 #include <thread>
 
 namespace es::cli {
 namespace {
+
 std::atomic<bool> g_stop{false};
-void OnSignal(int) { g_stop.store(true); }
+std::atomic<int> g_signal{0};
+std::atomic<int> g_count{0};
+std::atomic<bool> g_installed{false};
+pthread_t g_main_thread;
+bool g_tty = false;
+
+void Say(const char* text) {
+  size_t n = 0;
+  while (text[n] != '\0') ++n;
+  ssize_t rc = write(STDERR_FILENO, text, n);
+  (void)rc;
+}
+
+void OnSignal(int sig) {
+  const int saved_errno = errno;
+  if (!pthread_equal(pthread_self(), g_main_thread)) {
+    // Wake the main thread (it may sit in a blocking write); it counts.
+    pthread_kill(g_main_thread, sig);
+    errno = saved_errno;
+    return;
+  }
+  if (g_count.fetch_add(1) >= 1) {
+    if (g_tty) Say("\ninterrupted again: quitting now\n");
+    _exit(128 + sig);
+  }
+  g_signal.store(sig);
+  g_stop.store(true);
+  if (g_tty) Say("\nstopping after the write in hand (Ctrl-C again to quit at once)\n");
+  errno = saved_errno;
+}
+
 }  // namespace
 
 std::atomic<bool>& InstallStopSignals() {
+  if (g_installed.exchange(true)) return g_stop;
+  g_main_thread = pthread_self();
+  g_tty = isatty(STDERR_FILENO) != 0;
   struct sigaction sa {};
   sa.sa_handler = OnSignal;
   sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
+  sa.sa_flags = 0;  // no SA_RESTART: a blocking write or sleep returns EINTR
+  // A background job of a script starts with SIGINT ignored so that the
+  // terminal's Ctrl-C does not reach it; it stays ignored.
+  struct sigaction previous {};
+  if (sigaction(SIGINT, nullptr, &previous) != 0 || previous.sa_handler != SIG_IGN) sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
   return g_stop;
@@ -23,6 +68,31 @@ std::atomic<bool>& InstallStopSignals() {
 void WaitForStopSignal() {
   auto& stop = InstallStopSignals();
   while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+}
+
+int StopSignal() { return g_signal.load(); }
+
+int StopExitCode() {
+  const int sig = g_signal.load();
+  return sig > 0 ? 128 + sig : 1;
+}
+
+void DetachStalledStdout() {
+  struct stat st {};
+  if (fstat(STDOUT_FILENO, &st) != 0 || !S_ISFIFO(st.st_mode)) return;
+  const int flags = fcntl(STDOUT_FILENO, F_GETFL);
+  if (flags >= 0) (void)fcntl(STDOUT_FILENO, F_SETFL, flags | O_NONBLOCK);
+}
+
+void PrintStopped(const store::SyncRun& run, const std::string& again) {
+  const auto& t = run.totals;
+  const double seconds = static_cast<double>(run.finished_at_ms - run.started_at_ms) / 1000.0;
+  printf("stopped: run %s after %.1f s — %s%lld created, %lld updated, %lld unchanged, %lld failed of %lld fetched, "
+         "all recorded — run `easysale-sync %s` again to carry on\n",
+         run.id.c_str(), seconds, run.dry_run ? "dry run, " : "", static_cast<long long>(t.created),
+         static_cast<long long>(t.updated), static_cast<long long>(t.skipped), static_cast<long long>(t.failed),
+         static_cast<long long>(t.fetched), again.c_str());
+  fflush(stdout);
 }
 
 }  // namespace es::cli

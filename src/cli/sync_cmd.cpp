@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/progress.h"
 #include "cli/run_summary.h"
+#include "cli/signals.h"
 #include "common/clock.h"
 #include "engine/orchestrator.h"
 #include "http/transport.h"
@@ -41,11 +42,14 @@ int RunSync(const SyncArgs& a) {
   req.dry_run = a.dry_run;
   req.ids = SplitList(a.ids);
   req.triggered_by = "cli";
+  req.stop = &InstallStopSignals();
+  req.on_notice = [](const std::string& notice) { fprintf(stderr, "notice: %s\n", notice.c_str()); };
   ProgressBar bar("sync");
   auto report = orchestrator.Run(req, [&](const engine::Progress& p) { bar.Update(p); });
   bar.Finish();
   if (!report.ok()) return Fail("sync", report.status());
   const auto& run = report->run;
+  if (run.status == store::RunStatus::kStopped) DetachStalledStdout();
   if (a.common.json) {
     Json j = {{"run_id", run.id},
               {"status", store::RunStatusName(run.status)},
@@ -60,15 +64,19 @@ int RunSync(const SyncArgs& a) {
       j["estimated_requests"] = report->estimated_requests;
     }
     printf("%s\n", DumpJson(j).c_str());
+  } else if (run.status == store::RunStatus::kStopped) {
+    PrintStopped(run, "sync");
   } else {
     if (a.dry_run) PrintPlan(*report);
-    printf("run %s: %s%s — fetched %lld, created %lld, updated %lld, unchanged %lld, failed %lld\n", run.id.c_str(),
-           a.dry_run ? "dry run, " : "", store::RunStatusName(run.status), static_cast<long long>(run.totals.fetched),
-           static_cast<long long>(run.totals.created), static_cast<long long>(run.totals.updated),
+    printf("run %s: %s%s — fetched %lld, created %lld, linked %lld, updated %lld, unchanged %lld, failed %lld\n",
+           run.id.c_str(), a.dry_run ? "dry run, " : "", store::RunStatusName(run.status),
+           static_cast<long long>(run.totals.fetched), static_cast<long long>(run.totals.created),
+           static_cast<long long>(run.totals.linked), static_cast<long long>(run.totals.updated),
            static_cast<long long>(run.totals.skipped), static_cast<long long>(run.totals.failed));
     PrintLifecycle(*report);
-    if (!run.error.empty()) printf("error: %s\n", run.error.c_str());
   }
+  if (run.status == store::RunStatus::kStopped) return StopExitCode();
+  if (!run.error.empty()) fprintf(stderr, "error: %s\n", run.error.c_str());
   return run.status == store::RunStatus::kSucceeded ? 0 : (run.status == store::RunStatus::kPartial ? 3 : 1);
 }
 

@@ -4,6 +4,7 @@
 
 #include "common/crypto.h"
 #include "engine/pipeline.h"
+#include "engine/run_liveness.h"
 
 namespace es::engine {
 
@@ -75,12 +76,62 @@ Json CountsJson(const std::map<std::string, EntityCounts>& counts, store::RunCou
     e["created_by_type"] = by_type;
     j[entity] = e;
     totals->fetched += c.fetched;
-    totals->created += c.created + c.linked;
+    totals->created += c.created;
+    totals->linked += c.linked;
     totals->updated += c.updated + c.voided + c.deleted;
     totals->skipped += c.skipped;
     totals->failed += c.failed;
   }
   return j;
+}
+
+// Takes the pair's lock for `owner`. When a process of this host that is gone
+// holds it, its run is marked abandoned, the lock freed and taken.
+Status TakeRunLock(store::StateStore& store, Clock& clock, const SyncRequest& request, const std::string& key,
+                   const std::string& owner, int64_t lease_ms) {
+  Status s = store.AcquireLock(request.tenant_id, key, owner, clock.NowMillis(), lease_ms);
+  if (!s.IsConflict()) return s;
+  auto holder = store.GetLock(request.tenant_id, key);
+  if (!holder.ok() || !holder->has_value()) return s;
+  LockOwner o = ParseLockOwner((*holder)->owner);
+  if (!OwnerProcessGone(o)) {
+    if (o.pid <= 0) return s;
+    return Status::Conflict("run " + o.run_id + " (process " + std::to_string(static_cast<long long>(o.pid)) +
+                            " on " + o.host + ") is still running between these connections; wait for it or stop "
+                            "it with `easysale-sync runs stop " + o.run_id + "`");
+  }
+  auto run = store.GetRun(request.tenant_id, o.run_id);
+  RunLiveness dead;
+  dead.why = "process " + std::to_string(static_cast<long long>(o.pid)) + " on " + o.host + " is gone";
+  dead.lock_owner = (*holder)->owner;
+  if (run.ok() && run->has_value()) {
+    ES_RETURN_IF_ERROR(AbandonRun(store, **run, dead, clock.NowMillis()).status());
+  } else {
+    ES_RETURN_IF_ERROR(store.ReleaseLock(request.tenant_id, key, dead.lock_owner));
+  }
+  if (request.on_notice)
+    request.on_notice("run " + o.run_id + " was left unfinished (" + dead.why + "): marked abandoned; carrying on");
+  return store.AcquireLock(request.tenant_id, key, owner, clock.NowMillis(), lease_ms);
+}
+
+// With the pair's lock held, any other run of the pair still listed as
+// running has no process behind it any more.
+void AbandonLeftovers(store::StateStore& store, Clock& clock, const SyncRequest& request, const std::string& run_id,
+                      const std::string& source, const std::string& target) {
+  store::RunFilter f;
+  f.tenant_id = request.tenant_id;
+  f.status = store::RunStatusName(store::RunStatus::kRunning);
+  f.limit = 50;
+  auto runs = store.ListRuns(f);
+  if (!runs.ok()) return;
+  for (const store::SyncRun& r : *runs) {
+    if (r.id == run_id || r.source_connection != source || r.target_connection != target) continue;
+    RunLiveness dead;
+    dead.why = "its process ended without finishing it";
+    auto changed = AbandonRun(store, r, dead, clock.NowMillis());
+    if (changed.ok() && *changed && request.on_notice)
+      request.on_notice("run " + r.id + " was left unfinished (" + dead.why + "): marked abandoned; carrying on");
+  }
 }
 
 }  // namespace
@@ -104,9 +155,14 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
       entities.push_back(e);
 
   std::string run_id = crypto::Uuid4();
-  std::string lock_key = ends.source_connection.id + ">" + ends.target_connection.id;
-  ES_RETURN_IF_ERROR(store_.AcquireLock(request.tenant_id, lock_key, run_id, clock_.NowMillis(), options_.lock_lease_ms));
-  auto stop = std::make_shared<std::atomic<bool>>(false);
+  const std::string lock_key = RunLockKey(ends.source_connection.id, ends.target_connection.id);
+  const std::string lock_owner = LockOwnerFor(run_id);
+  ES_RETURN_IF_ERROR(TakeRunLock(store_, clock_, request, lock_key, lock_owner, options_.lock_lease_ms));
+  AbandonLeftovers(store_, clock_, request, run_id, ends.source_connection.id, ends.target_connection.id);
+  // The caller's flag when it gave one (not owned: the aliasing pointer only
+  // lets Stop() reach it).
+  auto stop = request.stop != nullptr ? std::shared_ptr<std::atomic<bool>>(std::shared_ptr<void>(), request.stop)
+                                      : std::make_shared<std::atomic<bool>>(false);
   {
     std::lock_guard<std::mutex> lock(mu_);
     stops_[run_id] = stop;
@@ -126,7 +182,7 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
   run.started_at_ms = clock_.NowMillis();
   Status created = store_.CreateRun(run);
   if (!created.ok()) {
-    (void)store_.ReleaseLock(request.tenant_id, lock_key, run_id);
+    (void)store_.ReleaseLock(request.tenant_id, lock_key, lock_owner);
     std::lock_guard<std::mutex> lock(mu_);
     stops_.erase(run_id);
     return created;
@@ -141,9 +197,9 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
   info.run_id = run_id;
   info.dry_run = request.dry_run;
   RunContext ctx(info, store_, clock_, stop.get(), std::move(crash_hook));
-  ctx.SetLockRenewal([&] {
-    return store_.AcquireLock(request.tenant_id, lock_key, run_id, clock_.NowMillis(), options_.lock_lease_ms);
-  });
+  ctx.SetLockRenewal(
+      [&] { return store_.AcquireLock(request.tenant_id, lock_key, lock_owner, clock_.NowMillis(), options_.lock_lease_ms); },
+      options_.lock_lease_ms);
 
   Status failure;
   PageRunTotals totals;
@@ -164,7 +220,7 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
       (void)ctx.Flush();
       run.counts = CountsJson(ctx.counts(), &run.totals);
       if (!ctx.crashed()) (void)store_.UpdateRun(run);
-      if (!s.ok()) failure = s.WithContext(entities[i]);
+      if (!s.ok()) failure = ctx.platform_failure().ok() ? s.WithContext(entities[i]) : s;
     }
     if (prepared && !ctx.crashed()) ends.target->Finish(ctx, failure);
   } catch (const std::exception& e) {
@@ -184,7 +240,8 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
     run.error = "stopped on request";
   } else if (!failure.ok()) {
     run.status = store::RunStatus::kFailed;
-    run.error = failure.ToString();
+    // A platform failure already names its connection and what to do.
+    run.error = ctx.platform_failure().ok() ? failure.ToString() : failure.message();
   } else {
     run.status = run.totals.failed > 0 ? store::RunStatus::kPartial : store::RunStatus::kSucceeded;
   }
@@ -192,7 +249,7 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
   // "running" in the store) but frees the lock so the test can re-run at once
   // instead of waiting for the lease to expire.
   if (!ctx.crashed()) (void)store_.UpdateRun(run);
-  (void)store_.ReleaseLock(request.tenant_id, lock_key, run_id);
+  (void)store_.ReleaseLock(request.tenant_id, lock_key, lock_owner);
   {
     std::lock_guard<std::mutex> lock(mu_);
     stops_.erase(run_id);

@@ -7,7 +7,10 @@
 // queryable while it runs), runs each entity through the page pipeline
 // (engine/pipeline.h) in dependency order, and finishes the run as
 // succeeded, partial (some records failed), failed (the run could not go on)
-// or stopped. The engine knows no platform: sources and targets come from the
+// or stopped. The lock's owner names the run's process (engine/run_liveness.h):
+// a lock held by a process of this host that is gone is taken over at once,
+// and any other run of the pair still listed as running once the lock is
+// taken is marked abandoned (each with a notice). The engine knows no platform: sources and targets come from the
 // platforms' factories. Thread-safe: several runs for different pairs may
 // execute at once; Stop() may be called from any thread.
 #pragma once
@@ -37,6 +40,12 @@ struct SyncRequest {
   bool dry_run = false;
   std::vector<std::string> ids;       // only these source ids
   std::string triggered_by = "cli";
+  // Optional, set by the caller (e.g. a signal handler): once true, the run
+  // stops after the write in hand, as with Orchestrator::Stop. Must outlive Run().
+  std::atomic<bool>* stop = nullptr;
+  // Optional: one line per thing the caller should know before the run goes
+  // on (a dead run found and marked abandoned).
+  std::function<void(const std::string&)> on_notice;
 };
 
 struct RunReport {

@@ -42,6 +42,15 @@ Result<SourcePage> FetchWithRetry(const PageRun& r, Source& source, RunContext& 
   return WithRetry<SourcePage>(policy, ctx.clock(), rng, [&] { return source.Fetch(req); });
 }
 
+// Why the run must not go on: a platform-level failure, a simulated crash or
+// a stop request (ok when none).
+Status Interrupted(RunContext& ctx) {
+  if (!ctx.platform_failure().ok()) return ctx.platform_failure();
+  if (ctx.crashed()) return Status::Internal("simulated crash");
+  if (ctx.Stopping()) return Status::Conflict("stop requested");
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status RunEntityPages(const PageRun& r, Source& source, Target& target, RunContext& ctx, store::StateStore& store,
@@ -57,12 +66,17 @@ Status RunEntityPages(const PageRun& r, Source& source, Target& target, RunConte
 
   int64_t done = 0, max_modified = 0;
   for (int page = 1;; ++page) {
-    if (ctx.Stopping()) return Status::Conflict("stop requested");
+    ES_RETURN_IF_ERROR(Interrupted(ctx));
     req.page = page;
     auto fetched = FetchWithRetry(r, source, ctx, req);
-    if (!fetched.ok())
+    if (!fetched.ok()) {
+      if (ScopeOf(fetched.status()) == FailureScope::kPlatform) {
+        ctx.PlatformFailed(ctx.run().source_connection, fetched.status());
+        return ctx.platform_failure();
+      }
       return fetched.status().WithContext("fetching " + r.route_entity + " page " + std::to_string(page) + " from " +
                                           ctx.run().source_connection);
+    }
     SourcePage& pg = *fetched;
     ++totals->pages;
     ctx.BeginPage(entity);
@@ -86,11 +100,18 @@ Status RunEntityPages(const PageRun& r, Source& source, Target& target, RunConte
       if (!dry_run) {
         Status applied = target.Apply(plan, ctx);
         if (ctx.crashed()) return Status::Internal("simulated crash");
+        if (!applied.ok() && ScopeOf(applied) == FailureScope::kPlatform)
+          ctx.PlatformFailed(ctx.run().target_connection, applied);
+        // A platform failure ends the run before the cursor moves: the
+        // records it left unwritten are taken again by the next run.
+        if (!ctx.platform_failure().ok()) {
+          (void)ctx.Flush();
+          return ctx.platform_failure();
+        }
         ES_RETURN_IF_ERROR(applied.WithContext("writing to " + ctx.run().target_connection));
       }
     }
-    if (ctx.crashed()) return Status::Internal("simulated crash");
-    if (ctx.Stopping()) return Status::Conflict("stop requested");
+    ES_RETURN_IF_ERROR(Interrupted(ctx));
     ES_RETURN_IF_ERROR(ctx.Flush());
     ES_RETURN_IF_ERROR(ctx.RenewLock().WithContext("renewing the run lock"));
     // The cursor moves only after every record of the page is durable.

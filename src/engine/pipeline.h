@@ -39,6 +39,8 @@ struct PageRunTotals {
 
 // Runs one entity to the end of its listing. Non-ok when the run cannot go
 // on (source unreadable after retries, target unusable, store failure, stop).
+// A platform-level failure (ScopeOf, retry.h) of the source or the target
+// ends the walk at once and is returned as ctx.platform_failure().
 Status RunEntityPages(const PageRun& request, Source& source, Target& target, RunContext& ctx,
                       store::StateStore& store, PageRunTotals* totals);
 

@@ -16,9 +16,11 @@ class ScriptedSource final : public Source {
   std::vector<std::pair<std::string, int64_t>> records;
   size_t page_size = 2;
   std::vector<FetchRequest> requests_seen;
+  Status refuse;  // non-ok: every fetch fails with it
 
   Result<SourcePage> Fetch(const FetchRequest& r) override {
     requests_seen.push_back(r);
+    if (!refuse.ok()) return refuse;
     std::vector<std::pair<std::string, int64_t>> pool;
     for (const auto& rec : records) {
       if (!r.ids.empty() && std::find(r.ids.begin(), r.ids.end(), rec.first) == r.ids.end()) continue;
@@ -44,11 +46,16 @@ class ScriptedSource final : public Source {
   int64_t requests() const override { return static_cast<int64_t>(requests_seen.size()); }
 };
 
-// Creates every record it has not seen; fails the ids in `fail`.
+// Creates every record it has not seen; fails the ids in `fail`, and from
+// the id `broken_from` on fails every write with `broken` (as a platform
+// that went away would). Stops when the context says so, like real targets.
 class RecordingTarget final : public Target {
  public:
   std::set<std::string> fail;
+  std::string broken_from;
+  Status broken;
   std::vector<std::string> written;
+  int attempts = 0;
 
   Result<Plan> PlanPage(const std::string& entity, const std::vector<SourceRecord>& records,
                         SyncContext& ctx) override {
@@ -69,6 +76,12 @@ class RecordingTarget final : public Target {
   Status Apply(Plan& plan, SyncContext& ctx) override {
     for (const auto& op : plan.ops) {
       if (op.kind == OpKind::kSkip) continue;
+      if (ctx.Stopping()) break;
+      ++attempts;
+      if (!broken.ok() && op.source_id >= broken_from) {
+        ctx.Failed(op, broken);
+        continue;
+      }
       if (fail.count(op.source_id)) {
         ctx.Failed(op, Status::Validation("refused"));
         continue;
@@ -208,6 +221,68 @@ TEST_F(PipelineTest, RecordResultsCarryTheirDuration) {
   ASSERT_EQ(results->size(), 1u);
   EXPECT_GE((*results)[0].duration_us, 0);
   EXPECT_EQ((*results)[0].action, "created");
+}
+
+// A platform-level failure of the target ends the walk at its first op:
+// no failed record per entity, no cursor move, the error names the connection.
+TEST_F(PipelineTest, TargetPlatformFailureEndsTheRunAtOnceWithOneError) {
+  for (const Status& cause : {Status::Authentication("token refresh refused (invalid_grant)", "invalid_grant"),
+                              Status::Network("unreachable at http://127.0.0.1:9 (connection refused)", "transport")}) {
+    SetUp();  // a fresh store
+    source_ = ScriptedSource();
+    target_ = RecordingTarget();
+    source_.records = {{"1", 5'000}, {"2", 6'000}, {"3", 7'000}, {"4", 8'000}, {"5", 9'000}};
+    target_.broken_from = "3";
+    target_.broken = cause;
+    auto ctx = Context();
+    PageRun r;
+    r.route_entity = "customers";
+    r.options = &options_;
+    PageRunTotals totals;
+    Status s = RunEntityPages(r, source_, target_, ctx, *store_, &totals);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.category(), cause.category());
+    EXPECT_EQ(s.code(), cause.code());
+    EXPECT_EQ(s.message(), "connection 'dst': " + cause.message());
+    EXPECT_EQ(ctx.platform_failure().message(), s.message());
+    EXPECT_TRUE(ctx.Stopping());
+    // Page 1 was written; page 2 stopped at its first op (record 4 was not tried), page 3 never fetched.
+    EXPECT_EQ(target_.written, (std::vector<std::string>{"1", "2"}));
+    EXPECT_EQ(target_.attempts, 3);
+    EXPECT_EQ(source_.requests_seen.size(), 2u);
+    EXPECT_EQ(ctx.counts().at("customer").failed, 0);
+    ASSERT_TRUE(ctx.Flush().ok());
+    auto failed = store_->ListFailed("t", 10);
+    ASSERT_TRUE(failed.ok());
+    EXPECT_TRUE(failed->empty());
+    EXPECT_EQ(Cursor(), "");  // the walk did not end
+  }
+}
+
+TEST_F(PipelineTest, RecordLevelFailuresLetTheRunGoOn) {
+  source_.records = {{"1", 5'000}, {"2", 6'000}, {"3", 7'000}};
+  target_.broken_from = "2";
+  target_.broken = Status::Validation("Amount is not equal to UnitPrice * Qty", "6070");
+  auto ctx = Context();
+  ASSERT_TRUE(Run(ctx, "full").ok());
+  EXPECT_TRUE(ctx.platform_failure().ok());
+  EXPECT_EQ(target_.attempts, 3);
+  EXPECT_EQ(ctx.counts().at("customer").failed, 2);
+}
+
+TEST_F(PipelineTest, SourcePlatformFailureNamesTheSourceConnection) {
+  source_.records = {{"1", 5'000}};
+  source_.refuse = Status::Authentication("HTTP 401 woocommerce_rest_cannot_view", "woocommerce_rest_cannot_view");
+  auto ctx = Context();
+  PageRun r;
+  r.route_entity = "customers";
+  r.options = &options_;
+  PageRunTotals totals;
+  Status s = RunEntityPages(r, source_, target_, ctx, *store_, &totals);
+  EXPECT_TRUE(s.IsAuthentication());
+  EXPECT_EQ(s.message().rfind("connection 'src': ", 0), 0u) << s.message();
+  EXPECT_EQ(source_.requests_seen.size(), 1u);  // authentication is not retried
+  EXPECT_EQ(target_.attempts, 0);
 }
 
 TEST(RegistryTest, RoutesNeedBothPlatformsAndTheirRoles) {

@@ -20,6 +20,7 @@ Result<ReconcileReport> Reconcile(const Registry& registry, store::StateStore& s
   info.run_id = "reconcile";
   info.dry_run = true;
   RunContext ctx(info, store, clock, nullptr, {});
+  ctx.SetRecordResults(false);  // no run to record them under
 
   ReconcileReport report;
   FetchRequest req;
@@ -43,6 +44,10 @@ Result<ReconcileReport> Reconcile(const Registry& registry, store::StateStore& s
         ++report.by_state[c.state];
         if (c.state == "matched") {
           ++report.matched;
+          continue;
+        }
+        if (c.state == "linked") {
+          ++report.linked;
           continue;
         }
         ++report.mismatches;

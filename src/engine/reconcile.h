@@ -3,9 +3,12 @@
 // QBO that means net amounts — order total minus its refunds against the
 // document total minus its credit and refund documents — and the states
 // missing, voided, stale (content changed since it was written), extra (a
-// live document for an order that was cancelled) and differs. Read-only;
-// `repair_ids` lists the records a sync of just those ids would repair
-// (`reconcile --fix` plans and applies exactly that).
+// live document for an order that was cancelled) and differs. Read-only
+// but for one write: a record the id map does not know whose target document
+// exists (an interrupted run wrote it; found by DocNumber) is linked — its
+// mapping stored — and reported as "linked", not missing. `repair_ids` lists
+// the records a sync of just those ids would repair (`reconcile --fix` plans
+// and applies exactly that).
 #pragma once
 
 #include <map>
@@ -25,6 +28,7 @@ struct ReconcileReport {
   int64_t matched = 0;
   int64_t mismatches = 0;  // every state but matched
   int64_t missing = 0;
+  int64_t linked = 0;      // found in the target without a mapping and linked (not mismatches)
   std::map<std::string, int64_t> by_state;  // "matched", "missing", "differs", "voided", "stale", "extra", …
   std::vector<Json> details;                // up to 100 mismatches: {order, state, expected, actual, target_id, detail}
   std::vector<std::string> repair_ids;      // records a sync by id would repair

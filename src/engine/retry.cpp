@@ -17,4 +17,8 @@ int64_t BackoffMs(const RetryPolicy& policy, int attempt, const Status& status, 
   return d(rng);
 }
 
+FailureScope ScopeOf(const Status& status) {
+  return status.IsAuthentication() || status.IsNetwork() ? FailureScope::kPlatform : FailureScope::kRecord;
+}
+
 }  // namespace es::engine

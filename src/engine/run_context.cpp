@@ -7,7 +7,9 @@ namespace es::engine {
 RunContext::RunContext(RunInfo info, store::StateStore& store, Clock& clock, const std::atomic<bool>* stop,
                        CrashHook hook)
     : info_(std::move(info)), store_(store), clock_(clock), stop_(stop), hook_(std::move(hook)),
-      page_started_(std::chrono::steady_clock::now()) {}
+      page_started_(std::chrono::steady_clock::now()) {
+  renewed_at_ms_ = clock_.NowMillis();
+}
 
 RunContext::~RunContext() { (void)Flush(); }
 
@@ -151,6 +153,10 @@ Status RunContext::Done(const PlanOp& op, const Written& written) {
 }
 
 void RunContext::Failed(const PlanOp& op, const Status& status) {
+  if (ScopeOf(status) == FailureScope::kPlatform) {
+    PlatformFailed(info_.target_connection, status);
+    return;
+  }
   ++counts_[op.entity].failed;
   Add(op.entity, op.source_id, "failed", op.target_id, status.ToString());
   if (info_.dry_run || op.record_id.empty()) return;
@@ -173,7 +179,14 @@ bool RunContext::Crash(const char* point) {
   return crashed_;
 }
 
-bool RunContext::Stopping() const { return crashed_ || (stop_ != nullptr && stop_->load()); }
+void RunContext::PlatformFailed(const std::string& connection, const Status& status) {
+  if (!platform_failure_.ok() || status.ok()) return;
+  platform_failure_ = status.WithContext("connection '" + connection + "'");
+}
+
+bool RunContext::Stopping() const {
+  return crashed_ || !platform_failure_.ok() || (stop_ != nullptr && stop_->load());
+}
 
 void RunContext::BeginPage(const std::string& entity) {
   known_.clear();
@@ -221,6 +234,7 @@ void RunContext::Planned(const PlanOp& op) {
 
 void RunContext::Add(const std::string& entity, const std::string& source_id, const std::string& action,
                      const std::string& target_id, const std::string& message) {
+  if (!record_results_) return;
   store::RecordResult r;
   r.run_id = info_.run_id;
   r.tenant_id = info_.tenant_id;
@@ -236,6 +250,14 @@ void RunContext::Add(const std::string& entity, const std::string& source_id, co
                       .count();
   pending_.results.push_back(std::move(r));
   if (pending_.results.size() >= 200) (void)Flush();
+  // A failure here shows again at the page's own renewal, which stops the run.
+  if (lease_ms_ > 0 && clock_.NowMillis() - renewed_at_ms_ >= lease_ms_ / 2) (void)RenewLock();
+}
+
+Status RunContext::RenewLock() {
+  if (!renew_) return Status::Ok();
+  renewed_at_ms_ = clock_.NowMillis();
+  return renew_();
 }
 
 std::string RunContext::QueueEntity(const PlanOp& op) const {

@@ -10,6 +10,13 @@
 // in one transaction (StateStore::CommitPage) — at the end of every page,
 // before the cursor moves, and whenever 200 results are pending.
 //
+// Failures are sorted by engine::ScopeOf (retry.h): a record-level failure
+// is counted, recorded and queued for that record; the first platform-level
+// one (credentials refused, host unreachable) is kept as the run's failure,
+// named after its connection, and makes the context stop — the records in
+// hand are neither counted nor queued as failed, since they failed for no
+// reason of their own and the next run takes them again.
+//
 // Record results and failed-queue entries are keyed by the record a page
 // carried (PlanOp::record_id under the page's entity), so that retrying a
 // failed refund or payment re-syncs its order. Ops with an empty record_id
@@ -73,10 +80,24 @@ class RunContext final : public SyncContext {
   bool Crash(const char* point) override;
   bool Stopping() const override;
 
+  // Off: nothing is written to the run's record results (reconcile has no run).
+  void SetRecordResults(bool on) { record_results_ = on; }
+
   // ---- for the pipeline
-  // Called after every page: renews the run lock (non-ok: the run lost it and must stop).
-  void SetLockRenewal(std::function<Status()> renew) { renew_ = std::move(renew); }
-  Status RenewLock() { return renew_ ? renew_() : Status::Ok(); }
+  // Ends the run for a platform-level failure of `connection` (the first one
+  // counts; later ones are dropped).
+  void PlatformFailed(const std::string& connection, const Status& status);
+  // The run's platform-level failure ("connection 'qbo': …", category and
+  // code kept), ok while there is none.
+  const Status& platform_failure() const { return platform_failure_; }
+  // Called after every page: renews the run lock (non-ok: the run lost it and
+  // must stop). With `lease_ms`, recording a result also renews it once half
+  // the lease has passed, so a long page or a slow target keeps the lock.
+  void SetLockRenewal(std::function<Status()> renew, int64_t lease_ms = 0) {
+    renew_ = std::move(renew);
+    lease_ms_ = lease_ms;
+  }
+  Status RenewLock();
   // Starts a page of `entity` (the entity failed-queue entries of its ops go under).
   void BeginPage(const std::string& entity);
   void Fetched(int64_t n) { counts_[page_entity_].fetched += n; }
@@ -106,7 +127,11 @@ class RunContext final : public SyncContext {
   const std::atomic<bool>* stop_;
   CrashHook hook_;
   std::function<Status()> renew_;
+  int64_t lease_ms_ = 0;
+  int64_t renewed_at_ms_ = 0;
   bool crashed_ = false;
+  bool record_results_ = true;
+  Status platform_failure_;
   std::string page_entity_;
   std::chrono::steady_clock::time_point page_started_;
   std::map<std::string, EntityCounts> counts_;

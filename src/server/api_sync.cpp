@@ -3,7 +3,8 @@
 //   POST /api/v1/sync                 user   202 {"runId"}; idempotencyKey → same run
 //   GET  /api/v1/runs                 user   ?status&from&to&limit
 //   GET  /api/v1/runs/{id}            user   status (live progress while running)
-//   POST /api/v1/runs/{id}/stop       user   202; 404 unknown, 409 not running
+//   POST /api/v1/runs/{id}/stop       user   202 stopping; 200 abandoned (its process is gone);
+//                                            404 unknown, 409 finished or running in a live process elsewhere
 //   GET  /api/v1/failed               user   ?limit
 //   POST /api/v1/failed/retry         user   one record {target, entity, sourceId}
 //   POST /api/v1/failed/retry-all     admin  every failed record (per connection pair)
@@ -12,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "engine/run_liveness.h"
 #include "engine/sync_types.h"
 #include "server/api_util.h"
 #include "server/http_server.h"
@@ -194,8 +196,21 @@ void StopRun(ServerContext& ctx, ApiRequest& r) {
   if (!run->has_value()) return r.Fail(Status::NotFound("run '" + id + "' not found"));
   Status s = ctx.runs->Stop(r.caller.tenant_id, id);
   if (!s.ok()) {
-    return r.Fail(Status::Conflict("run '" + id + "' is not running (status " +
-                                   store::RunStatusName((*run)->status) + ")"));
+    // Not running here: a run whose process died is marked abandoned and
+    // its lock released; one of a live process elsewhere is left alone.
+    auto live = engine::CheckRunLiveness(*ctx.store, **run, ctx.clock->NowMillis());
+    if (!live.ok()) return r.Fail(live.status());
+    if (live->why == "finished")
+      return r.Fail(Status::Conflict("run '" + id + "' is not running (status " +
+                                     store::RunStatusName((*run)->status) + ")"));
+    if (live->alive)
+      return r.Fail(Status::Conflict("run '" + id + "' runs in another process (" +
+                                     std::to_string(static_cast<long long>(live->owner.pid)) + " on " +
+                                     live->owner.host + "); stop it there"));
+    auto abandoned = engine::AbandonRun(*ctx.store, **run, *live, ctx.clock->NowMillis());
+    if (!abandoned.ok()) return r.Fail(abandoned.status());
+    ctx.Audit(r.caller, "sync.stop", "run:" + id);
+    return r.Reply(200, {{"runId", id}, {"status", "abandoned"}, {"reason", live->why}});
   }
   ctx.Audit(r.caller, "sync.stop", "run:" + id);
   r.Reply(202, {{"runId", id}, {"status", "stopping"}});

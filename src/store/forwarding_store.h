@@ -113,6 +113,9 @@ class ForwardingStore : public StateStore {
   Status ReleaseLock(const std::string& tenant, const std::string& key, const std::string& owner) override {
     return inner_.ReleaseLock(tenant, key, owner);
   }
+  Result<std::optional<LockHolder>> GetLock(const std::string& tenant, const std::string& key) override {
+    return inner_.GetLock(tenant, key);
+  }
 
   // HTTP server block.
   Status AddAudit(const AuditEntry& entry) override { return inner_.AddAudit(entry); }

@@ -57,7 +57,10 @@ struct WriteIntent {
   int64_t created_at_ms = 0;
 };
 
-enum class RunStatus { kQueued, kRunning, kSucceeded, kPartial, kFailed, kStopped };
+// kAbandoned: the run's process ended without finishing it (killed, host
+// lost); what it wrote stays recorded, its lock was released by whoever
+// found it dead.
+enum class RunStatus { kQueued, kRunning, kSucceeded, kPartial, kFailed, kStopped, kAbandoned };
 const char* RunStatusName(RunStatus s);
 RunStatus ParseRunStatus(const std::string& s);
 
@@ -67,7 +70,12 @@ struct RunCounts {
   int64_t updated = 0;
   int64_t skipped = 0;   // unchanged
   int64_t failed = 0;
+  int64_t linked = 0;    // found in the target (written by an interrupted run) and linked, not created
 };
+
+// The sum of `key` over the entities of a run's per-entity counts (stores
+// derive RunCounts::linked from the counts this way; it has no column).
+int64_t CountsTotal(const Json& counts, const char* key);
 
 struct SyncRun {
   std::string id;
@@ -111,6 +119,13 @@ struct FailedRecord {
   int64_t first_failed_at_ms = 0;
   int64_t last_attempt_at_ms = 0;
   std::string run_id;
+};
+
+// The holder of a run lock.
+struct LockHolder {
+  std::string owner;
+  int64_t acquired_at_ms = 0;
+  int64_t expires_at_ms = 0;
 };
 
 struct RunFilter {

@@ -14,8 +14,20 @@ const char* RunStatusName(RunStatus s) {
     case RunStatus::kPartial: return "partial";
     case RunStatus::kFailed: return "failed";
     case RunStatus::kStopped: return "stopped";
+    case RunStatus::kAbandoned: return "abandoned";
   }
   return "failed";
+}
+
+int64_t CountsTotal(const Json& counts, const char* key) {
+  int64_t total = 0;
+  if (!counts.is_object()) return total;
+  for (const Json& c : counts) {
+    if (!c.is_object()) continue;
+    auto it = c.find(key);
+    if (it != c.end() && it->is_number_integer()) total += it->get<int64_t>();
+  }
+  return total;
 }
 
 RunStatus ParseRunStatus(const std::string& s) {
@@ -24,6 +36,7 @@ RunStatus ParseRunStatus(const std::string& s) {
   if (s == "succeeded") return RunStatus::kSucceeded;
   if (s == "partial") return RunStatus::kPartial;
   if (s == "stopped") return RunStatus::kStopped;
+  if (s == "abandoned") return RunStatus::kAbandoned;
   return RunStatus::kFailed;
 }
 

@@ -292,6 +292,14 @@ TEST_P(StoreContractTest, RunsCreateUpdateGet) {
   EXPECT_EQ(g.started_at_ms, 1000);
   EXPECT_EQ(g.finished_at_ms, 5000);
 
+  // A run whose process died is marked abandoned; the status round-trips.
+  r.status = RunStatus::kAbandoned;
+  ASSERT_TRUE(store().UpdateRun(r).ok());
+  EXPECT_EQ((*store().GetRun("t1", "run-1"))->status, RunStatus::kAbandoned);
+  EXPECT_STREQ(RunStatusName(RunStatus::kAbandoned), "abandoned");
+  r.status = RunStatus::kPartial;
+  ASSERT_TRUE(store().UpdateRun(r).ok());
+
   EXPECT_TRUE(store().UpdateRun(Run("t1", "run-missing", 1)).IsNotFound());
   EXPECT_TRUE(store().UpdateRun(Run("t2", "run-1", 1)).IsNotFound());  // other tenant's run
   auto cross = store().GetRun("t2", "run-1");
@@ -470,6 +478,18 @@ TEST_P(StoreContractTest, Locks) {
   // Release by the owner frees it at once.
   ASSERT_TRUE(store().ReleaseLock("t1", "woo-main->qbo-main", "worker-b").ok());
   EXPECT_TRUE(store().AcquireLock("t1", "woo-main->qbo-main", "worker-a", t0 + 41'000, 30'000).ok());
+
+  // The holder as stored; free after release, per tenant.
+  auto holder = store().GetLock("t1", "woo-main->qbo-main");
+  ASSERT_TRUE(holder.ok()) << holder.status().ToString();
+  ASSERT_TRUE(holder->has_value());
+  EXPECT_EQ((*holder)->owner, "worker-a");
+  EXPECT_EQ((*holder)->acquired_at_ms, t0 + 41'000);
+  EXPECT_EQ((*holder)->expires_at_ms, t0 + 71'000);
+  EXPECT_FALSE(store().GetLock("t2", "woo-2->qbo-main")->has_value());
+  ASSERT_TRUE(store().ReleaseLock("t1", "woo-main->qbo-main", "worker-a").ok());
+  EXPECT_FALSE(store().GetLock("t1", "woo-main->qbo-main")->has_value());
+  EXPECT_TRUE(store().GetLock("", "k").status().IsValidation());
 
   EXPECT_TRUE(store().AcquireLock("t1", "k", "w", t0, 0).IsValidation());
   EXPECT_TRUE(store().AcquireLock("t1", "", "w", t0, 1000).IsValidation());

@@ -87,6 +87,8 @@ class SyncStateStore {
   virtual Status AcquireLock(const std::string& tenant, const std::string& key, const std::string& owner,
                              int64_t now_ms, int64_t lease_ms) = 0;
   virtual Status ReleaseLock(const std::string& tenant, const std::string& key, const std::string& owner) = 0;
+  // The lock's current row (expired leases included); nullopt when free.
+  virtual Result<std::optional<LockHolder>> GetLock(const std::string& tenant, const std::string& key) = 0;
 };
 
 }  // namespace es::store

@@ -150,21 +150,32 @@ Result<http::Response> Client::Send(const std::string& method, const std::string
     resp = SendRaw(req);
     token = fresh;
   }
-  if (!resp.ok()) return WithoutSecrets(resp.status(), {token});
+  if (!resp.ok()) {
+    Status failed = WithoutSecrets(resp.status(), {token});
+    return IsTransportFailure(failed) ? Unreachable(failed, config_.api_base, "api_base") : failed;
+  }
   return resp;
 }
 
 Result<Json> Client::Call(const std::string& method, const std::string& path_and_query, const std::string& body,
                           const std::string& what) {
   auto resp = Send(method, path_and_query, body, body.empty() ? std::string() : "application/json");
-  if (!resp.ok()) return resp.status().WithContext(what);
+  if (!resp.ok()) {
+    // Failures of the connection (unreachable, token refused) say so on their own.
+    const Status& s = resp.status();
+    return s.IsAuthentication() || IsTransportFailure(s) ? s : s.WithContext(what);
+  }
   std::string tid = resp->Header("intuit_tid");
   auto fail = [&](Status s) {
     if (!tid.empty()) s = s.WithContext("intuit_tid " + tid);
     return s.WithContext(what);
   };
   if (resp->status < 200 || resp->status >= 300) {
-    return fail(DecodeFault(resp->status, resp->body, resp->Header("Retry-After")));
+    Status fault = fail(DecodeFault(resp->status, resp->body, resp->Header("Retry-After")));
+    // Send refreshed once already after a 401: the connection itself is refused.
+    if (fault.IsAuthentication() && (resp->status == 401 || resp->status == 403))
+      return AccessRefused(resp->status, fault, config_.realm_id);
+    return fault;
   }
   auto parsed = ParseJson(resp->body);
   if (!parsed.ok()) {

@@ -55,4 +55,23 @@ bool HasFault(const Json& body);
 // by "[redacted]" (category, code and retry_after kept).
 Status WithoutSecrets(const Status& s, std::initializer_list<std::string_view> secrets);
 
+// ---- Failures of the whole connection -------------------------------------
+// The engine ends a run on these (engine::ScopeOf), so each says in one line
+// what failed and what to do; category and code are kept, secrets never
+// appear.
+
+// A transport failure: nothing answered (Network with code "transport" or "timeout").
+bool IsTransportFailure(const Status& s);
+// `transport` (a transport failure) reaching `url`, the value of the
+// connection setting `setting` ("api_base", "token_url"):
+// "QuickBooks unreachable at http://127.0.0.1:9 (connection refused) — check
+// the connection's api_base". TLS failures say so and mention
+// insecure_skip_tls_verify for test servers.
+Status Unreachable(const Status& transport, const std::string& url, const char* setting);
+// The token endpoint refused the refresh token (invalid_grant, …):
+// "QuickBooks token refresh refused (invalid_grant) — reconnect QuickBooks …".
+Status RefreshRefused(const Status& refusal);
+// The API answered 401 (after a refresh) or 403 to `fault` (the decoded Fault).
+Status AccessRefused(int http_status, const Status& fault, const std::string& realm_id);
+
 }  // namespace es::qbo

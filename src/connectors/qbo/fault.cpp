@@ -397,4 +397,60 @@ Status WithoutSecrets(const Status& s, std::initializer_list<std::string_view> s
   return Make(s.category(), std::move(msg), s.code(), s.retry_after_ms());
 }
 
+// ---- Failures of the whole connection ------------------------------------------------
+
+namespace {
+
+constexpr const char* kReconnect =
+    "reconnect QuickBooks (the OAuth connect flow, or easysale-sync connection add with new tokens)";
+
+bool Contains(const std::string& haystack, std::string_view needle) {
+  return IFind(haystack, needle) != std::string::npos;
+}
+
+}  // namespace
+
+bool IsTransportFailure(const Status& s) {
+  return s.IsNetwork() && (s.code() == "transport" || s.code() == "timeout");
+}
+
+Status Unreachable(const Status& transport, const std::string& url, const char* setting) {
+  // The transport says "<METHOD> request failed: <what curl said>".
+  std::string detail = transport.message();
+  if (size_t p = detail.find("request failed: "); p != std::string::npos) detail = detail.substr(p + 16);
+  std::string reason = detail;
+  bool tls = false;
+  if (transport.code() == "timeout" || Contains(detail, "timed out")) {
+    reason = "timed out";
+  } else if (Contains(detail, "refused") || Contains(detail, "couldn't connect")) {
+    reason = "connection refused";
+  } else if (Contains(detail, "resolve")) {
+    reason = "host name not found";
+  } else if (Contains(detail, "SSL") || Contains(detail, "TLS") || Contains(detail, "certificate")) {
+    tls = true;
+    reason = "TLS failure: " + detail;
+  } else if (Contains(detail, "empty reply") || Contains(detail, "reset")) {
+    reason = "connection dropped";
+  }
+  std::string msg = "QuickBooks unreachable at " + url + " (" + reason + ") — check the connection's " + setting;
+  if (tls) msg += " (or set insecure_skip_tls_verify for a test server)";
+  return Status::Network(std::move(msg), transport.code());
+}
+
+Status RefreshRefused(const Status& refusal) {
+  std::string code = refusal.code().empty() ? "refused" : refusal.code();
+  return Status::Authentication("QuickBooks token refresh refused (" + code + ") — " + kReconnect, refusal.code());
+}
+
+Status AccessRefused(int http_status, const Status& fault, const std::string& realm_id) {
+  if (http_status == 403) {
+    return Status::Authentication("QuickBooks denied access to company " + realm_id + " (HTTP 403: " +
+                                      fault.message() + ") — check realm_id, or " + kReconnect,
+                                  fault.code());
+  }
+  return Status::Authentication("QuickBooks refused the access token even after a token refresh (HTTP " +
+                                    std::to_string(http_status) + ": " + fault.message() + ") — " + kReconnect,
+                                fault.code());
+}
+
 }  // namespace es::qbo

@@ -28,7 +28,11 @@ http::Request TokenRequest(const Config& config, const http::Params& form) {
 // Turns a token endpoint answer into an error (non-200) or nothing.
 Status TokenEndpointError(const Result<http::Response>& resp, const Config& config, std::string_view secret,
                           const char* what) {
-  if (!resp.ok()) return WithoutSecrets(resp.status(), {secret, config.client_secret}).WithContext(what);
+  if (!resp.ok()) {
+    Status failed = WithoutSecrets(resp.status(), {secret, config.client_secret});
+    if (IsTransportFailure(failed)) return Unreachable(failed, config.token_url, "token_url").WithContext(what);
+    return failed.WithContext(what);
+  }
   if (resp->status == 200) return Status::Ok();
   Status s = DecodeFault(resp->status, resp->body, resp->Header("Retry-After"));
   std::string tid = resp->Header("intuit_tid");
@@ -137,7 +141,9 @@ Result<OAuthTokens> Client::RefreshLocked(const OAuthTokens& current) {
   }
   auto resp = SendRaw(TokenRequest(
       config_, {{"grant_type", "refresh_token"}, {"refresh_token", current.refresh_token}}));
-  ES_RETURN_IF_ERROR(TokenEndpointError(resp, config_, current.refresh_token, "QBO token refresh"));
+  Status refused = TokenEndpointError(resp, config_, current.refresh_token, "QBO token refresh");
+  if (refused.IsAuthentication()) return RefreshRefused(refused);
+  ES_RETURN_IF_ERROR(refused);
   OAuthTokens next = current;
   ES_RETURN_IF_ERROR(ParseTokenResponse(resp->body, now, &next).WithContext("QBO token refresh"));
   if (next.realm_id.empty()) next.realm_id = config_.realm_id;

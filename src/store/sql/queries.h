@@ -95,7 +95,8 @@ inline constexpr char kAcquireLock[] =
     "ELSE excluded.acquired_at_ms END, expires_at_ms = excluded.expires_at_ms "
     "WHERE locks.owner = excluded.owner OR locks.expires_at_ms <= $4 "
     "RETURNING owner";
-inline constexpr char kLockHolder[] = "SELECT owner, expires_at_ms FROM locks WHERE tenant_id = $1 AND lock_key = $2";
+inline constexpr char kLockHolder[] =
+    "SELECT owner, expires_at_ms, acquired_at_ms FROM locks WHERE tenant_id = $1 AND lock_key = $2";
 inline constexpr char kReleaseLock[] = "DELETE FROM locks WHERE tenant_id = $1 AND lock_key = $2 AND owner = $3";
 
 // ---- runs, record results, the failed queue ------------------------------------

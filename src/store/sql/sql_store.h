@@ -79,6 +79,7 @@ class SqlStore : public StateStore {
                      int64_t lease_ms) override;
   // Only the owner releases; anyone else is a no-op (Ok).
   Status ReleaseLock(const std::string& tenant, const std::string& key, const std::string& owner) override;
+  Result<std::optional<LockHolder>> GetLock(const std::string& tenant, const std::string& key) override;
 
   // ---- RunStore (sql_store_runs.cpp)
   Status CreateRun(const SyncRun& run) override;

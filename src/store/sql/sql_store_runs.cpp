@@ -47,6 +47,7 @@ Result<SyncRun> RunFromRow(const Rows& q, int row) {
   r.totals.updated = q.Int(row, 11);
   r.totals.skipped = q.Int(row, 12);
   r.totals.failed = q.Int(row, 13);
+  r.totals.linked = CountsTotal(r.counts, "linked");
   r.error = q.Text(row, 14);
   r.triggered_by = q.Text(row, 15);
   r.started_at_ms = q.Int(row, 16);

@@ -337,4 +337,13 @@ Status SqlStore::ReleaseLock(const std::string& tenant, const std::string& key, 
       .status();
 }
 
+Result<std::optional<LockHolder>> SqlStore::GetLock(const std::string& tenant, const std::string& key) {
+  ES_RETURN_IF_ERROR(RequireNonEmpty("tenant_id", tenant));
+  ES_RETURN_IF_ERROR(RequireNonEmpty("lock key", key));
+  return ReadOne<LockHolder>(*exec_, "get lock", q::kLockHolder, Params().Text(tenant).Text(key),
+                             [](const Rows& r, int row) -> Result<LockHolder> {
+                               return LockHolder{r.Text(row, 0), r.Int(row, 2), r.Int(row, 1)};
+                             });
+}
+
 }  // namespace es::store::sql

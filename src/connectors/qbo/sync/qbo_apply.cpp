@@ -28,6 +28,12 @@ constexpr AccountKind kAccounts[] = {{"income", "Income", "SalesOfProductIncome"
                                      {"asset", "Other Current Asset", "Inventory"},
                                      {"refund", "Other Current Asset", "UndepositedFunds"}};
 
+// `s` with `context`, unless it is a failure of the whole connection: those
+// already say in one line what failed and what to do.
+Status Explained(const Status& s, const std::string& context) {
+  return engine::ScopeOf(s) == engine::FailureScope::kPlatform ? s : s.WithContext(context);
+}
+
 }  // namespace
 
 class Applier {
@@ -112,7 +118,7 @@ class Applier {
         if (name != k.name) continue;
         auto id = FindAccount(k.type, k.subtype);
         if (id.ok()) t_.accounts_[name] = *id;
-        else failure = id.status().WithContext("finding the QBO " + name + " account");
+        else failure = Explained(id.status(), "finding the QBO " + name + " account");
       }
     }
     std::vector<size_t> kept;
@@ -201,11 +207,12 @@ class Applier {
   void Creates(const std::vector<size_t>& ops) {
     std::vector<size_t> todo;
     for (size_t i : ops) {
+      if (ctx_.Stopping()) return;  // e.g. QBO became unreachable: no lookup more
       const PlanOp& op = plan_.ops[i];
       if (ctx_.HadIntent(op.entity, op.source_id)) {
         auto found = Lookup(i);
         if (!found.ok()) {
-          Fail(i, found.status().WithContext("looking up an earlier write"));
+          Fail(i, Explained(found.status(), "looking up an earlier write"));
           continue;
         }
         if (found->has_value()) {

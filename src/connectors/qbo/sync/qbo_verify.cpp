@@ -1,6 +1,8 @@
 // Reconcile for QBO (Target::Verify): net amounts of orders against their
 // documents, reading QBO with `Id IN (…)` queries (100 ids each).
+#include <algorithm>
 #include <map>
+#include <set>
 
 #include "connectors/qbo/sync/qbo_target.h"
 #include "mapping/order_lifecycle.h"
@@ -60,6 +62,59 @@ Result<std::vector<engine::Check>> QboTarget::Verify(const std::string& entity,
   for (const auto& op : plan.ops)
     if (op.kind != engine::OpKind::kSkip && !op.record_id.empty() && !pending.count(op.record_id))
       pending[op.record_id] = std::string(engine::OpKindName(op.kind)) + " " + op.entity + ": " + op.reason;
+
+  // Documents an interrupted run wrote but did not map yet (its intent was
+  // recorded, the mapping not): found by DocNumber, linked (the mapping is
+  // written) and then compared like any other, instead of being "missing".
+  std::map<std::string, std::string> linked;  // order id → what was linked
+  const PlanState& st = std::any_cast<const PlanState&>(plan.state);
+  std::vector<size_t> unmapped;  // ops creating a document the id map does not know
+  for (size_t i = 0; i < plan.ops.size(); ++i) {
+    const engine::PlanOp& op = plan.ops[i];
+    const QboOp& q = st.qops[i];
+    if ((op.kind != engine::OpKind::kCreate && op.kind != engine::OpKind::kRefund) || q.lookup_field != "DocNumber" ||
+        q.lookup_value.empty())
+      continue;
+    ES_ASSIGN_OR_RETURN(auto known, ctx.Mapping(op.entity, op.source_id));
+    if (!known) unmapped.push_back(i);
+  }
+  std::set<size_t> done;
+  for (const char* type : {"SalesReceipt", "Invoice", "CreditMemo", "RefundReceipt"}) {
+    std::vector<size_t> ask;
+    for (size_t i : unmapped) {
+      const auto& types = st.qops[i].lookup_entities;
+      if (!done.count(i) && std::find(types.begin(), types.end(), type) != types.end()) ask.push_back(i);
+    }
+    for (size_t start = 0; start < ask.size(); start += 100) {
+      std::string in;
+      for (size_t k = start; k < std::min(ask.size(), start + 100); ++k)
+        in += (in.empty() ? "" : ", ") + QuoteQueryString(st.qops[ask[k]].lookup_value);
+      auto page = gateway_.Query(std::string("SELECT * FROM ") + type + " WHERE DocNumber IN (" + in +
+                                 ") MAXRESULTS 1000");
+      if (!page.ok()) return page.status().WithContext(std::string("looking up unmapped ") + type + " documents");
+      std::map<std::string, const Json*> by_number;
+      for (const Json& row : page->rows) by_number.emplace(GetStringOr(row, "DocNumber"), &row);
+      for (size_t k = start; k < std::min(ask.size(), start + 100); ++k) {
+        const size_t i = ask[k];
+        auto it = by_number.find(st.qops[i].lookup_value);
+        if (it == by_number.end()) continue;
+        const engine::PlanOp& op = plan.ops[i];
+        engine::Written w;
+        w.target_id = GetStringOr(*it->second, "Id");
+        w.target_type = type;
+        w.version = GetStringOr(*it->second, "SyncToken");
+        // Content with placeholders has no final fingerprint yet: left empty,
+        // the next sync compares the document and updates it if need be.
+        w.fingerprint = st.qops[i].content.is_null() ? op.fingerprint : std::string();
+        w.linked = true;
+        ES_RETURN_IF_ERROR(ctx.Done(op, w).WithContext(std::string("linking ") + type + " " + w.target_id));
+        done.insert(i);
+        std::string& note = linked[op.record_id];
+        note += (note.empty() ? "" : ", ") + std::string(type) + " " + w.target_id + " (DocNumber " +
+                st.qops[i].lookup_value + ")";
+      }
+    }
+  }
 
   struct Booked {
     std::optional<store::IdMapping> doc;
@@ -130,6 +185,10 @@ Result<std::vector<engine::Check>> QboTarget::Verify(const std::string& entity,
       c.state = "differs";
       c.detail = "net " + c.actual + " in QBO, " + c.expected + " in the shop (difference " +
                  (actual - expected).ToFixed(2) + ")";
+      if (linked.count(o->source_id)) c.detail += "; found in QBO and linked: " + linked[o->source_id];
+    } else if (linked.count(o->source_id)) {
+      c.state = "linked";  // its plan predates the link: not stale
+      c.detail = "found in QBO and linked: " + linked[o->source_id];
     } else if (pending.count(o->source_id)) {
       c.state = "stale";
       c.detail = pending[o->source_id];
