@@ -2,7 +2,9 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <strings.h>
 #include <sstream>
 
 #include "common/secret_box.h"
@@ -86,8 +88,22 @@ std::vector<std::string> SplitList(const std::string& s) {
   return out;
 }
 
+// "error: <what>: [<category> <code>] <message>": the category only when it
+// says more than the message (not for bad input or unknown names), and
+// `what` left out when the message already starts with it, so that no
+// prefix is printed twice.
 int Fail(const std::string& what, const Status& s) {
-  fprintf(stderr, "error: %s: %s\n", what.c_str(), s.ToString().c_str());
+  const std::string& msg = s.message();
+  bool repeats = msg.size() >= what.size() && strncasecmp(msg.c_str(), what.c_str(), what.size()) == 0 &&
+                 (msg.size() == what.size() || strchr(" :'(", msg[what.size()]) != nullptr);
+  std::string line = "error: ";
+  if (!repeats && !what.empty()) line += what + ": ";
+  if (!s.IsValidation() && !s.IsNotFound())
+    line += "[" + std::string(CategoryName(s.category())) + (s.code().empty() ? "" : " " + s.code()) + "] ";
+  else if (!s.code().empty())
+    line += "[" + s.code() + "] ";
+  line += msg;
+  fprintf(stderr, "%s\n", line.c_str());
   return s.IsValidation() || s.IsNotFound() ? 2 : 1;
 }
 

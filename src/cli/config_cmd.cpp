@@ -4,6 +4,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/text_table.h"
 #include "mapping/transformer_config.h"
 
 namespace es::cli {
@@ -30,6 +31,36 @@ int RunConfigSet(const ConfigArgs& a) {
   return 0;
 }
 
+// A setting's value in one cell: strings bare, lists comma-separated,
+// objects "k=v"; empty values as "(none)".
+std::string ValueText(const Json& v) {
+  if (v.is_string()) return v.get<std::string>().empty() ? "(none)" : v.get<std::string>();
+  if (v.is_array()) {
+    if (v.empty()) return "(none)";
+    std::string out;
+    for (const auto& e : v) out += (out.empty() ? "" : ", ") + (e.is_object() ? DumpJson(e) : ValueText(e));
+    return out;
+  }
+  if (v.is_object()) {
+    if (v.empty()) return "(none)";
+    std::string out;
+    for (auto it = v.begin(); it != v.end(); ++it) out += (out.empty() ? "" : ", ") + it.key() + "=" + ValueText(*it);
+    return out;
+  }
+  return DumpJson(v);
+}
+
+void PrintConfigTable(const mapping::TransformerConfig& cfg, const std::string& connection, bool stored) {
+  Json j = cfg.ToJson();
+  Json defaults = mapping::TransformerConfig().ToJson();
+  printf("Transformer settings of connection %s (%s):\n", connection.c_str(),
+         stored ? "stored; unmarked rows are defaults" : "none stored: all defaults");
+  TextTable t({"SETTING", "VALUE", ""});
+  for (auto it = j.begin(); it != j.end(); ++it)
+    t.AddRow({it.key(), ValueText(*it), defaults.value(it.key(), Json()) == *it ? "" : "(set)"});
+  t.Print(stdout, "  ");
+}
+
 int RunConfigShow(const ConfigArgs& a) {
   int rc = 0;
   auto store = OpenForTenant(a.common, &rc);
@@ -43,7 +74,11 @@ int RunConfigShow(const ConfigArgs& a) {
     if (!parsed.ok()) return Fail("stored transformer config", parsed.status());
     cfg = *parsed;
   }
-  printf("%s\n", cfg.ToJson().dump(2).c_str());
+  if (a.common.json) {
+    printf("%s\n", DumpJson(cfg.ToJson()).c_str());
+    return 0;
+  }
+  PrintConfigTable(cfg, a.connection, j->has_value());
   return 0;
 }
 
@@ -59,7 +94,7 @@ void AddConfigCommands(CLI::App& app) {
   cs->add_option("json", set->json_text, "the config as JSON")->required();
   cs->callback([set] { SetExitCode(RunConfigSet(*set)); });
   auto show = std::make_shared<ConfigArgs>();
-  auto* csh = config->add_subcommand("show", "Print the effective TransformerConfig");
+  auto* csh = config->add_subcommand("show", "Print the effective TransformerConfig as a table (--json: as JSON)");
   AddCommon(csh, show->common);
   csh->add_option("--connection", show->connection, "target connection id");
   csh->callback([show] { SetExitCode(RunConfigShow(*show)); });

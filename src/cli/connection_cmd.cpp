@@ -3,11 +3,14 @@
 // keys, URLs), stores them with the credentials sealed, then probes the
 // connection (Platform::probe; --no-test skips it) and takes the change back
 // when the probe fails. Bad input exits 2 with one line naming the key.
+// `list` prints a table without credentials.
+#include <cctype>
 #include <cstdio>
 #include <memory>
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/text_table.h"
 #include "common/clock.h"
 #include "platforms/platforms.h"
 
@@ -128,6 +131,31 @@ int RunConnectionTest(const ConnArgs& a) {
   return 0;
 }
 
+// A settings value fit to print: values of keys that name a credential are
+// hidden, and so is a password inside a URL.
+Json ShownSetting(const std::string& key, const Json& v) {
+  std::string k = key;
+  for (char& ch : k) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
+  auto ends_with = [&](const std::string& tail) {
+    return k.size() >= tail.size() && k.compare(k.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  for (const char* word : {"secret", "password", "passwd", "credential"})
+    if (k.find(word) != std::string::npos) return "(hidden)";
+  if (ends_with("token") || ends_with("key")) return "(hidden)";
+  if (!v.is_string()) return v;
+  std::string text = v.get<std::string>();
+  size_t scheme = text.find("://");
+  if (scheme != std::string::npos) {
+    size_t at = text.find('@', scheme + 3);
+    size_t slash = text.find('/', scheme + 3);
+    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+      size_t colon = text.find(':', scheme + 3);
+      if (colon != std::string::npos && colon < at) text.replace(colon + 1, at - colon - 1, "***");
+    }
+  }
+  return text;
+}
+
 int RunConnectionList(const Common& c) {
   int rc = 0;
   auto store = OpenForTenant(c, &rc);
@@ -135,11 +163,31 @@ int RunConnectionList(const Common& c) {
   auto list = store->ListConnections(c.tenant);
   if (!list.ok()) return Fail("listing connections", list.status());
   Json out = Json::array();
-  for (const auto& conn : *list)
+  for (const auto& conn : *list) {
+    Json shown = Json::object();
+    if (conn.config.is_object())
+      for (auto it = conn.config.begin(); it != conn.config.end(); ++it) shown[it.key()] = ShownSetting(it.key(), *it);
     out.push_back({{"id", conn.id}, {"kind", conn.kind}, {"name", conn.name}, {"enabled", conn.enabled},
-                   {"config", conn.config}, {"credentials", conn.secret.empty() ? "none" : "set (hidden)"}});
-  if (c.json) printf("%s\n", DumpJson(out).c_str());
-  else for (const auto& j : out) printf("%s\n", DumpJson(j).c_str());
+                   {"config", shown}, {"credentials", conn.secret.empty() || conn.secret == "{}" ? "none" : "set (hidden)"}});
+  }
+  if (c.json) {
+    printf("%s\n", DumpJson(out).c_str());
+    return 0;
+  }
+  if (out.empty()) {
+    printf("Tenant %s has no connections (add one with `easysale-sync connection add`).\n", c.tenant.c_str());
+    return 0;
+  }
+  printf("Connections of tenant %s (credentials are never shown):\n", c.tenant.c_str());
+  TextTable t({"ID", "KIND", "NAME", "ENABLED", "CREDENTIALS", "SETTINGS"});
+  for (const auto& j : out) {
+    std::string settings;
+    for (auto it = j["config"].begin(); it != j["config"].end(); ++it)
+      settings += (settings.empty() ? "" : ", ") + it.key() + "=" + (it->is_string() ? it->get<std::string>() : DumpJson(*it));
+    t.AddRow({j["id"].get<std::string>(), j["kind"].get<std::string>(), j["name"].get<std::string>(),
+              j["enabled"].get<bool>() ? "yes" : "no", j["credentials"].get<std::string>(), settings});
+  }
+  t.Print(stdout, "  ");
   return 0;
 }
 
@@ -160,7 +208,7 @@ void AddConnectionCommands(CLI::App& app) {
   ca->add_flag("--no-test", add->no_test, "save without probing the connection");
   ca->callback([add] { SetExitCode(RunConnectionAdd(*add)); });
   auto list = std::make_shared<Common>();
-  auto* cl = conn->add_subcommand("list", "List connections (credentials are never shown)");
+  auto* cl = conn->add_subcommand("list", "List connections as a table (--json: as JSON; credentials are never shown)");
   AddCommon(cl, *list);
   cl->callback([list] { SetExitCode(RunConnectionList(*list)); });
   auto test = std::make_shared<ConnArgs>();

@@ -142,7 +142,8 @@ void PrintRun(const char* title, const engine::RunReport& r) {
          title, store::RunStatusName(r.run.status), (r.run.finished_at_ms - r.run.started_at_ms) / 1000.0,
          static_cast<long long>(c["customers"].get<int64_t>()), static_cast<long long>(c["items"].get<int64_t>()),
          static_cast<long long>(c["invoices"].get<int64_t>()), static_cast<long long>(c["sales_receipts"].get<int64_t>()),
-         static_cast<long long>(r.run.totals.skipped), static_cast<long long>(r.run.totals.failed),
+         static_cast<long long>(r.run.totals.skipped - server::NotSynced(r.run.counts)),
+         static_cast<long long>(r.run.totals.failed),
          static_cast<long long>(r.target_requests));
   Json l = LifecycleJson(r);
   if (l["updated"].get<int64_t>() + l["voided"].get<int64_t>() + l["refunds"].get<int64_t>() +
@@ -153,6 +154,8 @@ void PrintRun(const char* title, const engine::RunReport& r) {
            static_cast<long long>(l["updated"].get<int64_t>()), static_cast<long long>(l["voided"].get<int64_t>()),
            static_cast<long long>(l["refunds"].get<int64_t>()), static_cast<long long>(l["payments"].get<int64_t>()),
            static_cast<long long>(l["customers_updated"].get<int64_t>()));
+  for (const auto& note : server::NotSyncedNotes(r.run.counts))
+    printf("             %s (left out by order_statuses)\n", note.c_str());
   if (!r.run.error.empty()) printf("  error: %s\n", r.run.error.c_str());
 }
 

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "server/status_page.h"
+
 namespace es::cli {
 namespace {
 
@@ -55,6 +57,68 @@ void PrintLifecycle(const engine::RunReport& r) {
          n("refunds"), n("payments"));
   if (linked > 0) printf("; %lld found in the target and linked (not created again)", linked);
   printf("\n");
+}
+
+namespace {
+
+int64_t Int(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
+std::string N(int64_t n) { return std::to_string(n); }
+
+}  // namespace
+
+TextTable EntityCountsTable(const Json& counts, bool dry_run) {
+  TextTable t({"ENTITY", "READ", dry_run ? "TO CREATE" : "CREATED", "LINKED", dry_run ? "TO UPDATE" : "UPDATED",
+               dry_run ? "TO VOID" : "VOIDED", "UNCHANGED", "NOT SYNCED", "FAILED"});
+  for (const auto& e : server::EntityOrder(counts)) {
+    const Json& c = counts[e];
+    int64_t filtered = server::NotSynced(Json{{e, c}});
+    t.AddRow({e, N(Int(c, "fetched")), N(Int(c, "created")), N(Int(c, "linked")), N(Int(c, "updated")),
+              N(Int(c, "voided") + Int(c, "deleted")), N(Int(c, "skipped") - filtered), N(filtered),
+              N(Int(c, "failed"))});
+  }
+  return t;
+}
+
+std::string RunOutcome(const store::SyncRun& run) {
+  int64_t writes = server::CountedWrites(run.counts);
+  int64_t not_synced = server::NotSynced(run.counts);
+  std::string out;
+  if (run.dry_run) {
+    out = "dry run: " + N(writes) + " writes planned, nothing written; ";
+  } else {
+    int64_t created = 0, linked = 0, updated = 0, voided = 0;
+    if (run.counts.is_object())
+      for (const auto& [e, c] : run.counts.items()) {
+        created += Int(c, "created");
+        linked += Int(c, "linked");
+        updated += Int(c, "updated");
+        voided += Int(c, "voided") + Int(c, "deleted");
+      }
+    out = N(writes) + " written (" + N(created) + " created";
+    if (linked > 0) out += ", " + N(linked) + " found and linked";
+    out += ", " + N(updated) + " updated";
+    if (voided > 0) out += ", " + N(voided) + " voided";
+    out += "), ";
+  }
+  out += N(run.totals.fetched) + " read, " + N(run.totals.skipped - not_synced) + " unchanged, ";
+  if (not_synced > 0) out += N(not_synced) + " not synced, ";
+  out += N(run.totals.failed) + " failed";
+  return out;
+}
+
+void PrintRunSummary(const engine::RunReport& r) {
+  const store::SyncRun& run = r.run;
+  double seconds = static_cast<double>(run.finished_at_ms - run.started_at_ms) / 1000.0;
+  printf("run %s: %s in %.1f s — %s\n", run.id.c_str(), store::RunStatusName(run.status), seconds,
+         RunOutcome(run).c_str());
+  TextTable t = EntityCountsTable(run.counts, run.dry_run);
+  if (t.rows() > 0) t.Print(stdout, "  ");
+  for (const auto& note : server::NotSyncedNotes(run.counts)) printf("  %s (filter of the target's settings)\n", note.c_str());
+  if (!run.dry_run) PrintLifecycle(r);  // a dry run's table already says what it would do
 }
 
 }  // namespace es::cli

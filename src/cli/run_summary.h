@@ -2,8 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "common/json.h"
+#include "cli/text_table.h"
 #include "engine/orchestrator.h"
 
 namespace es::cli {
@@ -21,5 +23,19 @@ void PrintPlan(const engine::RunReport& r);
 
 // One line on what changed in documents already booked (nothing when none did).
 void PrintLifecycle(const engine::RunReport& r);
+
+// A run's per-entity counts (SyncRun::counts) as a table: read, created,
+// linked, updated, voided, unchanged, not synced (left out by a filter),
+// failed. A dry run's columns say what would be written.
+TextTable EntityCountsTable(const Json& counts, bool dry_run);
+
+// One line on a run's outcome: "succeeded in 4.2 s — 351 written (…), 20
+// unchanged, 82 not synced, 0 failed", or for a dry run "dry run: 9 writes
+// planned, nothing written; …".
+std::string RunOutcome(const store::SyncRun& run);
+
+// What `sync` prints after a run: the outcome line, the per-entity table,
+// what a filter left out, and the lifecycle line.
+void PrintRunSummary(const engine::RunReport& r);
 
 }  // namespace es::cli

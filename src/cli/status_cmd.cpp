@@ -1,13 +1,105 @@
-// `status`: recent runs and failed records of a tenant.
+// `status`: recent runs of a tenant (id, local start time, duration, mode,
+// status, outcome; dry runs as plans), the latest run per entity with what
+// a filter left out, and the failed-record queue grouped by cause. --json
+// prints server::StatusJson as it is.
 #include <cstdio>
+#include <ctime>
 #include <memory>
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/run_summary.h"
+#include "cli/text_table.h"
+#include "common/clock.h"
 #include "server/status_page.h"
 
 namespace es::cli {
 namespace {
+
+int64_t Int(const Json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
+}
+
+std::string LocalTime(int64_t ms) {
+  if (ms <= 0) return "";
+  time_t t = static_cast<time_t>(ms / 1000);
+  struct tm tm {};
+  localtime_r(&t, &tm);
+  char buf[32];
+  strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+std::string ZoneName() {
+  time_t t = time(nullptr);
+  struct tm tm {};
+  localtime_r(&t, &tm);
+  char zone[16], offset[16];
+  strftime(zone, sizeof zone, "%Z", &tm);
+  strftime(offset, sizeof offset, "%z", &tm);
+  if (std::string(offset) == "+0000") return "UTC";
+  return std::string(zone) + ", UTC" + offset;
+}
+
+std::string Duration(int64_t ms) {
+  char buf[32];
+  if (ms < 60'000) snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(ms) / 1000.0);
+  else if (ms < 3'600'000)
+    snprintf(buf, sizeof buf, "%lld min %02lld s", static_cast<long long>(ms / 60'000),
+             static_cast<long long>(ms / 1000 % 60));
+  else
+    snprintf(buf, sizeof buf, "%lld h %02lld min", static_cast<long long>(ms / 3'600'000),
+             static_cast<long long>(ms / 60'000 % 60));
+  return buf;
+}
+
+// The stored run back from its status JSON (what RunOutcome reads).
+store::SyncRun RunOf(const Json& r) {
+  store::SyncRun run;
+  run.dry_run = r["dry_run"].get<bool>();
+  run.counts = r["counts"];
+  run.totals.fetched = Int(r, "fetched");
+  run.totals.created = Int(r, "created");
+  run.totals.updated = Int(r, "updated");
+  run.totals.skipped = Int(r, "skipped");
+  run.totals.failed = Int(r, "failed");
+  return run;
+}
+
+void PrintRuns(const Json& runs) {
+  TextTable t({"RUN ID", "STARTED", "DURATION", "MODE", "STATUS", "OUTCOME"});
+  int64_t now = SystemClock::Get().NowMillis();
+  for (const auto& r : runs) {
+    std::string status = GetStringOr(r, "status");
+    int64_t finished = Int(r, "finished_at_ms");
+    std::string duration = finished > 0 ? Duration(finished - Int(r, "started_at_ms"))
+                                        : Duration(now - Int(r, "started_at_ms")) + " so far";
+    std::string mode = GetStringOr(r, "mode") + (r["dry_run"].get<bool>() ? ", dry run" : "");
+    std::string outcome = RunOutcome(RunOf(r));
+    if (!GetStringOr(r, "error").empty()) outcome += "; error: " + GetStringOr(r, "error");
+    t.AddRow({GetStringOr(r, "id"), LocalTime(Int(r, "started_at_ms")), duration, mode, status, outcome});
+  }
+  t.Print(stdout, "  ");
+}
+
+void PrintFailures(const Json& s) {
+  int64_t total = Int(s, "failed_total");
+  if (total == 0) {
+    printf("\nFailed records: none\n");
+    return;
+  }
+  printf("\nFailed records: %lld, by cause (retried by the next sync):\n", static_cast<long long>(total));
+  for (const auto& g : s["failed_groups"]) {
+    std::string examples;
+    for (const auto& e : g["examples"]) examples += (examples.empty() ? "" : ", ") + e.get<std::string>();
+    if (Int(g, "count") > static_cast<int64_t>(g["examples"].size())) examples += ", …";
+    std::string code = GetStringOr(g, "code");
+    printf("  %lld × [%s%s] %s: %s  (e.g. %s)\n", static_cast<long long>(Int(g, "count")),
+           GetStringOr(g, "category").c_str(), code.empty() ? "" : (" " + code).c_str(),
+           GetStringOr(g, "entity").c_str(), GetStringOr(g, "message").c_str(), examples.c_str());
+  }
+}
 
 int RunStatusCmd(const Common& c) {
   int rc = 0;
@@ -18,20 +110,23 @@ int RunStatusCmd(const Common& c) {
     printf("%s\n", DumpJson(s).c_str());
     return 0;
   }
-  printf("Tenant %s — last %zu runs:\n", c.tenant.c_str(), s["runs"].size());
-  for (const auto& r : s["runs"]) {
-    printf("  %s  %-9s %-11s fetched %lld created %lld updated %lld unchanged %lld failed %lld %s\n",
-           r["started_at"].get<std::string>().c_str(), r["status"].get<std::string>().c_str(),
-           r["mode"].get<std::string>().c_str(), static_cast<long long>(r["fetched"].get<int64_t>()),
-           static_cast<long long>(r["created"].get<int64_t>()), static_cast<long long>(r["updated"].get<int64_t>()),
-           static_cast<long long>(r["skipped"].get<int64_t>()), static_cast<long long>(r["failed"].get<int64_t>()),
-           r["error"].get<std::string>().c_str());
+  const Json& runs = s["runs"];
+  if (runs.empty()) {
+    printf("Tenant %s: no runs yet.\n", c.tenant.c_str());
+  } else {
+    printf("Tenant %s — the %zu most recent runs (times in %s):\n", c.tenant.c_str(), runs.size(),
+           ZoneName().c_str());
+    PrintRuns(runs);
+    const Json& latest = runs[0];
+    printf("\nLatest run %s%s, by entity:\n", GetStringOr(latest, "id").c_str(),
+           latest["dry_run"].get<bool>() ? " (dry run: nothing was written)" : "");
+    TextTable t = EntityCountsTable(latest["counts"], latest["dry_run"].get<bool>());
+    if (t.rows() > 0) t.Print(stdout, "  ");
+    for (const auto& note : latest["not_synced_notes"])
+      printf("  %s — left out by the target's settings (order_statuses; see `config show`)\n",
+             note.get<std::string>().c_str());
   }
-  printf("Failed records: %zu\n", s["failed"].size());
-  for (const auto& f : s["failed"])
-    printf("  %s %s [%s] %s (retries %lld)\n", f["entity"].get<std::string>().c_str(),
-           f["source_id"].get<std::string>().c_str(), f["category"].get<std::string>().c_str(),
-           f["message"].get<std::string>().c_str(), static_cast<long long>(f["retry_count"].get<int64_t>()));
+  PrintFailures(s);
   return 0;
 }
 

@@ -45,6 +45,7 @@ int RunSync(const SyncArgs& a) {
   req.stop = &InstallStopSignals();
   req.on_notice = [](const std::string& notice) { fprintf(stderr, "notice: %s\n", notice.c_str()); };
   ProgressBar bar("sync");
+  bar.set_dry_run(a.dry_run);
   auto report = orchestrator.Run(req, [&](const engine::Progress& p) { bar.Update(p); });
   bar.Finish();
   if (!report.ok()) return Fail("sync", report.status());
@@ -68,12 +69,7 @@ int RunSync(const SyncArgs& a) {
     PrintStopped(run, "sync");
   } else {
     if (a.dry_run) PrintPlan(*report);
-    printf("run %s: %s%s — fetched %lld, created %lld, linked %lld, updated %lld, unchanged %lld, failed %lld\n",
-           run.id.c_str(), a.dry_run ? "dry run, " : "", store::RunStatusName(run.status),
-           static_cast<long long>(run.totals.fetched), static_cast<long long>(run.totals.created),
-           static_cast<long long>(run.totals.linked), static_cast<long long>(run.totals.updated),
-           static_cast<long long>(run.totals.skipped), static_cast<long long>(run.totals.failed));
-    PrintLifecycle(*report);
+    PrintRunSummary(*report);
   }
   if (run.status == store::RunStatus::kStopped) return StopExitCode();
   if (!run.error.empty()) fprintf(stderr, "error: %s\n", run.error.c_str());

@@ -19,6 +19,10 @@ std::string_view CategoryName(ErrorCategory c) {
 Status Status::WithContext(std::string_view context) const {
   if (ok()) return *this;
   Status s = *this;
+  // The same context twice in a row ("sync: sync: …") says nothing more.
+  if (message_.size() > context.size() + 1 && message_.compare(0, context.size(), context) == 0 &&
+      message_.compare(context.size(), 2, ": ") == 0)
+    return s;
   s.message_ = std::string(context) + ": " + message_;
   return s;
 }

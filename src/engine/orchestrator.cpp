@@ -74,6 +74,7 @@ Json CountsJson(const std::map<std::string, EntityCounts>& counts, store::RunCou
     Json by_type = Json::object();
     for (const auto& [t, n] : c.created_by_type) by_type[t] = n;
     e["created_by_type"] = by_type;
+    if (!c.filtered.empty()) e["filtered"] = c.filtered;
     j[entity] = e;
     totals->fetched += c.fetched;
     totals->created += c.created;
@@ -132,6 +133,11 @@ void AbandonLeftovers(store::StateStore& store, Clock& clock, const SyncRequest&
     if (changed.ok() && *changed && request.on_notice)
       request.on_notice("run " + r.id + " was left unfinished (" + dead.why + "): marked abandoned; carrying on");
   }
+}
+
+// The requests the run sent to each end so far (next to the entities' counts).
+Json RequestsJson(const Source& source, const Target& target) {
+  return {{"source", source.requests()}, {"target", target.requests()}};
 }
 
 }  // namespace
@@ -219,6 +225,7 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
       Status s = RunEntityPages(pr, *ends.source, *ends.target, ctx, store_, &totals);
       (void)ctx.Flush();
       run.counts = CountsJson(ctx.counts(), &run.totals);
+      run.counts["requests"] = RequestsJson(*ends.source, *ends.target);
       if (!ctx.crashed()) (void)store_.UpdateRun(run);
       if (!s.ok()) failure = ctx.platform_failure().ok() ? s.WithContext(entities[i]) : s;
     }
@@ -232,6 +239,7 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
 
   run.finished_at_ms = clock_.NowMillis();
   run.counts = CountsJson(ctx.counts(), &run.totals);
+  run.counts["requests"] = RequestsJson(*ends.source, *ends.target);
   if (ctx.crashed()) {
     run.status = store::RunStatus::kFailed;
     run.error = "simulated crash";

@@ -119,7 +119,7 @@ Status RunEntityPages(const PageRun& r, Source& source, Target& target, RunConte
     if (whole_listing && !dry_run && by_modification) ES_RETURN_IF_ERROR(MoveCursor(ctx, store, entity, page_max));
 
     done += static_cast<int64_t>(pg.records.size() + pg.failures.size());
-    if (r.on_progress) r.on_progress({entity, done, pg.total});
+    if (r.on_progress) r.on_progress({entity, done, pg.total, ctx.counts()});
     if (!pg.has_more || (pg.records.empty() && pg.failures.empty())) break;
   }
   // A full walk goes by id, so only its end says that everything modified

@@ -205,7 +205,9 @@ void RunContext::SourceFailed(const SourceFailure& f) {
 }
 
 void RunContext::Skipped(const PlanOp& op) {
-  ++counts_[op.entity].skipped;
+  EntityCounts& c = counts_[op.entity];
+  ++c.skipped;
+  if (!op.filter.empty()) ++c.filtered[op.filter];
   Add(op.entity, op.source_id, "skipped", op.target_id, op.reason);
 }
 

@@ -48,12 +48,18 @@ struct EntityCounts {
   int64_t failed = 0;
   // Created (not linked) counts per target type ("Customer", "Invoice", …).
   std::map<std::string, int64_t> created_by_type;
+  // Skipped records a filter left out (PlanOp::filter), per reason
+  // ("status pending"); a part of `skipped`.
+  std::map<std::string, int64_t> filtered;
 };
 
+// After each page: how far the fetch of `entity` is, and what the run has
+// counted so far for every entity (the writes of helper records included).
 struct Progress {
   std::string entity;
   int64_t done = 0;
   int64_t total = 0;  // 0 when unknown
+  std::map<std::string, EntityCounts> counts;
 };
 
 // Test hook: asked at named points ("after_intent", "after_write",

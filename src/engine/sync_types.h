@@ -46,7 +46,17 @@ struct SourceRecord {
   // Orders: the full refunds of the order, oldest first (sources fetch them
   // when the order lists refunds).
   std::vector<model::Refund> refunds;
+  // The record as the source sent it: its exact JSON text (`raw_text`, what
+  // sources that decode from text keep) or a tree (`raw`).
   Json raw;
+  std::string raw_text;
+
+  // `raw`, else `raw_text` parsed (null when neither holds JSON).
+  Json RawTree() const {
+    if (!raw.is_null() || raw_text.empty()) return raw;
+    auto parsed = ParseJson(raw_text);
+    return parsed.ok() ? std::move(*parsed) : Json();
+  }
 
   const model::Order* order() const { return std::get_if<model::Order>(&value); }
   const model::Customer* customer() const { return std::get_if<model::Customer>(&value); }
@@ -92,6 +102,7 @@ struct PlanOp {
   std::string fingerprint;  // content hash stored with the mapping after the write
   Status error;             // kFail: why the record cannot be written
   bool counted = true;      // false for helper writes that are not records of their own
+  std::string filter;       // kSkip left out by a filter of the target's settings: which ("status pending")
 };
 
 // The plan of one page: every op in the order the target will apply them.

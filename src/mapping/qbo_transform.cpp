@@ -200,6 +200,11 @@ bool ShouldSyncOrder(const model::Order& order, const TransformerConfig& config)
   return std::find(config.order_statuses.begin(), config.order_statuses.end(), s) != config.order_statuses.end();
 }
 
+std::string OrderFilterReason(const model::Order& order, const TransformerConfig& config) {
+  if (ShouldSyncOrder(order, config)) return {};
+  return std::string("status ") + model::OrderStatusName(order.status);
+}
+
 Result<qbo::SalesDocument> OrderToSalesDocument(const model::Order& order, const ResolvedRefs& refs,
                                                 const TransformerConfig& config) {
   return OrderToSalesDocumentAs(order, ChooseDocumentKind(order, config), refs, config);

@@ -55,6 +55,9 @@ bool OrderIsPaid(const model::Order& order);
 std::string DocNumberFor(const model::Order& order, const TransformerConfig& config);
 // Returns whether an order's status is one the config syncs.
 bool ShouldSyncOrder(const model::Order& order, const TransformerConfig& config);
+// Why the config's filter leaves an order out ("status pending"), or empty
+// when the order is synced: the reason runs count not-synced orders under.
+std::string OrderFilterReason(const model::Order& order, const TransformerConfig& config);
 
 struct ResolvedRefs {
   std::string customer_id;

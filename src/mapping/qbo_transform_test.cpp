@@ -180,6 +180,18 @@ TEST(QboTransform, LongOrderNumbersKeepTheirDistinguishingTail) {
   EXPECT_EQ(dn.substr(dn.size() - 6), "123456");
 }
 
+TEST(QboTransform, FilterReasonNamesTheStatusOfOrdersLeftOut) {
+  model::Order o = ReferenceOrder();
+  TransformerConfig config;
+  EXPECT_EQ(OrderFilterReason(o, config), "");
+  o.status = model::OrderStatus::kPending;
+  EXPECT_EQ(OrderFilterReason(o, config), "status pending");
+  o.status = model::OrderStatus::kCancelled;
+  EXPECT_EQ(OrderFilterReason(o, config), "status cancelled");
+  config.order_statuses = {"cancelled"};
+  EXPECT_EQ(OrderFilterReason(o, config), "");
+}
+
 // A store with Texas 8.25 %, a Texas reduced rate and California 7.25 %.
 model::Order TaxedOrder(const char* state, const char* rate_id, const char* rate_code, const char* label,
                         const char* tax) {

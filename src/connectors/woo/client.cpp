@@ -220,29 +220,24 @@ Result<Json> ParseBody(const http::Response& resp, const std::string& what) {
   return j;
 }
 
+// A list response decoded straight into the model (codec.h DecodeXList).
 template <typename T>
 Result<Page<T>> DecodePage(const http::Response& resp, const std::string& what, int page, int per_page,
-                           const std::function<Result<T>(const Json&)>& decode) {
-  ES_ASSIGN_OR_RETURN(Json body, ParseBody(resp, what));
-  if (!body.is_array())
-    return Status::Network("woo " + what + ": expected a JSON array, got " + std::string(body.type_name()),
-                           "unexpected_body");
+                           Result<DecodedList<T>> decoded) {
+  if (!decoded.ok()) {
+    const Status& s = decoded.status();
+    if (s.code() == "not_array") return Status::Network("woo " + what + ": " + s.message(), "unexpected_body");
+    // HTML from a WAF/challenge page or a truncated body: worth a retry.
+    return Status::Network("woo " + what + ": HTTP " + std::to_string(resp.status) + " with a non-JSON body (" +
+                               s.message().substr(0, 120) + ")",
+                           "non_json");
+  }
   Page<T> out;
   out.page = page;
-  for (Json& item : body) {
-    auto r = decode(item);
-    if (r.ok()) {
-      out.items.push_back(std::move(r).value());
-      out.raw.push_back(std::move(item));
-    } else {
-      DecodeFailure f;
-      const Json* id = item.is_object() ? FindPath(item, "id") : nullptr;
-      if (id && (id->is_number_integer() || id->is_string())) f.source_id = ScalarText(*id);
-      f.reason = r.status().message();
-      out.failures.push_back(std::move(f));
-    }
-  }
-  const int64_t n = static_cast<int64_t>(body.size());
+  out.items = std::move(decoded->items);
+  out.raw = std::move(decoded->raw);
+  for (auto& f : decoded->failures) out.failures.push_back({std::move(f.source_id), std::move(f.reason)});
+  const int64_t n = static_cast<int64_t>(decoded->count);
   out.total = HeaderInt(resp, "X-WP-Total", -1);
   out.total_pages = static_cast<int>(HeaderInt(resp, "X-WP-TotalPages", -1));
   if (out.total < 0) out.total = static_cast<int64_t>(page - 1) * per_page + n;
@@ -255,23 +250,21 @@ Result<Page<T>> DecodePage(const http::Response& resp, const std::string& what, 
 Result<Page<model::Order>> Client::ListOrders(const ListQuery& query) {
   ES_ASSIGN_OR_RETURN(http::Params params, ListParams(query, Resource::kOrders));
   ES_ASSIGN_OR_RETURN(http::Response resp, Get("orders", params));
-  return DecodePage<model::Order>(resp, "GET orders", query.page, query.per_page,
-                                  [](const Json& j) { return DecodeOrder(j); });
+  return DecodePage<model::Order>(resp, "GET orders", query.page, query.per_page, DecodeOrderList(resp.body));
 }
 
 Result<Page<model::Customer>> Client::ListCustomers(const ListQuery& query) {
   ES_ASSIGN_OR_RETURN(http::Params params, ListParams(query, Resource::kCustomers));
   ES_ASSIGN_OR_RETURN(http::Response resp, Get("customers", params));
   return DecodePage<model::Customer>(resp, "GET customers", query.page, query.per_page,
-                                     [](const Json& j) { return DecodeCustomer(j); });
+                                     DecodeCustomerList(resp.body));
 }
 
 Result<Page<model::Product>> Client::ListProducts(const ListQuery& query) {
   ES_ASSIGN_OR_RETURN(http::Params params, ListParams(query, Resource::kProducts));
   ES_ASSIGN_OR_RETURN(http::Response resp, Get("products", params));
-  const std::string currency = credentials_.currency;
   return DecodePage<model::Product>(resp, "GET products", query.page, query.per_page,
-                                    [&](const Json& j) { return DecodeProduct(j, currency); });
+                                    DecodeProductList(resp.body, credentials_.currency));
 }
 
 Result<Page<model::Product>> Client::ListVariations(const std::string& product_id, const ListQuery& query) {
@@ -279,9 +272,8 @@ Result<Page<model::Product>> Client::ListVariations(const std::string& product_i
   ES_ASSIGN_OR_RETURN(http::Params params, ListParams(query, Resource::kVariations));
   const std::string path = "products/" + product_id + "/variations";
   ES_ASSIGN_OR_RETURN(http::Response resp, Get(path, params));
-  const std::string currency = credentials_.currency;
   return DecodePage<model::Product>(resp, "GET " + path, query.page, query.per_page,
-                                    [&](const Json& j) { return DecodeVariation(j, product_id, currency); });
+                                    DecodeVariationList(resp.body, product_id, credentials_.currency));
 }
 
 Result<std::vector<model::Refund>> Client::ListRefunds(const std::string& order_id) {
@@ -294,40 +286,48 @@ Result<std::vector<model::Refund>> Client::ListRefunds(const std::string& order_
     q.page = page;
     ES_ASSIGN_OR_RETURN(http::Params params, ListParams(q, Resource::kRefunds));
     ES_ASSIGN_OR_RETURN(http::Response resp, Get(path, params));
-    ES_ASSIGN_OR_RETURN(Json body, ParseBody(resp, "GET " + path));
-    if (!body.is_array())
-      return Status::Network("woo GET " + path + ": expected a JSON array, got " + std::string(body.type_name()),
-                             "unexpected_body");
-    for (const Json& item : body) {
-      auto r = DecodeRefund(item, order_id, credentials_.currency);
-      if (!r.ok()) return r.status().WithContext("woo GET " + path);
-      out.push_back(std::move(r).value());
-    }
+    ES_ASSIGN_OR_RETURN(Page<model::Refund> body,
+                        DecodePage<model::Refund>(resp, "GET " + path, page, q.per_page,
+                                                  DecodeRefundList(resp.body, order_id, credentials_.currency)));
+    if (!body.failures.empty())
+      return Status::Validation(body.failures.front().reason).WithContext("woo GET " + path);
+    for (auto& r : body.items) out.push_back(std::move(r));
     int64_t pages = HeaderInt(resp, "X-WP-TotalPages", -1);
-    if (pages >= 0 ? page >= pages : static_cast<int>(body.size()) < q.per_page) break;
+    if (pages >= 0 ? page >= pages : static_cast<int>(body.items.size()) < q.per_page) break;
   }
   return out;
 }
 
+namespace {
+
+// A record decoded from a response body; a body that is not JSON is a
+// (retryable) network error, as for lists.
+template <typename T>
+Result<T> FromBody(const http::Response& resp, const std::string& what, Result<T> decoded) {
+  if (decoded.ok() || decoded.status().code() != "invalid_json") return decoded;
+  return Status::Network("woo " + what + ": HTTP " + std::to_string(resp.status) + " with a non-JSON body (" +
+                             decoded.status().message().substr(0, 120) + ")",
+                         "non_json");
+}
+
+}  // namespace
+
 Result<model::Order> Client::GetOrder(const std::string& id) {
   ES_RETURN_IF_ERROR(CheckId("order", id));
   ES_ASSIGN_OR_RETURN(http::Response resp, Get("orders/" + id, {}));
-  ES_ASSIGN_OR_RETURN(Json body, ParseBody(resp, "GET orders/" + id));
-  return DecodeOrder(body);
+  return FromBody(resp, "GET orders/" + id, DecodeOrderText(resp.body));
 }
 
 Result<model::Customer> Client::GetCustomer(const std::string& id) {
   ES_RETURN_IF_ERROR(CheckId("customer", id));
   ES_ASSIGN_OR_RETURN(http::Response resp, Get("customers/" + id, {}));
-  ES_ASSIGN_OR_RETURN(Json body, ParseBody(resp, "GET customers/" + id));
-  return DecodeCustomer(body);
+  return FromBody(resp, "GET customers/" + id, DecodeCustomerText(resp.body));
 }
 
 Result<model::Product> Client::GetProduct(const std::string& id) {
   ES_RETURN_IF_ERROR(CheckId("product", id));
   ES_ASSIGN_OR_RETURN(http::Response resp, Get("products/" + id, {}));
-  ES_ASSIGN_OR_RETURN(Json body, ParseBody(resp, "GET products/" + id));
-  return DecodeProduct(body, credentials_.currency);
+  return FromBody(resp, "GET products/" + id, DecodeProductText(resp.body, credentials_.currency));
 }
 
 Status Client::Ping() {

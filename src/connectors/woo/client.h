@@ -70,7 +70,7 @@ struct DecodeFailure {
 template <typename T>
 struct Page {
   std::vector<T> items;
-  std::vector<Json> raw;  // raw JSON of each item, same order as items
+  std::vector<std::string> raw;  // exact JSON text of each item, same order as items
   std::vector<DecodeFailure> failures;
   int page = 1;
   int64_t total = 0;       // X-WP-Total

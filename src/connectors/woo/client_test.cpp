@@ -114,7 +114,9 @@ TEST_F(WooClientTest, OAuthOverHttpIsVerifiable) {
   ASSERT_EQ(page->raw.size(), 2u);
   EXPECT_EQ(page->items[0].source_id, "727");
   EXPECT_EQ(page->items[1].source_id, "1042");
-  EXPECT_EQ(page->raw[1]["id"], 1042);
+  auto raw = ParseJson(page->raw[1]);
+  ASSERT_TRUE(raw.ok()) << page->raw[1];
+  EXPECT_EQ((*raw)["id"], 1042);
   ASSERT_EQ(page->failures.size(), 1u);
   EXPECT_EQ(page->failures[0].source_id, "900");
   EXPECT_THAT(page->failures[0].reason, HasSubstr("total: invalid number '12.3.4'"));

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <functional>
 
 #include "common/clock.h"
 #include "connectors/woo/codec_fields.h"
@@ -17,26 +16,28 @@ using detail::FieldReader;
 // Ids where 0 means "none" (guest customer, no variation, deleted product).
 std::string NonZero(std::string id) { return id == "0" ? std::string() : id; }
 
-bool ForEach(FieldReader& r, const Json& o, std::string_view key, const std::string& at,
-             const std::function<void(const Json&, const std::string&)>& fn) {
-  const Json* arr = r.Array(o, key, at);
+template <typename V, typename F>
+bool ForEach(FieldReader& r, const V& o, std::string_view key, const std::string& at, F&& fn) {
+  const V* arr = r.Array(o, key, at);
   if (!arr) return r.ok();
-  for (size_t i = 0; i < arr->size() && r.ok(); ++i) {
+  detail::EachElement(*arr, [&](const V& item, size_t i) {
+    if (!r.ok()) return false;
     std::string p = FieldReader::Index(at, key, i);
-    const Json& item = (*arr)[i];
     if (!item.is_object()) {
       r.Fail(p, "expected an object, got " + detail::JsonTypeName(item));
-      break;
+      return false;
     }
     fn(item, p);
-  }
+    return true;
+  });
   return r.ok();
 }
 
-std::vector<model::TaxAmount> DecodeTaxes(FieldReader& r, const Json& line, const std::string& at,
+template <typename V>
+std::vector<model::TaxAmount> DecodeTaxes(FieldReader& r, const V& line, const std::string& at,
                                           const std::string& currency) {
   std::vector<model::TaxAmount> out;
-  ForEach(r, line, "taxes", at, [&](const Json& t, const std::string& p) {
+  ForEach(r, line, "taxes", at, [&](const V& t, const std::string& p) {
     model::TaxAmount tax;
     tax.rate_id = r.Id(t, "id", p, true);
     tax.total = r.RoundedAmount(t, "total", p, currency);
@@ -45,7 +46,8 @@ std::vector<model::TaxAmount> DecodeTaxes(FieldReader& r, const Json& line, cons
   return out;
 }
 
-model::LineItem DecodeLine(FieldReader& r, const Json& l, const std::string& p, const std::string& currency) {
+template <typename V>
+model::LineItem DecodeLine(FieldReader& r, const V& l, const std::string& p, const std::string& currency) {
   model::LineItem line;
   line.source_id = r.Id(l, "id", p, true);
   line.product_id = NonZero(r.Id(l, "product_id", p, false));
@@ -64,17 +66,19 @@ model::LineItem DecodeLine(FieldReader& r, const Json& l, const std::string& p, 
   return line;
 }
 
-std::vector<model::LineItem> DecodeLines(FieldReader& r, const Json& j, const std::string& currency) {
+template <typename V>
+std::vector<model::LineItem> DecodeLines(FieldReader& r, const V& j, const std::string& currency) {
   std::vector<model::LineItem> lines;
-  ForEach(r, j, "line_items", "", [&](const Json& l, const std::string& p) {
+  ForEach(r, j, "line_items", "", [&](const V& l, const std::string& p) {
     lines.push_back(DecodeLine(r, l, p, currency));
   });
   return lines;
 }
 
-std::vector<model::TaxLine> DecodeTaxLines(FieldReader& r, const Json& j, const std::string& cur) {
+template <typename V>
+std::vector<model::TaxLine> DecodeTaxLines(FieldReader& r, const V& j, const std::string& cur) {
   std::vector<model::TaxLine> out;
-  ForEach(r, j, "tax_lines", "", [&](const Json& t, const std::string& p) {
+  ForEach(r, j, "tax_lines", "", [&](const V& t, const std::string& p) {
     model::TaxLine tl;
     tl.source_id = r.Id(t, "id", p, true);
     tl.rate_id = r.Id(t, "rate_id", p, false);
@@ -89,9 +93,10 @@ std::vector<model::TaxLine> DecodeTaxLines(FieldReader& r, const Json& j, const 
   return out;
 }
 
-std::vector<model::ShippingLine> DecodeShippingLines(FieldReader& r, const Json& j, const std::string& cur) {
+template <typename V>
+std::vector<model::ShippingLine> DecodeShippingLines(FieldReader& r, const V& j, const std::string& cur) {
   std::vector<model::ShippingLine> out;
-  ForEach(r, j, "shipping_lines", "", [&](const Json& s, const std::string& p) {
+  ForEach(r, j, "shipping_lines", "", [&](const V& s, const std::string& p) {
     model::ShippingLine sl;
     sl.source_id = r.Id(s, "id", p, true);
     sl.method_id = r.Text(s, "method_id", p);
@@ -104,9 +109,10 @@ std::vector<model::ShippingLine> DecodeShippingLines(FieldReader& r, const Json&
   return out;
 }
 
-std::vector<model::FeeLine> DecodeFeeLines(FieldReader& r, const Json& j, const std::string& cur) {
+template <typename V>
+std::vector<model::FeeLine> DecodeFeeLines(FieldReader& r, const V& j, const std::string& cur) {
   std::vector<model::FeeLine> out;
-  ForEach(r, j, "fee_lines", "", [&](const Json& f, const std::string& p) {
+  ForEach(r, j, "fee_lines", "", [&](const V& f, const std::string& p) {
     model::FeeLine fl;
     fl.source_id = r.Id(f, "id", p, true);
     fl.name = r.Text(f, "name", p);
@@ -121,13 +127,15 @@ std::vector<model::FeeLine> DecodeFeeLines(FieldReader& r, const Json& j, const 
 }
 
 // *_gmt when present, else the site-local field (read as UTC).
-int64_t GmtDate(FieldReader& r, const Json& j, const std::string& field) {
+template <typename V>
+int64_t GmtDate(FieldReader& r, const V& j, const std::string& field) {
   int64_t ms = r.Date(j, field + "_gmt", "");
   if (ms == 0) ms = r.Date(j, field, "");
   return ms;
 }
 
-std::string Currency(FieldReader& r, const Json& j) {
+template <typename V>
+std::string Currency(FieldReader& r, const V& j) {
   std::string c = r.Text(j, "currency", "");
   if (!r.ok()) return c;
   bool valid = c.size() == 3 && std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
@@ -135,11 +143,8 @@ std::string Currency(FieldReader& r, const Json& j) {
   return c;
 }
 
-}  // namespace
-
-int64_t ParseWooDate(const std::string& text) { return ParseIso8601(text); }
-
-Result<model::Order> DecodeOrder(const Json& j) {
+template <typename V>
+Result<model::Order> DecodeOrderT(const V& j) {
   FieldReader r("order");
   if (!j.is_object()) return Status::Validation("order: expected a JSON object, got " + detail::JsonTypeName(j));
   model::Order o;
@@ -166,7 +171,7 @@ Result<model::Order> DecodeOrder(const Json& j) {
   o.tax_lines = DecodeTaxLines(r, j, cur);
   o.shipping_lines = DecodeShippingLines(r, j, cur);
   o.fees = DecodeFeeLines(r, j, cur);
-  ForEach(r, j, "coupon_lines", "", [&](const Json& c, const std::string& p) {
+  ForEach(r, j, "coupon_lines", "", [&](const V& c, const std::string& p) {
     model::CouponLine cl;
     cl.source_id = r.Id(c, "id", p, true);
     cl.code = r.Text(c, "code", p);
@@ -174,7 +179,7 @@ Result<model::Order> DecodeOrder(const Json& j) {
     cl.discount_tax = r.Amount(c, "discount_tax", p, cur);
     o.coupons.push_back(std::move(cl));
   });
-  ForEach(r, j, "refunds", "", [&](const Json& f, const std::string& p) {
+  ForEach(r, j, "refunds", "", [&](const V& f, const std::string& p) {
     model::RefundSummary rs;
     rs.source_id = r.Id(f, "id", p, true);
     rs.reason = r.Text(f, "reason", p);
@@ -199,7 +204,8 @@ Result<model::Order> DecodeOrder(const Json& j) {
   return o;
 }
 
-Result<model::Refund> DecodeRefund(const Json& j, const std::string& order_id, const std::string& currency) {
+template <typename V>
+Result<model::Refund> DecodeRefundT(const V& j, const std::string& order_id, const std::string& currency) {
   FieldReader r("refund");
   if (!j.is_object()) return Status::Validation("refund: expected a JSON object, got " + detail::JsonTypeName(j));
   model::Refund f;
@@ -217,6 +223,21 @@ Result<model::Refund> DecodeRefund(const Json& j, const std::string& order_id, c
   f.tax_lines = DecodeTaxLines(r, j, currency);
   if (!r.ok()) return r.error();
   return f;
+}
+
+}  // namespace
+
+int64_t ParseWooDate(const std::string& text) { return ParseIso8601(text); }
+
+Result<model::Order> DecodeOrder(const Json& j) { return DecodeOrderT(j); }
+Result<model::Order> DecodeOrder(const detail::TapeNode& j) { return DecodeOrderT(j); }
+
+Result<model::Refund> DecodeRefund(const Json& j, const std::string& order_id, const std::string& currency) {
+  return DecodeRefundT(j, order_id, currency);
+}
+Result<model::Refund> DecodeRefund(const detail::TapeNode& j, const std::string& order_id,
+                                   const std::string& currency) {
+  return DecodeRefundT(j, order_id, currency);
 }
 
 model::Customer CustomerFromOrder(const model::Order& order) {

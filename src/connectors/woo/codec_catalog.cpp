@@ -1,6 +1,4 @@
 // Customers, products and variations.
-#include <functional>
-
 #include "connectors/woo/codec.h"
 #include "connectors/woo/codec_fields.h"
 
@@ -9,7 +7,8 @@ namespace {
 
 using detail::FieldReader;
 
-int64_t GmtDate(FieldReader& r, const Json& j, const std::string& field) {
+template <typename V>
+int64_t GmtDate(FieldReader& r, const V& j, const std::string& field) {
   int64_t ms = r.Date(j, field + "_gmt", "");
   if (ms == 0) ms = r.Date(j, field, "");
   return ms;
@@ -26,7 +25,8 @@ Result<model::ProductKind> KindFromType(const std::string& type) {
 }
 
 // Fields shared by products and variations.
-void DecodeCommon(FieldReader& r, const Json& j, const std::string& currency, model::Product& p) {
+template <typename V>
+void DecodeCommon(FieldReader& r, const V& j, const std::string& currency, model::Product& p) {
   p.sku = r.Text(j, "sku", "");
   p.status = r.Text(j, "status", "");
   p.price = r.Price(j, "price", "", currency);
@@ -42,7 +42,8 @@ void DecodeCommon(FieldReader& r, const Json& j, const std::string& currency, mo
   if (p.modified_at_ms == 0) p.modified_at_ms = p.created_at_ms;
 }
 
-Result<model::Product> DecodeVariationImpl(FieldReader& r, const Json& j, const std::string& parent_id,
+template <typename V>
+Result<model::Product> DecodeVariationImpl(FieldReader& r, const V& j, const std::string& parent_id,
                                            const std::string& currency) {
   model::Product p;
   p.source_id = r.Id(j, "id", "", true);
@@ -51,16 +52,17 @@ Result<model::Product> DecodeVariationImpl(FieldReader& r, const Json& j, const 
   p.kind = model::ProductKind::kVariation;
   p.parent_source_id = parent_id.empty() ? r.Id(j, "parent_id", "", false) : parent_id;
   DecodeCommon(r, j, currency, p);
-  if (const Json* attrs = r.Array(j, "attributes", "")) {
-    for (size_t i = 0; i < attrs->size() && r.ok(); ++i) {
+  if (const V* attrs = r.Array(j, "attributes", "")) {
+    detail::EachElement(*attrs, [&](const V& a, size_t i) {
+      if (!r.ok()) return false;
       std::string at = FieldReader::Index("", "attributes", i);
-      const Json& a = (*attrs)[i];
       if (!a.is_object()) {
         r.Fail(at, "expected an object, got " + detail::JsonTypeName(a));
-        break;
+        return false;
       }
       p.attributes.push_back({r.Text(a, "name", at), r.Text(a, "option", at)});
-    }
+      return true;
+    });
   }
   p.name = r.Text(j, "name", "");
   if (p.name.empty()) {  // older versions have no name: "Black, L"
@@ -70,9 +72,8 @@ Result<model::Product> DecodeVariationImpl(FieldReader& r, const Json& j, const 
   return p;
 }
 
-}  // namespace
-
-Result<model::Customer> DecodeCustomer(const Json& j) {
+template <typename V>
+Result<model::Customer> DecodeCustomerT(const V& j) {
   FieldReader r("customer");
   if (!j.is_object()) return Status::Validation("customer: expected a JSON object, got " + detail::JsonTypeName(j));
   model::Customer c;
@@ -93,9 +94,8 @@ Result<model::Customer> DecodeCustomer(const Json& j) {
   return c;
 }
 
-Result<model::Product> DecodeProduct(const Json& j) { return DecodeProduct(j, kDefaultCurrency); }
-
-Result<model::Product> DecodeProduct(const Json& j, const std::string& currency) {
+template <typename V>
+Result<model::Product> DecodeProductT(const V& j, const std::string& currency) {
   FieldReader r("product");
   if (!j.is_object()) return Status::Validation("product: expected a JSON object, got " + detail::JsonTypeName(j));
   std::string type = r.Text(j, "type", "");
@@ -108,48 +108,70 @@ Result<model::Product> DecodeProduct(const Json& j, const std::string& currency)
   p.kind = *KindFromType(type);
   p.name = r.Text(j, "name", "");
   DecodeCommon(r, j, currency, p);
-  if (const Json* attrs = r.Array(j, "attributes", "")) {
-    for (size_t i = 0; i < attrs->size() && r.ok(); ++i) {
+  if (const V* attrs = r.Array(j, "attributes", "")) {
+    detail::EachElement(*attrs, [&](const V& a, size_t i) {
+      if (!r.ok()) return false;
       std::string at = FieldReader::Index("", "attributes", i);
-      const Json& a = (*attrs)[i];
       if (!a.is_object()) {
         r.Fail(at, "expected an object, got " + detail::JsonTypeName(a));
-        break;
+        return false;
       }
       model::ProductAttribute attr{r.Text(a, "name", at), {}};
-      if (const Json* options = r.Array(a, "options", at)) {
-        for (const Json& opt : *options) {
-          if (!opt.is_string() && !IsJsonNumber(opt)) {
+      if (const V* options = r.Array(a, "options", at)) {
+        detail::EachElement(*options, [&](const V& opt, size_t) {
+          if (!opt.is_string() && !detail::IsNumber(opt)) {
             r.Fail(FieldReader::Path(at, "options"), "expected strings, got " + detail::JsonTypeName(opt));
-            break;
+            return false;
           }
-          attr.option += (attr.option.empty() ? "" : ", ") + ScalarText(opt);
-        }
+          attr.option += (attr.option.empty() ? "" : ", ") + detail::TextOf(opt);
+          return true;
+        });
       }
       p.attributes.push_back(std::move(attr));
-    }
+      return true;
+    });
   }
-  if (const Json* vars = r.Array(j, "variations", "")) {
-    for (size_t i = 0; i < vars->size() && r.ok(); ++i) {
-      const Json& v = (*vars)[i];
+  if (const V* vars = r.Array(j, "variations", "")) {
+    detail::EachElement(*vars, [&](const V& v, size_t i) {
+      if (!r.ok()) return false;
       // Ids normally; some plugins expand variations into objects with an id.
-      const Json& id_holder = v.is_object() ? v : Json::object({{"id", v}});
-      std::string id = r.Id(id_holder, "id", FieldReader::Index("", "variations", i), true);
+      const std::string at = FieldReader::Index("", "variations", i);
+      std::string id = v.is_object() ? r.Id(v, "id", at, true) : r.IdOf(&v, FieldReader::Path(at, "id"), true);
       if (!id.empty()) p.variation_ids.push_back(id);
-    }
+      return true;
+    });
   }
   if (!r.ok()) return r.error();
   return p;
 }
 
-Result<model::Product> DecodeVariation(const Json& j, const std::string& parent_id) {
-  return DecodeVariation(j, parent_id, kDefaultCurrency);
-}
-
-Result<model::Product> DecodeVariation(const Json& j, const std::string& parent_id, const std::string& currency) {
+template <typename V>
+Result<model::Product> DecodeVariationT(const V& j, const std::string& parent_id, const std::string& currency) {
   FieldReader r("variation");
   if (!j.is_object()) return Status::Validation("variation: expected a JSON object, got " + detail::JsonTypeName(j));
   return DecodeVariationImpl(r, j, parent_id, currency);
+}
+
+}  // namespace
+
+Result<model::Customer> DecodeCustomer(const Json& j) { return DecodeCustomerT(j); }
+Result<model::Customer> DecodeCustomer(const detail::TapeNode& j) { return DecodeCustomerT(j); }
+
+Result<model::Product> DecodeProduct(const Json& j) { return DecodeProduct(j, kDefaultCurrency); }
+Result<model::Product> DecodeProduct(const Json& j, const std::string& currency) { return DecodeProductT(j, currency); }
+Result<model::Product> DecodeProduct(const detail::TapeNode& j, const std::string& currency) {
+  return DecodeProductT(j, currency);
+}
+
+Result<model::Product> DecodeVariation(const Json& j, const std::string& parent_id) {
+  return DecodeVariation(j, parent_id, kDefaultCurrency);
+}
+Result<model::Product> DecodeVariation(const Json& j, const std::string& parent_id, const std::string& currency) {
+  return DecodeVariationT(j, parent_id, currency);
+}
+Result<model::Product> DecodeVariation(const detail::TapeNode& j, const std::string& parent_id,
+                                       const std::string& currency) {
+  return DecodeVariationT(j, parent_id, currency);
 }
 
 }  // namespace es::woo

@@ -330,6 +330,7 @@ class Planner {
     const bool live = mapping::ShouldSyncOrder(o, t_.config_);
     if (!m.has_value() && !live) {
       Skip("order", id, id, std::string("status ") + model::OrderStatusName(o.status) + " is not synced");
+      ops_.back().filter = mapping::OrderFilterReason(o, t_.config_);
       return Status::Ok();
     }
     if (booked.voided) {

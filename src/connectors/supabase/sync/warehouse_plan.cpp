@@ -54,7 +54,7 @@ class RowPlanner {
   }
 
   Status Customer(const SourceRecord& rec) {
-    auto row = CustomerRow(st_.source, *rec.customer(), rec.raw);
+    auto row = CustomerRow(st_.source, *rec.customer(), rec.RawTree());
     if (!row.ok()) return Fail(rec.source_id, Table::kCustomers, row.status());
     ES_ASSIGN_OR_RETURN(int k, Add("customer", rec.source_id, std::move(*row), Step::kRecord, -1));
     return Mappings("customer", rec.source_id, k, false);
@@ -62,13 +62,14 @@ class RowPlanner {
 
   Status Item(const SourceRecord& rec) {
     model::Product p = *rec.product();
+    const Json raw = rec.RawTree();
     // The source names variations after their parent; the warehouse keeps
     // the variation's own name ("Shirt - Red") when it has one.
-    if (p.kind == model::ProductKind::kVariation && rec.raw.is_object()) {
-      std::string own = GetStringOr(rec.raw, "name");
+    if (p.kind == model::ProductKind::kVariation && raw.is_object()) {
+      std::string own = GetStringOr(raw, "name");
       if (!own.empty()) p.name = own;
     }
-    auto row = ProductRow(st_.source, p, rec.raw);
+    auto row = ProductRow(st_.source, p, raw);
     if (!row.ok()) return Fail(rec.source_id, Table::kProducts, row.status());
     ES_ASSIGN_OR_RETURN(int k, Add("item", rec.source_id, std::move(*row), Step::kRecord, -1));
     return Mappings("item", rec.source_id, k, false);
@@ -76,7 +77,8 @@ class RowPlanner {
 
   Status Order(const SourceRecord& rec) {
     const model::Order& o = *rec.order();
-    const Json& raw = rec.raw.is_object() ? rec.raw : Json::object();
+    Json raw = rec.RawTree();
+    if (!raw.is_object()) raw = Json::object();
     // Every row first: an order whose rows cannot be built fails alone.
     auto row = OrderRow(st_.source, o, raw);
     if (!row.ok()) return Fail(rec.source_id, Table::kOrders, row.status());
@@ -100,7 +102,7 @@ class RowPlanner {
   }
 
   Status Refund(const SourceRecord& rec) {
-    auto row = RefundRow(st_.source, *rec.refund(), rec.raw);
+    auto row = RefundRow(st_.source, *rec.refund(), rec.RawTree());
     if (!row.ok()) return Fail(rec.source_id, Table::kRefunds, row.status());
     return Add("refund", rec.source_id, std::move(*row), Step::kRecord, -1).status();
   }

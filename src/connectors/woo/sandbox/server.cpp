@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -43,6 +44,20 @@ struct Server::Impl {
         webhooks(options.webhooks) {}
 
   int64_t Now() const { return SystemClock::Get().NowSeconds(); }
+
+  // Counts a request under its resource: "/wp-json/wc/v3/customers?…" → "customers".
+  void Count(const std::string& path) {
+    static const std::string kPrefix = "/wp-json/wc/v3/";
+    std::string resource;
+    if (path.compare(0, kPrefix.size(), kPrefix) == 0) {
+      resource = path.substr(kPrefix.size());
+      resource = resource.substr(0, resource.find('/'));
+    }
+    std::lock_guard<std::mutex> lock(count_mu);
+    ++request_counts[resource];
+  }
+  std::mutex count_mu;
+  std::map<std::string, int64_t> request_counts;  // guarded by count_mu
 
   // Sleeps up to `ms`, returning early when the server stops.
   void Delay(int ms) {
@@ -179,7 +194,10 @@ Status Server::Start(int port, const std::string& host) {
   srv->set_keep_alive_timeout(2);  // bounds how long Stop() waits for idle keep-alive connections
   srv->set_payload_max_length(16u << 20);
   Impl* impl = impl_.get();
-  auto handler = [impl](const httplib::Request& req, httplib::Response& res) { impl->Handle(req, res); };
+  auto handler = [impl](const httplib::Request& req, httplib::Response& res) {
+    impl->Count(req.path);
+    impl->Handle(req, res);
+  };
   srv->Get(".*", handler);
   srv->Post(".*", handler);
   srv->Put(".*", handler);
@@ -224,6 +242,14 @@ void Server::Stop() {
 int Server::port() const { return impl_->port; }
 std::string Server::base_url() const { return impl_->base_url; }
 const Options& Server::options() const { return impl_->options; }
+
+int64_t Server::requests(const std::string& resource) const {
+  std::lock_guard<std::mutex> lock(impl_->count_mu);
+  int64_t n = 0;
+  for (const auto& [r, c] : impl_->request_counts)
+    if (resource.empty() || r == resource) n += c;
+  return n;
+}
 
 size_t Server::order_count() const {
   return impl_->store.Read([](const StoreData& d) { return d.orders.size(); });

@@ -62,6 +62,9 @@ class Server {
   std::string base_url() const;
   const Options& options() const;
   size_t order_count() const;
+  // Requests received so far under /wp-json/wc/v3/<resource> ("customers",
+  // "orders", …); "" counts every request.
+  int64_t requests(const std::string& resource = "") const;
 
   // ---- Test hooks. Every write moves date_modified past all earlier ones
   // (except SimulateTrading's line edits, see trading.h).

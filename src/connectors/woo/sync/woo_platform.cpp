@@ -95,7 +95,10 @@ Result<Credentials> CredentialsOf(const store::Connection& c, const Json& secret
 
 WooSource::WooSource(std::unique_ptr<Client> client) : client_(std::move(client)) {}
 
-bool WooSource::SupportsModifiedAfter(const std::string& entity) const { return entity != "customer"; }
+// Customers too: WooCommerce has no date filter for them, so an incremental
+// walk lists them newest registration first and stops at the first one
+// registered before the start (see Customers()).
+bool WooSource::SupportsModifiedAfter(const std::string&) const { return true; }
 
 Result<engine::SourcePage> WooSource::Fetch(const engine::FetchRequest& r) {
   ListQuery q;
@@ -107,6 +110,10 @@ Result<engine::SourcePage> WooSource::Fetch(const engine::FetchRequest& r) {
     q.modified_after = r.modified_after;
     if (!q.modified_after.empty() && q.modified_after.back() == 'Z') q.modified_after.pop_back();  // dates_are_gmt
     q.orderby = "modified";
+    if (r.entity == "customer") {
+      q.orderby = "registered_date";
+      q.order = "desc";
+    }
   }
   if (r.entity == "customer") return Customers(r, q);
   if (r.entity == "item") return Products(r, q);
@@ -115,20 +122,41 @@ Result<engine::SourcePage> WooSource::Fetch(const engine::FetchRequest& r) {
   return Status::Validation("WooCommerce cannot deliver '" + r.entity + "'");
 }
 
-Result<engine::SourcePage> WooSource::Customers(const engine::FetchRequest& r, const ListQuery& q) {
-  ES_ASSIGN_OR_RETURN(auto page, client_->ListCustomers(q));
+// With a start (`modified_after`, incremental runs) the list comes newest
+// registration first: the walk keeps the customers registered or modified
+// since the start and ends at the first customer registered before it, so a
+// run with no new customer costs one request. The pages up to there come
+// back as one page, so that the cursor (the newest modification) moves only
+// once all of them are in. Edits to older customers reach the engine through
+// customer.updated webhooks and full runs (WooCommerce cannot list customers
+// by modification date).
+Result<engine::SourcePage> WooSource::Customers(const engine::FetchRequest& r, ListQuery q) {
+  constexpr int kMaxNewPages = 100;
+  const int64_t since = q.modified_after.empty() ? 0 : ParseWooDate(q.modified_after);
   engine::SourcePage out;
-  out.total = page.total;
-  out.has_more = page.HasMore();
-  TakeFailures(page, &out.failures);
-  for (size_t i = 0; i < page.items.size(); ++i) {
-    if (!Wanted(r, page.items[i].source_id)) continue;
-    engine::SourceRecord rec;
-    rec.source_id = page.items[i].source_id;
-    rec.raw = std::move(page.raw[i]);
-    rec.value = std::move(page.items[i]);
-    out.records.push_back(std::move(rec));
+  for (int n = 0;; ++n) {
+    ES_ASSIGN_OR_RETURN(auto page, client_->ListCustomers(q));
+    out.total = page.total;
+    out.has_more = page.HasMore();
+    TakeFailures(page, &out.failures);
+    bool older_reached = false;
+    for (size_t i = 0; i < page.items.size(); ++i) {
+      model::Customer& c = page.items[i];
+      if (!Wanted(r, c.source_id)) continue;
+      if (since > 0 && c.created_at_ms < since) older_reached = true;
+      if (since > 0 && std::max(c.created_at_ms, c.modified_at_ms) < since) continue;
+      engine::SourceRecord rec;
+      rec.source_id = c.source_id;
+      rec.modified_at_ms = c.modified_at_ms;
+      rec.raw_text = std::move(page.raw[i]);
+      rec.value = std::move(c);
+      out.records.push_back(std::move(rec));
+    }
+    if (since == 0) return out;
+    if (older_reached || !out.has_more || page.items.empty() || n + 1 >= kMaxNewPages) break;
+    ++q.page;
   }
+  out.has_more = false;
   return out;
 }
 
@@ -146,7 +174,7 @@ Result<engine::SourcePage> WooSource::Products(const engine::FetchRequest& r, co
       engine::SourceRecord rec;
       rec.source_id = p.source_id;
       rec.modified_at_ms = p.modified_at_ms;
-      rec.raw = std::move(page.raw[i]);
+      rec.raw_text = std::move(page.raw[i]);
       rec.value = std::move(p);
       out.records.push_back(std::move(rec));
       continue;
@@ -166,7 +194,7 @@ Result<engine::SourcePage> WooSource::Products(const engine::FetchRequest& r, co
         engine::SourceRecord rec;
         rec.source_id = v.source_id;
         rec.modified_at_ms = std::max(v.modified_at_ms, p.modified_at_ms);
-        rec.raw = std::move(vars->raw[k]);
+        rec.raw_text = std::move(vars->raw[k]);
         rec.value = std::move(v);
         out.records.push_back(std::move(rec));
       }
@@ -200,7 +228,7 @@ Result<engine::SourcePage> WooSource::Orders(const engine::FetchRequest& r, List
     rec.modified_at_ms = o.modified_at_ms;
     for (auto& rf : refunds)
       if (const model::Refund* m = rf.refund()) rec.refunds.push_back(*m);
-    rec.raw = std::move(page.raw[i]);
+    rec.raw_text = std::move(page.raw[i]);
     rec.value = std::move(o);
     out.records.push_back(std::move(rec));
   }
@@ -212,27 +240,24 @@ Status WooSource::OrderRefunds(const model::Order& o, std::vector<engine::Source
   const std::string path = "orders/" + o.source_id + "/refunds";
   for (int page = 1; page <= 100; ++page) {
     ES_ASSIGN_OR_RETURN(auto resp, client_->Get(path, {{"per_page", "100"}, {"page", std::to_string(page)}}));
-    auto body = ParseJson(resp.body);
-    if (!body.ok() || !body->is_array()) {
+    auto list = DecodeRefundList(resp.body, o.source_id, o.currency);
+    if (!list.ok()) {
       failures->push_back({o.source_id, "the refunds of order " + o.source_id + " are not a JSON array"});
       return Status::Ok();
     }
-    for (const Json& item : *body) {
-      auto decoded = DecodeRefund(item, o.source_id, o.currency);
-      if (!decoded.ok()) {
-        const Json* id = item.is_object() ? FindPath(item, "id") : nullptr;
-        failures->push_back({id != nullptr ? ScalarText(*id) : o.source_id,
-                             "refund of order " + o.source_id + ": " + decoded.status().message()});
-        continue;
-      }
+    for (auto& f : list->failures)
+      failures->push_back({f.source_id.empty() ? o.source_id : f.source_id,
+                           "refund of order " + o.source_id + ": " + f.reason});
+    for (size_t i = 0; i < list->items.size(); ++i) {
+      model::Refund& decoded = list->items[i];
       engine::SourceRecord rec;
-      rec.source_id = decoded->source_id;
-      rec.modified_at_ms = decoded->created_at_ms;
-      rec.raw = item;
-      rec.value = std::move(*decoded);
+      rec.source_id = decoded.source_id;
+      rec.modified_at_ms = decoded.created_at_ms;
+      rec.raw_text = std::move(list->raw[i]);
+      rec.value = std::move(decoded);
       out->push_back(std::move(rec));
     }
-    if (static_cast<int>(body->size()) < 100 || resp.Header("X-WP-TotalPages") == std::to_string(page)) break;
+    if (list->count < 100 || resp.Header("X-WP-TotalPages") == std::to_string(page)) break;
   }
   // Oldest first, whatever order the store lists them in.
   std::sort(out->begin(), out->end(), [](const engine::SourceRecord& a, const engine::SourceRecord& b) {

@@ -26,7 +26,7 @@ class WooSource final : public engine::Source {
   int64_t requests() const override { return client_->requests_sent(); }
 
  private:
-  Result<engine::SourcePage> Customers(const engine::FetchRequest& r, const ListQuery& q);
+  Result<engine::SourcePage> Customers(const engine::FetchRequest& r, ListQuery q);
   Result<engine::SourcePage> Products(const engine::FetchRequest& r, const ListQuery& q);
   Result<engine::SourcePage> Orders(const engine::FetchRequest& r, ListQuery q, bool refunds_as_records);
   // Every refund of an order, decoded, with its raw JSON.

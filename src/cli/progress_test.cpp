@@ -1,0 +1,98 @@
+// ProgressBar and TextTable: what the terminal shows.
+#include "cli/progress.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <string>
+
+#include "cli/text_table.h"
+
+namespace es::cli {
+namespace {
+
+std::string ReadAll(FILE* f) {
+  fflush(f);
+  rewind(f);
+  std::string out;
+  char buf[512];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  return out;
+}
+
+engine::Progress Page(const std::string& entity, int64_t done, int64_t total,
+                      std::map<std::string, engine::EntityCounts> counts) {
+  engine::Progress p;
+  p.entity = entity;
+  p.done = done;
+  p.total = total;
+  p.counts = std::move(counts);
+  return p;
+}
+
+// Customers read 80/80, then orders whose guests add 23 more customers: the
+// customer line ends at what the run created (103), not at what it read.
+TEST(ProgressBar, CountsWhatTheRunWroteIncludingCustomersOfOrders) {
+  FILE* f = tmpfile();
+  ASSERT_NE(f, nullptr);
+  {
+    ProgressBar bar("sync", f, 0);
+    engine::EntityCounts customers;
+    customers.fetched = 80;
+    customers.created = 80;
+    bar.Update(Page("customer", 80, 80, {{"customer", customers}}));
+    customers.created = 103;
+    engine::EntityCounts orders;
+    orders.fetched = 300;
+    orders.created = 218;
+    orders.skipped = 82;
+    engine::EntityCounts refunds;
+    refunds.created = 4;
+    bar.Update(Page("order", 300, 300, {{"customer", customers}, {"order", orders}, {"refund", refunds}}));
+    EXPECT_EQ(ReadAll(f), "") << "nothing before Finish when not a terminal";
+    bar.Finish();
+  }
+  std::string out = ReadAll(f);
+  fclose(f);
+  EXPECT_NE(out.find("customer  [########################] 80/80 read  103 created\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("order     [########################] 300/300 read  218 created\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("refund"), std::string::npos) << out;
+  EXPECT_NE(out.find("4 created"), std::string::npos) << out;
+  EXPECT_EQ(out.find('\033'), std::string::npos) << "no terminal codes in a pipe";
+  // Finish printed the lines exactly once.
+  EXPECT_EQ(out.find("103 created"), out.rfind("103 created"));
+}
+
+TEST(ProgressBar, RedrawsInPlaceOnATerminalAndSaysWhatADryRunWouldDo) {
+  FILE* f = tmpfile();
+  ASSERT_NE(f, nullptr);
+  ProgressBar bar("sync", f, 1);
+  bar.set_dry_run(true);
+  engine::EntityCounts items;
+  items.fetched = 10;
+  items.created = 4;
+  items.updated = 1;
+  bar.Update(Page("item", 5, 10, {{"item", items}}));
+  bar.Update(Page("item", 10, 10, {{"item", items}}));
+  bar.Finish();
+  std::string out = ReadAll(f);
+  fclose(f);
+  EXPECT_NE(out.find("[############............] 5/10 read  4 to create, 1 to update"), std::string::npos) << out;
+  EXPECT_NE(out.find("\033[1A"), std::string::npos) << "second draw moves up over the first";
+  ASSERT_EQ(bar.Lines().size(), 1u);
+  EXPECT_NE(bar.Lines()[0].find("10/10 read"), std::string::npos);
+}
+
+TEST(TextTable, PadsColumnsAndRightAlignsNumbers) {
+  TextTable t({"ENTITY", "CREATED", "NOTE"});
+  t.AddRow({"customer", "103", "ok"});
+  t.AddRow({"order", "7", "état"});
+  EXPECT_EQ(t.Render("  "),
+            "  ENTITY    CREATED  NOTE\n"
+            "  customer      103  ok\n"
+            "  order           7  état\n");
+}
+
+}  // namespace
+}  // namespace es::cli
