@@ -23,6 +23,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/clock.h"
@@ -69,6 +70,14 @@ class SyncContext {
 
   // The id map of this (tenant, target connection).
   virtual Result<std::optional<store::IdMapping>> Mapping(const std::string& entity, const std::string& source_id) = 0;
+  // Loads the mappings of several records of `entity` in one store query,
+  // so that the Mapping() calls of a page that follow are answered from
+  // memory. Optional: Mapping() works without it. Default: nothing.
+  virtual Status PrefetchMappings(const std::string& entity, const std::vector<std::string>& source_ids) {
+    (void)entity;
+    (void)source_ids;
+    return Status::Ok();
+  }
   // Every mapping of `entity` whose target record is `target_id`'s owner; nullopt when none.
   virtual Result<std::optional<store::IdMapping>> MappingByTarget(const std::string& entity,
                                                                   const std::string& target_id) = 0;
@@ -78,10 +87,19 @@ class SyncContext {
   // Records the intent to create `op` (lookup_key: how to find it again).
   // A non-ok Status means the intent is not durable: do NOT write.
   virtual Status Intend(const PlanOp& op, const std::string& lookup_key) = 0;
+  // Intend for several ops (op, lookup_key) at once, in one store
+  // transaction: all durable, or a non-ok Status and none may be written.
+  virtual Status IntendAll(const std::vector<std::pair<const PlanOp*, std::string>>& ops) {
+    for (const auto& [op, key] : ops) ES_RETURN_IF_ERROR(Intend(*op, key));
+    return Status::Ok();
+  }
   // The op's record now exists in the target (created, updated, voided or
-  // found): stores the mapping (op.entity, op.source_id) → written, clears
-  // the intent, records the result. Non-ok when the mapping could not be
-  // stored (the op is then recorded as failed).
+  // found): records the mapping (op.entity, op.source_id) → written, the
+  // cleared intent and the result. The engine may keep them until the end
+  // of the page and write them then in one transaction (before the cursor
+  // moves); until then the intent stands, so a crash in between is
+  // recovered by looking the record up. Non-ok when the mapping could not
+  // be recorded (the op is then recorded as failed).
   virtual Status Done(const PlanOp& op, const Written& written) = 0;
   // The op failed; the record goes to the failed queue with the reason.
   virtual void Failed(const PlanOp& op, const Status& status) = 0;

@@ -86,6 +86,10 @@ Status RunEntityPages(const PageRun& r, Source& source, Target& target, RunConte
     for (const auto& rec : pg.records) page_max = std::max(page_max, rec.modified_at_ms);
 
     if (!pg.records.empty()) {
+      std::vector<std::string> ids;
+      ids.reserve(pg.records.size());
+      for (const auto& rec : pg.records) ids.push_back(rec.source_id);
+      ES_RETURN_IF_ERROR(ctx.PrefetchMappings(entity, ids));
       ES_ASSIGN_OR_RETURN(Plan plan, target.PlanPage(entity, pg.records, ctx));
       totals->estimated_requests += plan.estimated_requests;
       for (const PlanOp& op : plan.ops) {

@@ -13,8 +13,34 @@ RunContext::RunContext(RunInfo info, store::StateStore& store, Clock& clock, con
 
 RunContext::~RunContext() { (void)Flush(); }
 
+namespace {
+
+std::string KnownKey(const std::string& entity, const std::string& source_id) {
+  std::string k;
+  k.reserve(entity.size() + source_id.size() + 1);
+  k.append(entity).push_back('\x1f');
+  k.append(source_id);
+  return k;
+}
+
+}  // namespace
+
 Result<std::optional<store::IdMapping>> RunContext::Mapping(const std::string& entity, const std::string& source_id) {
+  auto it = known_.find(KnownKey(entity, source_id));
+  if (it != known_.end()) return it->second;
   return store_.GetMapping(info_.tenant_id, info_.target_connection, entity, source_id);
+}
+
+Status RunContext::PrefetchMappings(const std::string& entity, const std::vector<std::string>& source_ids) {
+  std::vector<std::string> wanted;
+  for (const std::string& id : source_ids)
+    if (!id.empty() && !known_.count(KnownKey(entity, id))) wanted.push_back(id);
+  if (wanted.empty()) return Status::Ok();
+  auto found = store_.GetMappings(info_.tenant_id, info_.target_connection, entity, wanted);
+  if (!found.ok()) return found.status();
+  for (const std::string& id : wanted) known_.emplace(KnownKey(entity, id), std::nullopt);
+  for (store::IdMapping& m : *found) known_[KnownKey(entity, m.source_id)] = std::move(m);
+  return Status::Ok();
 }
 
 Result<std::optional<store::IdMapping>> RunContext::MappingByTarget(const std::string& entity,
@@ -23,13 +49,18 @@ Result<std::optional<store::IdMapping>> RunContext::MappingByTarget(const std::s
 }
 
 bool RunContext::HadIntent(const std::string& entity, const std::string& source_id) {
-  auto intent = store_.GetIntent(info_.tenant_id, info_.target_connection, entity, source_id);
-  // When the store cannot say, assume an intent: a lookup costs a read, a
-  // wrong "no" could cost a duplicate.
-  return !intent.ok() || intent->has_value();
+  if (!intents_.has_value()) {
+    auto all = store_.ListIntents(info_.tenant_id, info_.target_connection);
+    // When the store cannot say, assume an intent: a lookup costs a read, a
+    // wrong "no" could cost a duplicate.
+    if (!all.ok()) return true;
+    intents_.emplace();
+    for (const store::WriteIntent& w : *all) intents_->insert(KnownKey(w.entity, w.source_id));
+  }
+  return intents_->count(KnownKey(entity, source_id)) > 0;
 }
 
-Status RunContext::Intend(const PlanOp& op, const std::string& lookup_key) {
+store::WriteIntent RunContext::MakeIntent(const PlanOp& op, const std::string& lookup_key) const {
   store::WriteIntent intent;
   intent.tenant_id = info_.tenant_id;
   intent.target_connection = info_.target_connection;
@@ -37,8 +68,24 @@ Status RunContext::Intend(const PlanOp& op, const std::string& lookup_key) {
   intent.source_id = op.source_id;
   intent.lookup_key = lookup_key;
   intent.created_at_ms = clock_.NowMillis();
-  Status s = store_.PutIntent(intent);
+  return intent;
+}
+
+Status RunContext::Intend(const PlanOp& op, const std::string& lookup_key) {
+  Status s = store_.PutIntent(MakeIntent(op, lookup_key));
   if (!s.ok()) return s.WithContext("recording the write intent of " + op.entity + " " + op.source_id);
+  if (intents_.has_value()) intents_->insert(KnownKey(op.entity, op.source_id));
+  return s;
+}
+
+Status RunContext::IntendAll(const std::vector<std::pair<const PlanOp*, std::string>>& ops) {
+  std::vector<store::WriteIntent> intents;
+  intents.reserve(ops.size());
+  for (const auto& [op, key] : ops) intents.push_back(MakeIntent(*op, key));
+  Status s = store_.PutIntents(intents);
+  if (!s.ok()) return s.WithContext("recording the write intents of " + std::to_string(ops.size()) + " records");
+  if (intents_.has_value())
+    for (const auto& [op, key] : ops) intents_->insert(KnownKey(op->entity, op->source_id));
   return s;
 }
 
@@ -54,14 +101,17 @@ Status RunContext::Done(const PlanOp& op, const Written& written) {
   m.sync_token = written.version;
   m.fingerprint = written.fingerprint;
   m.updated_at_ms = clock_.NowMillis();
-  Status s = store_.PutMapping(m);
-  if (!s.ok()) {
-    Status failed = s.WithContext("recording the mapping of " + op.entity + " " + op.source_id);
+  // The checks the store makes, here, so that one bad op cannot fail the page's commit.
+  if (m.target_id.empty() || m.entity.empty() || m.source_id.empty()) {
+    Status failed = Status::Validation("recording the mapping of " + op.entity + " " + op.source_id +
+                                       ": " + (m.target_id.empty() ? "the target returned no id" : "no record key"));
     Failed(op, failed);
     return failed;
   }
+  known_[KnownKey(op.entity, op.source_id)] = m;
+  pending_.mappings.push_back(std::move(m));
   if (Crash("after_mapping")) return Status::Internal("simulated crash");
-  (void)store_.ClearIntent(info_.tenant_id, info_.target_connection, op.entity, op.source_id);
+  pending_.cleared_intents.push_back({info_.tenant_id, info_.target_connection, op.entity, op.source_id});
   if (!op.counted) return Status::Ok();
   EntityCounts& c = counts_[op.entity];
   std::string action;
@@ -91,8 +141,14 @@ Status RunContext::Done(const PlanOp& op, const Written& written) {
   std::string note = op.reason;
   if (written.linked) note = "found in the target and linked" + (note.empty() ? "" : "; " + note);
   Add(op.entity, op.source_id, action, written.target_id, note);
-  if (!op.record_id.empty() && failed_this_run_.count(QueueEntity(op) + "/" + QueueId(op)) == 0)
-    (void)store_.ClearFailed(info_.tenant_id, info_.target_connection, QueueEntity(op), QueueId(op));
+  if (!op.record_id.empty() && failed_this_run_.count(QueueEntity(op) + "/" + QueueId(op)) == 0) {
+    store::FailedRecord cleared;
+    cleared.tenant_id = info_.tenant_id;
+    cleared.target_connection = info_.target_connection;
+    cleared.entity = QueueEntity(op);
+    cleared.source_id = QueueId(op);
+    pending_.failed.push_back({true, std::move(cleared)});
+  }
   return Status::Ok();
 }
 
@@ -116,10 +172,7 @@ void RunContext::Failed(const PlanOp& op, const Status& status) {
   f.message = op.entity == f.entity ? status.message() : op.entity + " " + op.source_id + ": " + status.message();
   f.first_failed_at_ms = f.last_attempt_at_ms = clock_.NowMillis();
   f.run_id = info_.run_id;
-  Status s = store_.PutFailed(f);
-  if (!s.ok())
-    fprintf(stderr, "warning: could not queue failed %s %s: %s\n", f.entity.c_str(), f.source_id.c_str(),
-            s.ToString().c_str());
+  pending_.failed.push_back({false, std::move(f)});
 }
 
 bool RunContext::Crash(const char* point) {
@@ -137,6 +190,8 @@ bool RunContext::Stopping() const {
 }
 
 void RunContext::BeginPage(const std::string& entity) {
+  known_.clear();
+  intents_.reset();
   page_entity_ = entity;
   page_started_ = std::chrono::steady_clock::now();
 }
@@ -196,8 +251,8 @@ void RunContext::Add(const std::string& entity, const std::string& source_id, co
   r.duration_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
                                                                         page_started_)
                       .count();
-  pending_.push_back(std::move(r));
-  if (pending_.size() >= 200) (void)Flush();
+  pending_.results.push_back(std::move(r));
+  if (pending_.results.size() >= 200) (void)Flush();
   // A failure here shows again at the page's own renewal, which stops the run.
   if (lease_ms_ > 0 && clock_.NowMillis() - renewed_at_ms_ >= lease_ms_ / 2) (void)RenewLock();
 }
@@ -218,8 +273,9 @@ const std::string& RunContext::QueueId(const PlanOp& op) const {
 
 Status RunContext::Flush() {
   if (pending_.empty()) return Status::Ok();
-  Status s = store_.AddRecordResults(pending_);
-  pending_.clear();
+  Status s = store_.CommitPage(pending_);
+  pending_ = store::PageWrites();
+  if (!s.ok()) fprintf(stderr, "warning: could not record a page of results: %s\n", s.ToString().c_str());
   return s;
 }
 

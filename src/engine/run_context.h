@@ -1,7 +1,14 @@
 // RunContext: the engine's SyncContext for one run, and the run's
-// bookkeeping — per-entity counts, record results (flushed to the store in
-// batches, with the time each record took), the failed-record queue, dry-run
-// previews and the crash/stop hooks.
+// bookkeeping — per-entity counts, record results (with the time each record
+// took), the failed-record queue, dry-run previews and the crash/stop hooks.
+//
+// Store traffic per page: PrefetchMappings answers a page's Mapping() calls
+// from one query (the cache lives until the next BeginPage); HadIntent reads
+// the target's recorded intents once per page (normally none); intents are
+// written at once (IntendAll: one transaction per batch); mappings, cleared
+// intents, failed-queue changes and results are kept and written by Flush()
+// in one transaction (StateStore::CommitPage) — at the end of every page,
+// before the cursor moves, and whenever 200 results are pending.
 //
 // Failures are sorted by engine::ScopeOf (retry.h): a record-level failure
 // is counted, recorded and queued for that record; the first platform-level
@@ -23,6 +30,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/connector.h"
@@ -69,8 +78,10 @@ class RunContext final : public SyncContext {
   Result<std::optional<store::IdMapping>> Mapping(const std::string& entity, const std::string& source_id) override;
   Result<std::optional<store::IdMapping>> MappingByTarget(const std::string& entity,
                                                           const std::string& target_id) override;
+  Status PrefetchMappings(const std::string& entity, const std::vector<std::string>& source_ids) override;
   bool HadIntent(const std::string& entity, const std::string& source_id) override;
   Status Intend(const PlanOp& op, const std::string& lookup_key) override;
+  Status IntendAll(const std::vector<std::pair<const PlanOp*, std::string>>& ops) override;
   Status Done(const PlanOp& op, const Written& written) override;
   void Failed(const PlanOp& op, const Status& status) override;
   bool Crash(const char* point) override;
@@ -114,6 +125,7 @@ class RunContext final : public SyncContext {
   void Add(const std::string& entity, const std::string& source_id, const std::string& action,
            const std::string& target_id, const std::string& message);
   std::string QueueEntity(const PlanOp& op) const;
+  store::WriteIntent MakeIntent(const PlanOp& op, const std::string& lookup_key) const;
   const std::string& QueueId(const PlanOp& op) const;
 
   RunInfo info_;
@@ -134,7 +146,12 @@ class RunContext final : public SyncContext {
   std::string page_entity_;
   std::chrono::steady_clock::time_point page_started_;
   std::map<std::string, EntityCounts> counts_;
-  std::vector<store::RecordResult> pending_;
+  store::PageWrites pending_;  // written by Flush()
+  // Mappings known this page (prefetched, looked up or just written); nullopt = none.
+  std::unordered_map<std::string, std::optional<store::IdMapping>> known_;
+  // The intents recorded toward the target, read once per page at the first
+  // HadIntent and kept up to date by Intend/IntendAll.
+  std::optional<std::unordered_set<std::string>> intents_;
   std::vector<Json> previews_;
   int64_t previews_dropped_ = 0;
 };

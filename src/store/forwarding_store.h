@@ -56,6 +56,17 @@ class ForwardingStore : public StateStore {
     return inner_.CountMappings(tenant, target_connection, entity);
   }
   Status PutIntent(const WriteIntent& w) override { return inner_.PutIntent(w); }
+  Status PutIntents(const std::vector<WriteIntent>& intents) override { return inner_.PutIntents(intents); }
+  Status CommitPage(const PageWrites& page) override { return inner_.CommitPage(page); }
+  Result<std::vector<WriteIntent>> ListIntents(const std::string& tenant,
+                                               const std::string& target_connection) override {
+    return inner_.ListIntents(tenant, target_connection);
+  }
+  Result<std::vector<IdMapping>> GetMappings(const std::string& tenant, const std::string& target_connection,
+                                             const std::string& entity,
+                                             const std::vector<std::string>& source_ids) override {
+    return inner_.GetMappings(tenant, target_connection, entity, source_ids);
+  }
   Status ClearIntent(const std::string& tenant, const std::string& target_connection, const std::string& entity,
                      const std::string& source_id) override {
     return inner_.ClearIntent(tenant, target_connection, entity, source_id);

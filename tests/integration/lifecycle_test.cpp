@@ -171,6 +171,7 @@ class NoIntents final : public store::ForwardingStore {
  public:
   using ForwardingStore::ForwardingStore;
   Status PutIntent(const store::WriteIntent&) override { return Status::Internal("disk full"); }
+  Status PutIntents(const std::vector<store::WriteIntent>&) override { return Status::Internal("disk full"); }
 };
 
 TEST(LifecycleIntents, NoDurableIntentMeansNoWrite) {

@@ -23,6 +23,8 @@ constexpr int64_t kWarehouseLockKey = 0x4553594E43574853;
 constexpr size_t kCopyChunkBytes = 1 << 20;
 constexpr size_t kBulkFallbackChunk = 500;
 constexpr size_t kMinRowsPerPartition = 5000;
+// Batches from this size into an empty table take the first-load path.
+constexpr size_t kMinFirstLoadRows = 1000;
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
@@ -365,6 +367,71 @@ Status PgWarehouse::RunBulk(Table table, const Batch& batch, const std::vector<s
   });
 }
 
+Result<bool> PgWarehouse::RunFirstLoad(Table table, const Batch& batch, UpsertResult* out) {
+  const TableSpec& spec = Spec(table);
+  const std::string target = schema_ + "." + QuoteIdent(spec.name);
+  const std::string any_row = "SELECT EXISTS (SELECT 1 FROM " + target + ")";
+  bool empty = false;
+  ES_RETURN_IF_ERROR(pool_->Run(CallKind::kRead, "warehouse first-load check", [&](PgSession& s) -> Status {
+    ES_ASSIGN_OR_RETURN(PgResult r, s.Exec(any_row));
+    empty = r.rows() == 1 && !r.Bool(0, 0);
+    return Status::Ok();
+  }));
+  if (!empty) return false;
+  std::string cols;
+  for (const auto& c : spec.columns) cols += QuoteIdent(c.name) + ", ";
+  cols += "content_hash";
+  // The primary key and the secondary (non-unique) indexes: built again after
+  // the load, each in one sorted pass instead of one insertion per row.
+  const std::string primary =
+      "SELECT quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint "
+      "WHERE conrelid = $1::regclass AND contype = 'p'";
+  const std::string secondary =
+      "SELECT pg_get_indexdef(i.indexrelid), quote_ident(n.nspname) || '.' || quote_ident(c.relname) "
+      "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE i.indrelid = $1::regclass AND NOT i.indisprimary AND NOT i.indisunique";
+  const auto& scrub = pool_->scrubber();
+  bool loaded = false;
+  const std::string what = "warehouse first load " + spec.name;
+  ES_RETURN_IF_ERROR(pool_->Run(CallKind::kTransaction, what, [&](PgSession& s) -> Status {
+    loaded = false;
+    ES_RETURN_IF_ERROR(s.Script(("LOCK TABLE " + target + " IN ACCESS EXCLUSIVE MODE").c_str()));
+    ES_ASSIGN_OR_RETURN(PgResult again, s.Exec(any_row));
+    if (again.rows() != 1 || again.Bool(0, 0)) return Status::Ok();  // someone else loaded it meanwhile
+    ES_ASSIGN_OR_RETURN(PgResult indexes, s.Exec(secondary, Params().Text(target)));
+    ES_ASSIGN_OR_RETURN(PgResult pk, s.Exec(primary, Params().Text(target)));
+    std::vector<std::string> rebuild;
+    for (int i = 0; i < indexes.rows(); ++i) {
+      rebuild.push_back(indexes.Text(i, 0));
+      ES_RETURN_IF_ERROR(s.Script(("DROP INDEX " + indexes.Text(i, 1)).c_str()));
+    }
+    for (int i = 0; i < pk.rows(); ++i) {
+      ES_RETURN_IF_ERROR(s.Script(("ALTER TABLE " + target + " DROP CONSTRAINT " + pk.Text(i, 0)).c_str()));
+      rebuild.insert(rebuild.begin(),
+                     "ALTER TABLE " + target + " ADD CONSTRAINT " + pk.Text(i, 0) + " " + pk.Text(i, 1));
+    }
+    size_t k = 0;
+    ES_RETURN_IF_ERROR(CopyIn(s.conn(), "COPY " + target + " (" + cols + ") FROM STDIN", [&](std::string* buf) {
+      if (k >= batch.unique.size()) return false;
+      const size_t idx = batch.unique[k];
+      for (const auto& v : (*batch.rows)[idx].values) {
+        AppendCopyValue(buf, v);
+        buf->push_back('\t');
+      }
+      *buf += batch.hashes[idx];
+      buf->push_back('\n');
+      return ++k < batch.unique.size();
+    }, scrub));
+    ES_RETURN_IF_ERROR(s.Script("SET LOCAL maintenance_work_mem = '256MB'"));
+    for (const std::string& def : rebuild) ES_RETURN_IF_ERROR(s.Script(def.c_str()));
+    loaded = true;
+    return Status::Ok();
+  }));
+  if (!loaded) return false;
+  for (size_t idx : batch.unique) out->outcomes[idx].kind = RowOutcome::Kind::kInserted;
+  return true;
+}
+
 void PgWarehouse::RowByRow(Table table, const Batch& batch, const std::vector<size_t>& which, UpsertResult* out,
                            Status* fatal) {
   for (size_t idx : which) {
@@ -450,6 +517,19 @@ Result<UpsertResult> PgWarehouse::BulkUpsert(Table table, const std::vector<Row>
   Batch b;
   b.rows = &rows;
   ES_RETURN_IF_ERROR(FillBatch(table, rows, &b.unique, &b.hashes, &b.by_key, &Batch::Key));
+  if (b.unique.size() >= kMinFirstLoadRows) {
+    bool first = false;
+    Status fs = Retrying("warehouse first load", [&] {
+      ES_ASSIGN_OR_RETURN(first, RunFirstLoad(table, b, &out));
+      return Status::Ok();
+    });
+    if (!fs.ok() && !IsRowLevelError(fs)) return Translate(table, fs);
+    if (fs.ok() && first) {
+      Tally(&out);
+      return out;
+    }
+    // Not empty, or a row refused (the load rolled back): the merge path below.
+  }
   // Partitions by key go through their own connections at once (keys are
   // unique after deduplication, so the partitions never touch one row).
   const size_t parts = b.unique.size() >= kMinRowsPerPartition * 2

@@ -14,7 +14,12 @@
 // partition (bulk_parallelism connections at once) one transaction that
 // COPYs keys + hashes into a temporary table to find new and changed rows,
 // COPYs only those into a second temporary table and merges them with one
-// INSERT … ON CONFLICT … DO UPDATE … WHERE hash differs. A batch
+// INSERT … ON CONFLICT … DO UPDATE … WHERE hash differs. A first load (the
+// table is empty) skips all that: one transaction locks the table, checks it
+// is still empty, drops its primary key and secondary indexes, COPYs the
+// rows straight into it and builds them again after the load (keys are
+// unique after deduplication; readers of that table wait
+// for the load; a failure rolls everything back, indexes included). A batch
 // refused for a row-level reason (SQLSTATE class 22 or 23) is re-run row by
 // row so only the offending rows fail. Network errors are retried up to
 // max_attempts with doubling waits (the pool also reconnects and re-runs a
@@ -64,6 +69,8 @@ class PgWarehouse final : public WarehouseWriter {
   Status CheckReadOnly();
   Status RunBatch(Table table, const Batch& batch, const std::vector<size_t>& which, UpsertResult* out);
   Status RunBulk(Table table, const Batch& batch, const std::vector<size_t>& which, UpsertResult* out);
+  // The first-load path (see above); false, with nothing changed, when the table is not empty.
+  Result<bool> RunFirstLoad(Table table, const Batch& batch, UpsertResult* out);
   void RowByRow(Table table, const Batch& batch, const std::vector<size_t>& which, UpsertResult* out,
                 Status* fatal);
   Status Translate(Table table, const Status& s) const;

@@ -5,22 +5,6 @@
 namespace es::store::postgres {
 namespace {
 
-// Each included file is a C++ raw string literal wrapping plain SQL.
-constexpr Migration kMigrations[] = {
-    {1, "init",
-#include "store/migrations/postgres/0001_init.sql"
-    },
-    {2, "runs",
-#include "store/migrations/postgres/0002_runs.sql"
-    },
-    {3, "server",
-#include "store/migrations/postgres/0003_server.sql"
-    },
-    {4, "webhooks",
-#include "store/migrations/postgres/0004_webhooks.sql"
-    },
-};
-
 constexpr const char kLock[] = "SELECT pg_advisory_xact_lock($1)";
 constexpr const char kCreateMigrationsTable[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -32,11 +16,7 @@ constexpr const char kMaxVersion[] = "SELECT COALESCE(MAX(version), 0) FROM sche
 constexpr const char kIsApplied[] = "SELECT 1 FROM schema_migrations WHERE version = $1";
 constexpr const char kRecord[] = "INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES ($1, $2, $3)";
 
-std::string Label(const Migration& m) {
-  std::string v = std::to_string(m.version);
-  if (v.size() < 4) v.insert(0, 4 - v.size(), '0');
-  return v + "_" + m.name;
-}
+std::string Label(const Migration& m) { return sql::MigrationLabel(m); }
 
 // Inside a transaction: takes the migration lock and makes sure the
 // schema_migrations table exists. The lock is released at COMMIT/ROLLBACK.
@@ -47,7 +27,7 @@ Status LockAndPrepare(PgSession& s) {
 
 }  // namespace
 
-std::span<const Migration> PostgresMigrations() { return kMigrations; }
+std::span<const Migration> PostgresMigrations() { return sql::RenderedMigrations(sql::Dialect::kPostgres); }
 
 Result<int> AppliedSchemaVersion(ConnectionPool& pool) {
   int version = 0;

@@ -1,8 +1,7 @@
 // Versioned schema migrations for the PostgreSQL state store.
 //
-// The SQL lives in src/store/migrations/postgres/NNNN_name.sql (same version
-// numbers and logical schema as the SQLite dialect) and is compiled into the
-// binary (see migrations.cpp). ApplyMigrations creates schema_migrations when
+// The migrations are the shared list of store/sql/migrations.h rendered for
+// PostgreSQL (same versions and logical schema as in SQLite). ApplyMigrations creates schema_migrations when
 // missing, then applies every listed migration whose version is not yet
 // recorded, in ascending order, each in its own transaction together with its
 // schema_migrations row (PostgreSQL DDL is transactional: a failing migration
@@ -20,14 +19,11 @@
 
 #include "common/status.h"
 #include "store/postgres/pg_pool.h"
+#include "store/sql/migrations.h"
 
 namespace es::store::postgres {
 
-struct Migration {
-  int version;       // 1, 2, … strictly increasing
-  const char* name;  // "init" — file NNNN_<name>.sql
-  const char* sql;   // one or more statements, no parameters
-};
+using Migration = sql::Migration;
 
 // The advisory lock key every migrator takes ("ESYNCMIG").
 inline constexpr int64_t kMigrationLockKey = 0x4553594E434D4947;

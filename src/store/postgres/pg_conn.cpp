@@ -157,29 +157,70 @@ Status ConnectionError(PGconn* conn, std::string_view what, const SecretScrubber
   return Status::Network(std::move(msg), "pg:08001");
 }
 
-Result<PGresult*> ExecRaw(PGconn* conn, const char* sql, const Params& params, const SecretScrubber& scrub) {
-  const int n = params.size();
-  std::vector<Oid> types(n);
-  std::vector<const char*> values(n);
-  std::vector<int> lengths(n);
-  std::vector<int> formats(n);
-  for (int i = 0; i < n; ++i) {
-    const Params::Value& v = params.values_[i];
-    if (!v.binary && v.data.find('\0') != std::string::npos) {
-      return Status::Validation("parameter $" + std::to_string(i + 1) +
-                                " contains a NUL byte, which PostgreSQL text cannot store");
+// The four parallel arrays libpq takes for a statement's parameters.
+struct WireParams {
+  std::vector<Oid> types;
+  std::vector<const char*> values;
+  std::vector<int> lengths;
+  std::vector<int> formats;
+
+  // Validation when a text value holds a NUL byte.
+  Status Fill(const Params& params) {
+    const size_t n = params.values_.size();
+    types.resize(n);
+    values.resize(n);
+    lengths.resize(n);
+    formats.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      const Params::Value& v = params.values_[i];
+      if (!v.binary && v.data.find('\0') != std::string::npos) {
+        return Status::Validation("parameter $" + std::to_string(i + 1) +
+                                  " contains a NUL byte, which PostgreSQL text cannot store");
+      }
+      types[i] = v.type;
+      values[i] = v.null ? nullptr : v.data.c_str();
+      lengths[i] = static_cast<int>(v.data.size());
+      formats[i] = v.binary ? 1 : 0;
     }
-    types[i] = v.type;
-    values[i] = v.null ? nullptr : v.data.c_str();
-    lengths[i] = static_cast<int>(v.data.size());
-    formats[i] = v.binary ? 1 : 0;
+    return Status::Ok();
   }
-  PGresult* r = PQexecParams(conn, sql, n, types.data(), values.data(), lengths.data(), formats.data(), 0);
+  int size() const { return static_cast<int>(types.size()); }
+};
+
+namespace {
+
+// The result of a statement, or its error (the result is then freed).
+Result<PGresult*> Checked(PGresult* r, PGconn* conn, const SecretScrubber& scrub) {
   const ExecStatusType st = r != nullptr ? PQresultStatus(r) : PGRES_FATAL_ERROR;
   if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
   Status s = ErrorFromResult(r, conn, scrub);
   PQclear(r);
   return s;
+}
+
+}  // namespace
+
+Result<PGresult*> ExecRaw(PGconn* conn, const char* sql, const Params& params, const SecretScrubber& scrub) {
+  WireParams w;
+  ES_RETURN_IF_ERROR(w.Fill(params));
+  return Checked(PQexecParams(conn, sql, w.size(), w.types.data(), w.values.data(), w.lengths.data(),
+                              w.formats.data(), 0),
+                 conn, scrub);
+}
+
+Result<PGresult*> ExecPreparedRaw(PGconn* conn, const char* name, const char* prepare_sql, const Params& params,
+                                  const SecretScrubber& scrub, bool* prepared) {
+  *prepared = false;
+  WireParams w;
+  ES_RETURN_IF_ERROR(w.Fill(params));
+  if (prepare_sql != nullptr) {
+    ES_ASSIGN_OR_RETURN(PGresult * p,
+                        Checked(PQprepare(conn, name, prepare_sql, w.size(), w.types.data()), conn, scrub));
+    PQclear(p);
+    *prepared = true;
+  }
+  return Checked(PQexecPrepared(conn, name, w.size(), w.values.data(), w.lengths.data(), w.formats.data(), 0), conn,
+                 scrub);
 }
 
 Status ExecScript(PGconn* conn, const char* sql, const SecretScrubber& scrub) {

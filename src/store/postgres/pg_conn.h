@@ -45,7 +45,7 @@ class Params {
   int size() const { return static_cast<int>(values_.size()); }
 
  private:
-  friend Result<PGresult*> ExecRaw(PGconn*, const char*, const Params&, const SecretScrubber&);
+  friend struct WireParams;  // pg_conn.cpp: the arrays libpq takes
   struct Value {
     std::string data;
     Oid type;
@@ -66,6 +66,10 @@ class PgResult {
   PgResult& operator=(const PgResult&) = delete;
 
   int rows() const { return r_ == nullptr ? 0 : PQntuples(r_); }
+  int columns() const { return r_ == nullptr ? 0 : PQnfields(r_); }
+  // The column's type OID (pg_type), e.g. 16 boolean, 17 bytea, 20 bigint.
+  Oid type(int col) const { return r_ == nullptr ? 0 : PQftype(r_, col); }
+  bool IsNull(int row, int col) const { return r_ == nullptr || PQgetisnull(r_, row, col); }
   // Rows changed by INSERT/UPDATE/DELETE (0 for other statements).
   int64_t affected() const;
 
@@ -92,6 +96,13 @@ Status ConnectionError(PGconn* conn, std::string_view what, const SecretScrubber
 
 // Runs one parameterised statement; the caller owns the returned result.
 Result<PGresult*> ExecRaw(PGconn* conn, const char* sql, const Params& params, const SecretScrubber& scrub);
+
+// Runs the statement prepared on `conn` as `name`; when `prepare_sql` is not
+// null, prepares it first (PQprepare, with the parameter types of `params`).
+// A prepared statement lives as long as the server session. `*prepared` is
+// set when the statement was prepared by this call.
+Result<PGresult*> ExecPreparedRaw(PGconn* conn, const char* name, const char* prepare_sql, const Params& params,
+                                  const SecretScrubber& scrub, bool* prepared);
 
 inline Result<PgResult> ExecParams(PGconn* conn, const char* sql, const Params& params,
                                    const SecretScrubber& scrub) {

@@ -40,6 +40,13 @@ Result<PgResult> PgSession::Exec(const char* sql, const Params& params) {
   return r;
 }
 
+Result<PgResult> PgSession::ExecPrepared(const char* name, const char* prepare_sql, const Params& params,
+                                         bool* prepared) {
+  Result<PGresult*> r = ExecPreparedRaw(conn_, name, prepare_sql, params, scrub_, prepared);
+  if (!r.ok()) return r.status().WithContext(what_);
+  return PgResult(*r);
+}
+
 Status PgSession::Script(const char* sql) { return ExecScript(conn_, sql, scrub_).WithContext(what_); }
 
 ConnectionPool::ConnectionPool(std::string url, const PoolOptions& options)

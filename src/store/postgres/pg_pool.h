@@ -59,6 +59,9 @@ class PgSession {
   Result<PgResult> Exec(const std::string& sql, const Params& params = Params()) {
     return Exec(sql.c_str(), params);
   }
+  // Runs the statement prepared on this connection as `name`, preparing it
+  // from `prepare_sql` first when that is not null (see ExecPreparedRaw).
+  Result<PgResult> ExecPrepared(const char* name, const char* prepare_sql, const Params& params, bool* prepared);
   // Parameterless SQL, possibly several statements.
   Status Script(const char* sql);
   PGconn* conn() const { return conn_; }

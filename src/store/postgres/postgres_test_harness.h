@@ -129,94 +129,19 @@ class PostgresSchemaHarness final : public contract::StoreHarness {
   Opener open_;
 };
 
-// Stands in for a store while a skipped test unwinds; never used for real.
-class SkippedStore final : public StateStore {
+// Stands in for a store while a skipped test unwinds; never used for real:
+// every call fails (argument checks aside) without touching a database.
+class NoDatabase final : public sql::Executor {
  public:
-  Status Migrate() override { return No(); }
-  int SchemaVersion() override { return -1; }
-  Status PutTenant(const Tenant&) override { return No(); }
-  Result<std::optional<Tenant>> GetTenant(const std::string&) override { return No(); }
-  Result<std::vector<Tenant>> ListTenants() override { return No(); }
-  Status DeleteTenant(const std::string&) override { return No(); }
-  Status PutConnection(const Connection&) override { return No(); }
-  Result<std::optional<Connection>> GetConnection(const std::string&, const std::string&) override { return No(); }
-  Result<std::vector<Connection>> ListConnections(const std::string&) override { return No(); }
-  Status DeleteConnection(const std::string&, const std::string&) override { return No(); }
-  Status PutTransformerConfig(const std::string&, const std::string&, const Json&) override { return No(); }
-  Result<std::optional<Json>> GetTransformerConfig(const std::string&, const std::string&) override { return No(); }
-  Status PutMapping(const IdMapping&) override { return No(); }
-  Result<std::optional<IdMapping>> GetMapping(const std::string&, const std::string&, const std::string&,
-                                              const std::string&) override {
-    return No();
-  }
-  Result<std::optional<IdMapping>> FindMappingByTarget(const std::string&, const std::string&, const std::string&,
-                                                       const std::string&) override {
-    return No();
-  }
-  Result<int64_t> CountMappings(const std::string&, const std::string&, const std::string&) override { return No(); }
-  Status PutIntent(const WriteIntent&) override { return No(); }
-  Status ClearIntent(const std::string&, const std::string&, const std::string&, const std::string&) override {
-    return No();
-  }
-  Result<std::optional<WriteIntent>> GetIntent(const std::string&, const std::string&, const std::string&,
-                                               const std::string&) override {
-    return No();
-  }
-  Status CreateRun(const SyncRun&) override { return No(); }
-  Status UpdateRun(const SyncRun&) override { return No(); }
-  Result<std::optional<SyncRun>> GetRun(const std::string&, const std::string&) override { return No(); }
-  Result<std::vector<SyncRun>> ListRuns(const RunFilter&) override { return No(); }
-  Status AddRecordResults(const std::vector<RecordResult>&) override { return No(); }
-  Result<std::vector<RecordResult>> ListRecordResults(const std::string&, const std::string&, int) override {
-    return No();
-  }
-  Status PutFailed(const FailedRecord&) override { return No(); }
-  Status ClearFailed(const std::string&, const std::string&, const std::string&, const std::string&) override {
-    return No();
-  }
-  Result<std::vector<FailedRecord>> ListFailed(const std::string&, int) override { return No(); }
-  Status PutCursor(const std::string&, const std::string&, const std::string&, const std::string&,
-                   const std::string&) override {
-    return No();
-  }
-  Result<std::optional<std::string>> GetCursor(const std::string&, const std::string&, const std::string&,
-                                               const std::string&) override {
-    return No();
-  }
-  Status AcquireLock(const std::string&, const std::string&, const std::string&, int64_t, int64_t) override {
-    return No();
-  }
-  Status ReleaseLock(const std::string&, const std::string&, const std::string&) override { return No(); }
-  Result<std::optional<LockHolder>> GetLock(const std::string&, const std::string&) override { return No(); }
-  // HTTP server block (0003_server).
-  Status AddAudit(const AuditEntry&) override { return No(); }
-  Result<std::vector<AuditEntry>> ListAudit(const AuditFilter&) override { return No(); }
-  Status PutOAuthState(const OAuthState&) override { return No(); }
-  Result<OAuthState> ConsumeOAuthState(const std::string&, const std::string&, const std::string&, int64_t) override {
-    return No();
-  }
-  Result<int64_t> PurgeOAuthStates(int64_t) override { return No(); }
-  Status PutSyncRequest(const SyncRequestRecord&) override { return No(); }
-  Result<std::optional<SyncRequestRecord>> GetSyncRequest(const std::string&, const std::string&) override {
-    return No();
-  }
-  Status SetSyncRequestRun(const std::string&, const std::string&, const std::string&) override { return No(); }
-  Status DeleteSyncRequest(const std::string&, const std::string&) override { return No(); }
-  Result<std::vector<HistoryEntry>> ListHistory(const HistoryFilter&) override { return No(); }
-  // Webhooks block (0004_webhooks).
-  Result<bool> EnqueueWebhook(const WebhookDelivery&) override { return No(); }
-  Result<std::vector<WebhookDelivery>> ClaimWebhooks(int64_t, int64_t, int) override { return No(); }
-  Status FinishWebhook(int64_t, const std::string&, const std::string&, const std::string&, int64_t) override {
-    return No();
-  }
-  Status RequeueWebhook(int64_t, int64_t, const std::string&) override { return No(); }
-  Result<std::vector<WebhookDelivery>> ListWebhooks(const WebhookFilter&) override { return No(); }
-  Result<std::map<std::string, int64_t>> CountWebhooks(const std::string&) override { return No(); }
-  Status SetWebhooksEnabled(const std::string&, bool, int64_t) override { return No(); }
-  Result<bool> WebhooksEnabled(const std::string&) override { return No(); }
+  sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
+  Status Run(sql::Call, std::string_view, const Body&) override { return Status::Internal(kNoPgMessage); }
+  Status Migrate(int64_t) override { return Status::Internal(kNoPgMessage); }
+  Result<int> SchemaVersion() override { return Status::Internal(kNoPgMessage); }
+};
 
- private:
-  static Status No() { return Status::Internal(kNoPgMessage); }
+class SkippedStore final : public sql::SqlStore {
+ public:
+  SkippedStore() : SqlStore(std::make_unique<NoDatabase>()) {}
 };
 
 class SkippedHarness final : public contract::StoreHarness {

@@ -9,22 +9,6 @@
 namespace es::store::sqlite {
 namespace {
 
-// Each included file is a C++ raw string literal wrapping plain SQL.
-constexpr Migration kMigrations[] = {
-    {1, "init",
-#include "store/migrations/sqlite/0001_init.sql"
-    },
-    {2, "runs",
-#include "store/migrations/sqlite/0002_runs.sql"
-    },
-    {3, "server",
-#include "store/migrations/sqlite/0003_server.sql"
-    },
-    {4, "webhooks",
-#include "store/migrations/sqlite/0004_webhooks.sql"
-    },
-};
-
 constexpr const char* kCreateMigrationsTable =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     " version INTEGER NOT NULL PRIMARY KEY,"
@@ -45,11 +29,7 @@ Result<bool> IsApplied(sqlite3* db, int version) {
   return q.Step();
 }
 
-std::string Label(const Migration& m) {
-  std::string v = std::to_string(m.version);
-  if (v.size() < 4) v.insert(0, 4 - v.size(), '0');
-  return v + "_" + m.name;
-}
+std::string Label(const Migration& m) { return sql::MigrationLabel(m); }
 
 Status ApplyOne(sqlite3* db, const Migration& m, int64_t now_ms) {
   ES_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", "migration " + Label(m) + ": begin"));
@@ -80,7 +60,7 @@ Status ApplyOne(sqlite3* db, const Migration& m, int64_t now_ms) {
 
 }  // namespace
 
-std::span<const Migration> SqliteMigrations() { return kMigrations; }
+std::span<const Migration> SqliteMigrations() { return sql::RenderedMigrations(sql::Dialect::kSqlite); }
 
 Result<int> AppliedSchemaVersion(sqlite3* db) {
   {

@@ -1,7 +1,7 @@
 // Versioned schema migrations for the SQLite state store.
 //
-// The SQL lives in src/store/migrations/sqlite/NNNN_name.sql and is compiled
-// into the binary (see migrations.cpp). ApplyMigrations creates the
+// The migrations are the shared list of store/sql/migrations.h rendered for
+// SQLite. ApplyMigrations creates the
 // schema_migrations table when missing, then applies every listed migration
 // whose version is not yet recorded, in ascending order, each in its own
 // IMMEDIATE transaction together with its schema_migrations row: a failing
@@ -15,16 +15,13 @@
 #include <span>
 
 #include "common/status.h"
+#include "store/sql/migrations.h"
 
 struct sqlite3;
 
 namespace es::store::sqlite {
 
-struct Migration {
-  int version;       // 1, 2, … strictly increasing
-  const char* name;  // "init" — file NNNN_<name>.sql
-  const char* sql;   // one or more statements
-};
+using Migration = sql::Migration;
 
 // The migrations shipped with this binary, in order.
 std::span<const Migration> SqliteMigrations();

@@ -1,5 +1,6 @@
 // Runs the StateStore contract on SQLite (memory and file), plus tests of the
 // SQLite-specific parts: migrations, pragmas, busy handling, corrupt rows.
+#include "store/sqlite/sqlite_stmt.h"
 #include "store/sqlite/sqlite_store.h"
 
 #include <sqlite3.h>

@@ -249,9 +249,11 @@ class Applier {
     std::string key;
     std::vector<BatchOp> batch;
     std::vector<size_t> sent;
+    std::vector<std::pair<const PlanOp*, std::string>> intents;
+    for (size_t i : chunk) intents.emplace_back(&plan_.ops[i], st_.qops[i].lookup_value);
+    Status intent = ctx_.IntendAll(intents);
     for (size_t i : chunk) {
       const PlanOp& op = plan_.ops[i];
-      Status intent = ctx_.Intend(op, st_.qops[i].lookup_value);
       if (!intent.ok()) {
         Fail(i, intent);  // no durable intent, no write
         continue;

@@ -44,6 +44,7 @@ class Planner {
   Planner(QboTarget& t, engine::SyncContext& ctx) : t_(t), ctx_(ctx) {}
 
   Result<engine::Plan> Run(const std::string& entity, const std::vector<engine::SourceRecord>& records) {
+    if (entity == "order") ES_RETURN_IF_ERROR(PrefetchOrderRefs(records));
     for (const auto& rec : records) {
       Status s;
       if (const model::Customer* c = rec.customer(); c && entity == "customer") s = PlanCustomer(*c, rec.source_id);
@@ -129,6 +130,24 @@ class Planner {
     qo.sync_token = m.sync_token;
     Add(std::move(op), std::move(qo));
     return qops_.back();
+  }
+
+  // The mappings an order page looks up (payments, refunds, customers,
+  // items), each entity in one store query.
+  Status PrefetchOrderRefs(const std::vector<engine::SourceRecord>& records) {
+    std::vector<std::string> orders, refunds, customers, items;
+    for (const auto& rec : records) {
+      const model::Order* o = rec.order();
+      if (o == nullptr) continue;
+      orders.push_back(o->source_id);
+      for (const auto& r : rec.refunds) refunds.push_back(r.source_id);
+      customers.push_back(mapping::OrderCustomer(*o, t_.config_).source_id);
+      for (const auto& line : o->lines) items.push_back(mapping::LineItemKey(line));
+    }
+    ES_RETURN_IF_ERROR(ctx_.PrefetchMappings("payment", orders));
+    ES_RETURN_IF_ERROR(ctx_.PrefetchMappings("refund", refunds));
+    ES_RETURN_IF_ERROR(ctx_.PrefetchMappings("customer", customers));
+    return ctx_.PrefetchMappings("item", items);
   }
 
   Result<std::optional<store::IdMapping>> Mapped(const std::string& entity, const std::string& id) {

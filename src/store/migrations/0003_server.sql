@@ -1,13 +1,13 @@
 R"sql(
--- 0003_server (PostgreSQL): what the HTTP server keeps: the audit log, OAuth
--- connect states, sync-request idempotency keys, and a history index.
+-- 0003_server: what the HTTP server keeps: the audit log, OAuth connect
+-- states, sync-request idempotency keys, and an index for the history query.
 -- Times are Unix milliseconds (BIGINT); JSON is TEXT.
 -- (The first and last lines wrap this file in a C++ raw string so the build
 -- can #include it; everything between them is plain SQL.)
 
--- seq is the insertion order (INTEGER PRIMARY KEY, i.e. the rowid, in SQLite).
+-- seq is the insertion order (the rowid in SQLite, an identity column in PostgreSQL).
 CREATE TABLE audit_log (
-  seq       BIGINT  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  seq       {SEQ},
   tenant_id TEXT    NOT NULL,
   at_ms     BIGINT  NOT NULL,
   user_id   TEXT    NOT NULL,  -- JWT "sub" of the caller

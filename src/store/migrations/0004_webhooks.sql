@@ -5,10 +5,10 @@ R"sql(
 -- (The first and last lines wrap this file in a C++ raw string so the build
 -- can #include it; everything between them is plain SQL.)
 
--- seq is the insertion order (BIGINT GENERATED ALWAYS AS IDENTITY in PostgreSQL).
+-- seq is the insertion order (the rowid in SQLite, an identity column in PostgreSQL).
 -- A replayed delivery hits the UNIQUE key and is dropped by EnqueueWebhook.
 CREATE TABLE webhook_deliveries (
-  seq                INTEGER NOT NULL PRIMARY KEY,
+  seq                {SEQ},
   tenant_id          TEXT    NOT NULL,
   connection_id      TEXT    NOT NULL,
   source             TEXT    NOT NULL,  -- connector kind: woo | qbo
@@ -36,7 +36,7 @@ CREATE INDEX idx_webhook_deliveries_tenant ON webhook_deliveries (tenant_id, seq
 -- A tenant without a row has webhooks enabled.
 CREATE TABLE webhook_settings (
   tenant_id     TEXT    NOT NULL PRIMARY KEY,
-  enabled       INTEGER NOT NULL,  -- 0 / 1
+  enabled       {BOOL}  NOT NULL,  -- 0 / 1 in SQLite
   updated_at_ms BIGINT  NOT NULL
 );
 )sql"

@@ -1,8 +1,6 @@
 R"sql(
--- 0001_init (PostgreSQL): tenants, connections, transformer configs, id
--- mappings and write intents. Same logical schema as sqlite/0001_init.sql.
--- Times are Unix milliseconds (BIGINT); JSON is TEXT (kept byte for byte, so
--- exact decimals survive; not JSONB, which would renormalise numbers).
+-- 0001_init: tenants, connections, transformer configs, id mappings and
+-- write intents. Times are Unix milliseconds (BIGINT); JSON is TEXT.
 -- (The first and last lines wrap this file in a C++ raw string so the build
 -- can #include it; everything between them is plain SQL.)
 
@@ -18,8 +16,8 @@ CREATE TABLE connections (
   kind          TEXT    NOT NULL,
   name          TEXT    NOT NULL,
   config        TEXT    NOT NULL,  -- JSON object, non-secret settings
-  secret        BYTEA   NOT NULL,  -- opaque credentials (BLOB in SQLite)
-  enabled       BOOLEAN NOT NULL,
+  secret        {BYTES} NOT NULL,  -- opaque credentials (BLOB in SQLite, BYTEA in PostgreSQL)
+  enabled       {BOOL}  NOT NULL,  -- 0 / 1 in SQLite
   updated_at_ms BIGINT  NOT NULL,
   PRIMARY KEY (tenant_id, id)
 );

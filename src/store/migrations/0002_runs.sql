@@ -11,7 +11,7 @@ CREATE TABLE sync_runs (
   target_connection TEXT    NOT NULL,
   entities          TEXT    NOT NULL,  -- JSON array of entity names
   mode              TEXT    NOT NULL,  -- full | incremental
-  dry_run           INTEGER NOT NULL,  -- 0 / 1
+  dry_run           {BOOL}  NOT NULL,  -- 0 / 1 in SQLite
   status            TEXT    NOT NULL,  -- queued | running | succeeded | partial | failed | stopped
   counts            TEXT    NOT NULL,  -- JSON object, per entity
   count_fetched     BIGINT  NOT NULL,
@@ -28,9 +28,9 @@ CREATE TABLE sync_runs (
 
 CREATE INDEX idx_sync_runs_started ON sync_runs (tenant_id, started_at_ms);
 
--- seq is the insertion order (BIGINT GENERATED ALWAYS AS IDENTITY in PostgreSQL).
+-- seq is the insertion order (the rowid in SQLite, an identity column in PostgreSQL).
 CREATE TABLE record_results (
-  seq         INTEGER NOT NULL PRIMARY KEY,
+  seq         {SEQ},
   tenant_id   TEXT    NOT NULL,
   run_id      TEXT    NOT NULL,
   entity      TEXT    NOT NULL,

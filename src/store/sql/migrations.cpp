@@ -1,0 +1,53 @@
+#include "store/sql/migrations.h"
+
+#include <deque>
+#include <string>
+#include <vector>
+
+namespace es::store::sql {
+namespace {
+
+// Each included file is a C++ raw string literal wrapping neutral SQL.
+constexpr Migration kMigrations[] = {
+    {1, "init",
+#include "store/migrations/0001_init.sql"
+    },
+    {2, "runs",
+#include "store/migrations/0002_runs.sql"
+    },
+    {3, "server",
+#include "store/migrations/0003_server.sql"
+    },
+    {4, "webhooks",
+#include "store/migrations/0004_webhooks.sql"
+    },
+};
+
+struct RenderedList {
+  explicit RenderedList(Dialect d) {
+    for (const Migration& m : kMigrations) {
+      texts.push_back(Render(m.sql, d));
+      list.push_back({m.version, m.name, texts.back().c_str()});
+    }
+  }
+  std::deque<std::string> texts;  // stable addresses
+  std::vector<Migration> list;
+};
+
+}  // namespace
+
+std::span<const Migration> NeutralMigrations() { return kMigrations; }
+
+std::span<const Migration> RenderedMigrations(Dialect d) {
+  static const RenderedList sqlite(Dialect::kSqlite);
+  static const RenderedList postgres(Dialect::kPostgres);
+  return d == Dialect::kSqlite ? std::span<const Migration>(sqlite.list) : std::span<const Migration>(postgres.list);
+}
+
+std::string MigrationLabel(const Migration& m) {
+  std::string v = std::to_string(m.version);
+  if (v.size() < 4) v.insert(0, 4 - v.size(), '0');
+  return v + "_" + m.name;
+}
+
+}  // namespace es::store::sql
