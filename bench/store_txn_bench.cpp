@@ -133,7 +133,11 @@ int Run(int orders, std::string url) {
   const auto set_up = counting.calls();
   auto transport = http::MakeCurlTransport();
   engine::Orchestrator orch(counting, *transport, SystemClock::Get(), platforms::Registry());
-  engine::SyncRequest req{tenant, "woo", "qbo", {}, "full", false, {}, "bench"};
+  engine::SyncRequest req;
+  req.tenant_id = tenant;
+  req.source_connection = "woo";
+  req.target_connection = "qbo";
+  req.triggered_by = "bench";
   auto start = std::chrono::steady_clock::now();
   auto r = orch.Run(req);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

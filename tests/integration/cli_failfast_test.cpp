@@ -76,10 +76,13 @@ std::vector<std::string> Lines(const std::string& text) {
   return out;
 }
 
+// A number of the summary's outcome line ("26 written (26 created, 13 found
+// and linked, 0 updated), 28 read, …, 1 failed"); linked records are named
+// only when there are some.
 int64_t Number(const std::string& text, const std::string& label) {
   std::smatch m;
-  std::regex re(label + " (\\d+)");
-  if (!std::regex_search(text, m, re)) return -1;
+  std::regex re("(\\d+) (found and )?" + label + "\\b");
+  if (!std::regex_search(text, m, re)) return label == "linked" ? 0 : -1;
   return std::stoll(m[1].str());
 }
 

@@ -172,7 +172,7 @@ TEST(QboWebhookParse, EmptyDeliveries) {
 TEST(QboWebhookParse, DocumentLevelErrors) {
   ExpectValidation(ParseWebhookPayload(""), "empty webhook body");
   ExpectValidation(ParseWebhookPayload("   \n"), "empty webhook body");
-  ExpectValidation(ParseWebhookPayload("{\"eventNotifications\":"), "invalid JSON at byte");
+  ExpectValidation(ParseWebhookPayload("{\"eventNotifications\":"), "invalid JSON at line 1, column");
   auto r = ParseWebhookPayload("{\"realm\": private-name}");
   ASSERT_FALSE(r.ok());
   EXPECT_THAT(r.status().message(), Not(HasSubstr("private-name")));
