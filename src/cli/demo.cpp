@@ -23,6 +23,7 @@
 #include "engine/reconcile.h"
 #include "platforms/platforms.h"
 #include "http/transport.h"
+#include "server/server_config.h"
 #include "server/status_page.h"
 #include "store/factory/open_store.h"
 
@@ -38,7 +39,7 @@ struct DemoArgs {
   bool json = false;
   int port = 0;
   std::string store_url;
-  std::string data_dir = ".easysale/demo";
+  std::string data_dir;  // empty = <the data directory>/demo
   int qbo_latency_ms = 0;
   std::string warehouse_url;  // postgres://… : also sync woo → supabase
 };
@@ -248,10 +249,12 @@ int RunDemo(const DemoArgs& a) {
   std::string url = a.store_url;
   // (A warehouse keeps earlier demos' rows: a tenant of its own there too.)
   std::string tenant = url.empty() && a.warehouse_url.empty() ? "demo" : "demo-" + crypto::RandomHex(4);
+  // The store file and the directories made for it are the owner's only
+  // (OpenStore creates them 0700/0600).
+  const std::string dir = a.data_dir.empty() ? server::DefaultDataDir() + "/demo" : a.data_dir;
   if (url.empty()) {
     std::error_code ec;
-    std::filesystem::create_directories(a.data_dir, ec);
-    std::string path = a.data_dir + "/state.db";
+    std::string path = dir + "/state.db";
     for (const char* suffix : {"", "-wal", "-shm", "-journal"}) std::filesystem::remove(path + suffix, ec);
     url = "sqlite://" + path;
   }
@@ -380,7 +383,7 @@ int RunDemo(const DemoArgs& a) {
   page.Stop();
   // The page was the last step: everything before it is done and recorded.
   printf("stopped: status page closed — the demo's state store stays in %s\n",
-         a.store_url.empty() ? a.data_dir.c_str() : "the given store");
+         a.store_url.empty() ? dir.c_str() : "the given store");
   fflush(stdout);
   return healthy ? StopExitCode() : 3;
 }
@@ -399,7 +402,7 @@ void AddDemoCommand(CLI::App& app) {
   cmd->add_option("--port", args->port, "status page port (0 = any free port)");
   cmd->add_option("--store", args->store_url, "state store URL (default: a fresh SQLite file in --data)")
       ->envname("EASYSALE_STORE_URL");
-  cmd->add_option("--data", args->data_dir, "directory for the demo's SQLite state store");
+  cmd->add_option("--data", args->data_dir, "directory for the demo's SQLite state store (default: <data directory>/demo)");
   cmd->add_option("--qbo-latency", args->qbo_latency_ms, "added QBO sandbox latency per request, ms");
   cmd->add_option("--warehouse", args->warehouse_url, "PostgreSQL URL of a warehouse to sync the store into too")
       ->envname("EASYSALE_WAREHOUSE_URL");
