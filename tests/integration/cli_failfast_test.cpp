@@ -21,48 +21,16 @@
 #include <string>
 
 #include "connectors/woo/client.h"
+#include "support/cli_run.h"
 #include "support/sync_fixture.h"
 
 namespace es::testing {
 namespace {
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-  double seconds = 0;
-};
-
-std::string ReadAll(const std::string& path) {
-  FILE* f = fopen(path.c_str(), "rb");
-  if (f == nullptr) return "";
-  std::string s;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), f)) > 0) s.append(buf.data(), n);
-  fclose(f);
-  return s;
-}
+using CommandResult = es::test::CliRun;
 
 // Runs the binary with `args`; stdout and stderr are kept apart.
-CommandResult RunCommand(const std::string& args) {
-  const std::string err_file =
-      (std::filesystem::temp_directory_path() / ("es-failfast-err-" + std::to_string(getpid()))).string();
-  std::string cmd = std::string(ES_BINARY) + " " + args + " 2>" + err_file;
-  CommandResult r;
-  auto start = std::chrono::steady_clock::now();
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.err = ReadAll(err_file);
-  std::filesystem::remove(err_file);
-  return r;
-}
+CommandResult RunCommand(const std::string& args) { return es::test::RunCli(ES_BINARY, args); }
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;

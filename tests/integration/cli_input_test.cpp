@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/cli_run.h"
 #include "common/json.h"
 #include "connectors/supabase/warehouse.h"
 #include "connectors/woo/sandbox/server.h"
@@ -45,14 +46,7 @@ struct Ran {
   std::string err;
 };
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out.push_back(c);
-  }
-  return out + "'";
-}
+using es::test::Quote;
 
 std::string ReadAll(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "support/cli_run.h"
 #include "common/json.h"
 #include "connectors/qbo/sandbox/server.h"
 #include "connectors/woo/sandbox/server.h"
@@ -20,42 +21,12 @@
 namespace es::testing {
 namespace {
 
-struct Output {
-  int exit_code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
-};
+using Output = es::test::CliRun;
 
 // Runs the binary with stdout and stderr kept apart (neither is a terminal).
-Output Exec(const std::string& args) {
-  static int n = 0;
-  auto err_path = std::filesystem::temp_directory_path() /
-                  ("es-out-" + std::to_string(getpid()) + "-" + std::to_string(++n) + ".err");
-  std::string cmd = std::string(ES_BINARY) + " " + args + " 2>" + err_path.string();
-  Output r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  size_t got;
-  while ((got = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), got);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream in(err_path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  r.err = ss.str();
-  std::filesystem::remove(err_path);
-  return r;
-}
+Output Exec(const std::string& args) { return es::test::RunCli(ES_BINARY, args); }
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out.push_back(c);
-  }
-  return out + "'";
-}
+using es::test::Quote;
 
 bool Has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 
+#include "support/cli_run.h"
 #include "common/json.h"
 #include "connectors/qbo/sandbox/server.h"
 #include "connectors/woo/sandbox/server.h"
@@ -15,32 +16,11 @@
 namespace es::testing {
 namespace {
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-};
+using CommandResult = es::test::CliRun;
 
-CommandResult RunCommand(const std::string& args) {
-  std::string cmd = std::string(ES_BINARY) + " " + args + " 2>/dev/null";
-  CommandResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+CommandResult RunCommand(const std::string& args) { return es::test::RunCli(ES_BINARY, args); }
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out.push_back(c);
-  }
-  return out + "'";
-}
+using es::test::Quote;
 
 TEST(Cli, DemoOnceJsonCreatesEverythingOnceAndReconciles) {
   auto dir = std::filesystem::temp_directory_path() / ("es-demo-" + std::to_string(getpid()));
