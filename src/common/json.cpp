@@ -7,40 +7,12 @@ namespace {
 
 constexpr std::string_view kNumTag = "\x1f#num:";
 
-bool IsNumberLiteral(std::string_view s) {
-  // JSON number grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
-  size_t i = 0, n = s.size();
-  if (i < n && s[i] == '-') ++i;
-  if (i >= n) return false;
-  if (s[i] == '0') {
-    ++i;
-  } else if (s[i] >= '1' && s[i] <= '9') {
-    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
-  } else {
-    return false;
-  }
-  if (i < n && s[i] == '.') {
-    ++i;
-    size_t start = i;
-    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
-    if (i == start) return false;
-  }
-  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
-    size_t start = i;
-    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
-    if (i == start) return false;
-  }
-  return i == n;
-}
-
 std::optional<std::string_view> TaggedNumber(const Json& j) {
   if (!j.is_string()) return std::nullopt;
   const auto& s = j.get_ref<const std::string&>();
   if (s.size() <= kNumTag.size() || s.compare(0, kNumTag.size(), kNumTag) != 0) return std::nullopt;
   std::string_view lit = std::string_view(s).substr(kNumTag.size());
-  if (!IsNumberLiteral(lit)) return std::nullopt;
+  if (!IsJsonNumberLiteral(lit)) return std::nullopt;
   return lit;
 }
 
@@ -156,7 +128,7 @@ void ReplaceTags(std::string& out) {
     if (end == std::string::npos) break;
     std::string_view lit(out.data() + lit_start, end - lit_start);
     bool is_key = end + 1 < out.size() && out[end + 1] == ':';
-    if (is_key || !IsNumberLiteral(lit)) {
+    if (is_key || !IsJsonNumberLiteral(lit)) {
       pos = end;
       continue;
     }
@@ -167,6 +139,34 @@ void ReplaceTags(std::string& out) {
 }
 
 }  // namespace
+
+bool IsJsonNumberLiteral(std::string_view s) {
+  // JSON number grammar: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
+  size_t i = 0, n = s.size();
+  if (i < n && s[i] == '-') ++i;
+  if (i >= n) return false;
+  if (s[i] == '0') {
+    ++i;
+  } else if (s[i] >= '1' && s[i] <= '9') {
+    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+  } else {
+    return false;
+  }
+  if (i < n && s[i] == '.') {
+    ++i;
+    size_t start = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+    if (i == start) return false;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    size_t start = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
+    if (i == start) return false;
+  }
+  return i == n;
+}
 
 Result<Json> ParseJson(std::string_view text, const JsonParseOptions& options) {
   if (text.size() > options.max_bytes) {

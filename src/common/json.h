@@ -36,6 +36,8 @@ std::string DumpJson(const Json& j);
 Json JsonNumber(Decimal d);
 // A JSON number written with exactly `places` decimals (e.g. 337.50).
 Json JsonNumberFixed(Decimal d, int places);
+// True when `s` is exactly one JSON number literal: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
+bool IsJsonNumberLiteral(std::string_view s);
 // True when `j` is a number (native or tagged).
 bool IsJsonNumber(const Json& j);
 

@@ -6,6 +6,8 @@
 
 #include <simdjson.h>
 
+#include "common/json.h"
+
 namespace es::woo::detail {
 namespace {
 
@@ -25,32 +27,6 @@ std::string_view TrimRight(std::string_view s) {
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
   return TrimRight(s);
-}
-
-bool IsNumberLiteral(std::string_view s) {
-  size_t i = 0, n = s.size();
-  if (i < n && s[i] == '-') ++i;
-  if (i >= n) return false;
-  if (s[i] == '0') {
-    ++i;
-  } else if (s[i] >= '1' && s[i] <= '9') {
-    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
-  } else {
-    return false;
-  }
-  if (i < n && s[i] == '.') {
-    size_t start = ++i;
-    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
-    if (i == start) return false;
-  }
-  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
-    size_t start = i;
-    while (i < n && s[i] >= '0' && s[i] <= '9') ++i;
-    if (i == start) return false;
-  }
-  return i == n;
 }
 
 // The raw token of a value or of a (scalar) document.
@@ -164,7 +140,7 @@ class Walker {
         std::string_view tok;
         if (auto e = Token(v, tok)) return Fail(e);
         tok = TrimRight(tok);
-        if (!IsNumberLiteral(tok)) return Fail("invalid number '" + std::string(tok.substr(0, 40)) + "'");
+        if (!IsJsonNumberLiteral(tok)) return Fail("invalid number '" + std::string(tok.substr(0, 40)) + "'");
         SetNumber(nodes_[idx], tok);
         // ParseJson refuses a number beyond the range of a double.
         if (nodes_[idx].kind == TapeNode::Kind::kFloat && !std::isfinite(std::strtod(std::string(tok).c_str(), nullptr)))
