@@ -163,6 +163,31 @@ class ForwardingStore : public StateStore {
   }
   Result<bool> WebhooksEnabled(const std::string& tenant) override { return inner_.WebhooksEnabled(tenant); }
 
+  // Jobs block.
+  Result<EnqueuedJob> EnqueueJob(const Job& job) override { return inner_.EnqueueJob(job); }
+  Result<std::optional<Job>> ClaimJob(const std::string& worker, int64_t now_ms, int64_t lease_ms) override {
+    return inner_.ClaimJob(worker, now_ms, lease_ms);
+  }
+  Status MarkJobRunning(const std::string& id, const std::string& worker, int64_t now_ms) override {
+    return inner_.MarkJobRunning(id, worker, now_ms);
+  }
+  Status HeartbeatJob(const std::string& id, const std::string& worker, int64_t lease_until_ms,
+                      int64_t now_ms) override {
+    return inner_.HeartbeatJob(id, worker, lease_until_ms, now_ms);
+  }
+  Status CompleteJob(const std::string& id, const std::string& worker, const std::string& status,
+                     const std::string& run_id, const std::string& error, int64_t now_ms) override {
+    return inner_.CompleteJob(id, worker, status, run_id, error, now_ms);
+  }
+  Status RequeueJob(const std::string& id, const std::string& worker, int64_t not_before_ms,
+                    const std::string& error, bool count_attempt, int64_t now_ms) override {
+    return inner_.RequeueJob(id, worker, not_before_ms, error, count_attempt, now_ms);
+  }
+  Result<std::optional<Job>> GetJob(const std::string& tenant, const std::string& id) override {
+    return inner_.GetJob(tenant, id);
+  }
+  Result<std::vector<Job>> ListJobs(const JobFilter& filter) override { return inner_.ListJobs(filter); }
+
  private:
   StateStore& inner_;
 };

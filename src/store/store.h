@@ -8,6 +8,7 @@
 //                                                    (server_store.h)
 //   WebhookQueueStore  webhook deliveries and the per-tenant switch
 //                                                    (webhook_queue_store.h)
+//   JobStore           the durable job queue          (job_store.h)
 // Two implementations share one SQL layer (store/sql): SQLite and
 // PostgreSQL.
 //
@@ -21,6 +22,7 @@
 #include <map>
 #include <memory>
 
+#include "store/job_store.h"
 #include "store/records.h"
 #include "store/run_store.h"
 #include "store/server_store.h"
@@ -29,7 +31,8 @@
 
 namespace es::store {
 
-class StateStore : public SyncStateStore, public RunStore, public ServerStore, public WebhookQueueStore {
+class StateStore : public SyncStateStore, public RunStore, public ServerStore, public WebhookQueueStore,
+                   public JobStore {
  public:
   ~StateStore() override = default;
 

@@ -21,6 +21,9 @@ constexpr Migration kMigrations[] = {
     {4, "webhooks",
 #include "store/migrations/0004_webhooks.sql"
     },
+    {5, "jobs",
+#include "store/migrations/0005_jobs.sql"
+    },
 };
 
 struct RenderedList {

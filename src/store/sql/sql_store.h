@@ -126,6 +126,25 @@ class SqlStore : public StateStore {
   Status SetWebhooksEnabled(const std::string& tenant, bool enabled, int64_t now_ms) override;
   Result<bool> WebhooksEnabled(const std::string& tenant) override;
 
+  // ---- JobStore (sql_store_jobs.cpp)
+  // Enqueue is one statement (INSERT … WHERE NOT EXISTS a queued job with
+  // the dedupe key); two racing enqueues with one key may both insert (the
+  // engine is idempotent, so the extra run finds nothing to do).
+  Result<EnqueuedJob> EnqueueJob(const Job& job) override;
+  // One transaction: abandons expired jobs out of attempts, picks one due
+  // job ({SKIP_LOCKED} on PostgreSQL; SQLite's BEGIN IMMEDIATE holds the
+  // write lock) and stamps the tenant's fairness clock. lease_ms > 0.
+  Result<std::optional<Job>> ClaimJob(const std::string& worker, int64_t now_ms, int64_t lease_ms) override;
+  Status MarkJobRunning(const std::string& id, const std::string& worker, int64_t now_ms) override;
+  Status HeartbeatJob(const std::string& id, const std::string& worker, int64_t lease_until_ms,
+                      int64_t now_ms) override;
+  Status CompleteJob(const std::string& id, const std::string& worker, const std::string& status,
+                     const std::string& run_id, const std::string& error, int64_t now_ms) override;
+  Status RequeueJob(const std::string& id, const std::string& worker, int64_t not_before_ms,
+                    const std::string& error, bool count_attempt, int64_t now_ms) override;
+  Result<std::optional<Job>> GetJob(const std::string& tenant, const std::string& id) override;
+  Result<std::vector<Job>> ListJobs(const JobFilter& filter) override;
+
  protected:
   Executor& exec() { return *exec_; }
 
