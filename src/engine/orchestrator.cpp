@@ -160,7 +160,7 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
     if (request.entities.empty() || std::find(request.entities.begin(), request.entities.end(), e) != request.entities.end())
       entities.push_back(e);
 
-  std::string run_id = crypto::Uuid4();
+  std::string run_id = request.run_id.empty() ? crypto::Uuid4() : request.run_id;
   const std::string lock_key = RunLockKey(ends.source_connection.id, ends.target_connection.id);
   const std::string lock_owner = LockOwnerFor(run_id);
   ES_RETURN_IF_ERROR(TakeRunLock(store_, clock_, request, lock_key, lock_owner, options_.lock_lease_ms));

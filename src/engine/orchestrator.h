@@ -40,6 +40,9 @@ struct SyncRequest {
   bool dry_run = false;
   std::vector<std::string> ids;       // only these source ids
   std::string triggered_by = "cli";
+  // Optional: the id the run gets (a queued job's run, recorded before a
+  // worker picks it up); empty = a new one.
+  std::string run_id;
   // Optional, set by the caller (e.g. a signal handler): once true, the run
   // stops after the write in hand, as with Orchestrator::Stop. Must outlive Run().
   std::atomic<bool>* stop = nullptr;
