@@ -66,23 +66,7 @@ Result<store::EnqueuedJob> EnqueueSync(store::StateStore& store, Clock& clock, c
   j.run_id = request.run_id.empty() ? crypto::Uuid4() : request.run_id;
   j.created_at_ms = now;
   j.not_before_ms = now + (options.delay_ms > 0 ? options.delay_ms : 0);
-  ES_ASSIGN_OR_RETURN(store::EnqueuedJob e, store.EnqueueJob(j));
-  if (e.coalesced) return e;
-  store::SyncRun run;
-  run.id = j.run_id;
-  run.tenant_id = j.tenant_id;
-  run.source_connection = j.source_connection;
-  run.target_connection = j.target_connection;
-  run.entities = request.entities;
-  run.mode = request.mode;
-  run.dry_run = request.dry_run;
-  run.status = store::RunStatus::kQueued;
-  run.triggered_by = request.triggered_by;
-  run.started_at_ms = now;
-  // A worker that claimed the job at once may have recorded the run first.
-  Status s = store.CreateRun(run);
-  if (!s.ok() && !s.IsConflict()) return s.WithContext("recording queued run " + run.id);
-  return e;
+  return store.EnqueueJob(j);
 }
 
 Status CreateOrResumeRun(store::StateStore& inner, const store::SyncRun& run) {
@@ -90,7 +74,7 @@ Status CreateOrResumeRun(store::StateStore& inner, const store::SyncRun& run) {
   if (!prior.ok()) return prior.status();
   if (!prior->has_value()) {
     Status s = inner.CreateRun(run);
-    if (!s.IsConflict()) return s;  // else recorded meanwhile (the enqueuer): take it over
+    if (!s.IsConflict()) return s;  // else recorded meanwhile: take it over
   }
   return inner.UpdateRun(run);
 }

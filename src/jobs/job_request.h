@@ -1,6 +1,7 @@
 // Jobs ⇄ sync requests: how a run's parameters travel in a job row, and
-// enqueuing a sync as a job (with its run recorded as queued, so the run id
-// answers status queries before a worker picks the job up).
+// enqueuing a sync as a job. The job's run id is chosen when it is queued;
+// the run row appears when a worker starts it (until then the job answers
+// for it: see GET /api/v1/runs/{id}).
 #pragma once
 
 #include <string>
@@ -27,15 +28,14 @@ store::Job JobFor(const engine::SyncRequest& request, const EnqueueOptions& opti
 // naming the field when the stored request is malformed.
 Result<engine::SyncRequest> RequestFromJob(const store::Job& job);
 
-// Enqueues `request` as a new job with fresh job and run ids. Unless it was
-// coalesced into a queued twin, the run is recorded with status "queued"
-// (a worker resumes that row; see CreateOrResumeRun).
+// Enqueues `request` as a new job with a fresh job id and run id
+// (request.run_id when set), claimable after options.delay_ms.
 Result<store::EnqueuedJob> EnqueueSync(store::StateStore& store, Clock& clock, const engine::SyncRequest& request,
                                        const EnqueueOptions& options = {});
 
-// CreateRun, except that a run already stored under the id (queued by
-// EnqueueSync, or left by an earlier attempt of the same job) is taken over
-// with UpdateRun. Store wrappers that run jobs use it for CreateRun.
+// CreateRun, except that a run already stored under the id (left by an
+// earlier attempt of the same job, whose worker died or stopped) is taken
+// over with UpdateRun. Store wrappers that run jobs use it for CreateRun.
 Status CreateOrResumeRun(store::StateStore& inner, const store::SyncRun& run);
 
 // A store that resumes runs (CreateOrResumeRun) and forwards the rest.

@@ -84,9 +84,23 @@ void WorkerPool::Work(int index) {
       if (stopping_) return;
       wakes = wakes_;
     }
-    auto job = store_.ClaimJob(worker, clock_.NowMillis(), options_.lease_ms);
+    Result<std::optional<store::Job>> job = std::optional<store::Job>();
+    try {
+      job = store_.ClaimJob(worker, clock_.NowMillis(), options_.lease_ms);
+    } catch (const std::exception& e) {
+      job = Status::Internal(std::string("claim threw: ") + e.what());
+    } catch (...) {
+      job = Status::Internal("claim threw an exception of unknown type");
+    }
     if (job.ok() && job->has_value()) {
-      Execute(worker, **job);
+      try {
+        Execute(worker, **job);
+      } catch (...) {
+        // A store that throws: the job's lease runs out and another worker resumes it.
+        std::lock_guard lock(mu_);
+        active_.erase((*job)->id);
+        Emit("job_update_failed", {{"job", (*job)->id}, {"worker", worker}, {"error", "the store threw"}});
+      }
       continue;
     }
     if (!job.ok()) Emit("claim_failed", {{"worker", worker}, {"error", job.status().ToString()}});
@@ -204,7 +218,12 @@ void WorkerPool::Heartbeats() {
     }
     const int64_t now = clock_.NowMillis();
     for (const auto& [id, a] : active) {
-      Status s = store_.HeartbeatJob(id, a.worker, now + options_.lease_ms, now);
+      Status s;
+      try {
+        s = store_.HeartbeatJob(id, a.worker, now + options_.lease_ms, now);
+      } catch (...) {
+        s = Status::Internal("heartbeat threw an exception");
+      }
       if (s.IsConflict()) {
         a.lease_lost->store(true);
         a.stop->store(true);

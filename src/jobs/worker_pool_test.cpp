@@ -66,10 +66,8 @@ TEST(JobRequest, RoundTripsThroughTheJobRow) {
   auto e = EnqueueSync(*store, SystemClock::Get(), Request("t1"));
   ASSERT_TRUE(e.ok()) << e.status().ToString();
   EXPECT_EQ(e->job.kind, "sync");
-  // The run is recorded as queued at once under the job's run id.
-  auto run = store->GetRun("t1", e->job.run_id);
-  ASSERT_TRUE(run.ok() && run->has_value());
-  EXPECT_EQ((*run)->status, store::RunStatus::kQueued);
+  EXPECT_FALSE(e->job.run_id.empty());
+  EXPECT_FALSE(store->GetRun("t1", e->job.run_id)->has_value());  // recorded when a worker starts it
   auto back = RequestFromJob(e->job);
   ASSERT_TRUE(back.ok()) << back.status().ToString();
   EXPECT_EQ(back->run_id, e->job.run_id);
@@ -84,7 +82,7 @@ TEST(JobRequest, RoundTripsThroughTheJobRow) {
   EXPECT_TRUE(RequestFromJob(bad).status().IsValidation());
 }
 
-TEST(JobRequest, CreateOrResumeRunTakesOverTheQueuedRow) {
+TEST(JobRequest, CreateOrResumeRunTakesOverAnEarlierAttemptsRow) {
   auto store = MemoryStore();
   ASSERT_NE(store, nullptr);
   auto e = EnqueueSync(*store, SystemClock::Get(), Request("t1"));
@@ -97,6 +95,9 @@ TEST(JobRequest, CreateOrResumeRunTakesOverTheQueuedRow) {
   r.target_connection = "qbo";
   r.status = store::RunStatus::kRunning;
   r.mode = "full";
+  r.status = store::RunStatus::kAbandoned;  // the first attempt's worker died
+  ASSERT_TRUE(runs.CreateRun(r).ok());
+  r.status = store::RunStatus::kRunning;  // the second attempt resumes the same run
   ASSERT_TRUE(runs.CreateRun(r).ok());
   EXPECT_EQ((*store->GetRun("t1", r.id))->status, store::RunStatus::kRunning);
   r.id = "fresh";
@@ -131,7 +132,7 @@ TEST(WorkerPool, RunsEveryJobExactlyOnceAcrossWorkers) {
   EXPECT_EQ(runs.size(), 30u);
   EXPECT_EQ(std::set<std::string>(runs.begin(), runs.end()).size(), 30u);
   for (int t = 0; t < 3; ++t) {
-    auto done = store->ListJobs({"t" + std::to_string(t), "succeeded", "", 0});
+    auto done = store->ListJobs({"t" + std::to_string(t), "succeeded", "", 0, ""});
     ASSERT_TRUE(done.ok());
     EXPECT_EQ(done->size(), 10u);
   }

@@ -57,6 +57,7 @@ struct JobFilter {
   std::string status;     // empty = any
   std::string kind;       // empty = any
   int limit = 100;        // <= 0: no limit
+  std::string run_id;     // empty = any
 };
 
 // Every status, in lifecycle order.

@@ -78,14 +78,18 @@ TEST_P(StoreContractTest, JobEnqueueGetListAndValidation) {
   ASSERT_TRUE(hidden.ok());
   EXPECT_FALSE(hidden->has_value());
 
-  auto list = store().ListJobs({"t1", "", "", 0});
+  auto list = store().ListJobs({"t1", "", "", 0, ""});
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 2u);
   EXPECT_EQ((*list)[0].id, "j2");  // newest first
-  auto retries = store().ListJobs({"t2", "", "retry", 0});
+  auto retries = store().ListJobs({"t2", "", "retry", 0, ""});
   ASSERT_TRUE(retries.ok());
   ASSERT_EQ(retries->size(), 1u);
-  auto none = store().ListJobs({"t2", "running", "", 0});
+  auto by_run = store().ListJobs({"t1", "", "", 0, "run-j2"});
+  ASSERT_TRUE(by_run.ok());
+  ASSERT_EQ(by_run->size(), 1u);
+  EXPECT_EQ((*by_run)[0].id, "j2");
+  auto none = store().ListJobs({"t2", "running", "", 0, ""});
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->empty());
 
@@ -99,7 +103,7 @@ TEST_P(StoreContractTest, JobEnqueueGetListAndValidation) {
   bad = MakeJob("t1", "jx");
   bad.max_attempts = 0;
   EXPECT_TRUE(store().EnqueueJob(bad).status().IsValidation());
-  EXPECT_TRUE(store().ListJobs({"", "", "", 0}).status().IsValidation());
+  EXPECT_TRUE(store().ListJobs({"", "", "", 0, ""}).status().IsValidation());
 }
 
 TEST_P(StoreContractTest, JobDedupeKeyCoalescesOnlyWhileQueued) {
@@ -286,7 +290,7 @@ TEST_P(StoreContractTest, JobConcurrentClaimersTakeEachJobExactlyOnce) {
   EXPECT_EQ(claimed.size(), static_cast<size_t>(kJobs));
   EXPECT_EQ(std::set<std::string>(claimed.begin(), claimed.end()).size(), static_cast<size_t>(kJobs));
   for (int t = 0; t < 5; ++t) {
-    auto jobs = store().ListJobs({"t" + std::to_string(t), "succeeded", "", 0});
+    auto jobs = store().ListJobs({"t" + std::to_string(t), "succeeded", "", 0, ""});
     ASSERT_TRUE(jobs.ok());
     EXPECT_EQ(jobs->size(), static_cast<size_t>(kJobs / 5));
   }

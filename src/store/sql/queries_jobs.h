@@ -58,7 +58,7 @@ inline constexpr char kRequeueJob[] =
 inline constexpr char kGetJob[] = "SELECT " ES_JOB_COLUMNS " FROM jobs WHERE tenant_id = $1 AND id = $2";
 inline constexpr char kListJobs[] =
     "SELECT " ES_JOB_COLUMNS " FROM jobs WHERE tenant_id = $1 AND ($2 = '' OR status = $2) "
-    "AND ($3 = '' OR kind = $3) ORDER BY seq DESC LIMIT $4";
+    "AND ($3 = '' OR kind = $3) AND ($5 = '' OR run_id = $5) ORDER BY seq DESC LIMIT $4";
 #undef ES_JOB_COLUMNS
 
 }  // namespace es::store::sql::q

@@ -142,7 +142,7 @@ Result<std::optional<Job>> SqlStore::GetJob(const std::string& tenant, const std
 Result<std::vector<Job>> SqlStore::ListJobs(const JobFilter& f) {
   ES_RETURN_IF_ERROR(RequireNonEmpty("tenant_id", f.tenant_id));
   Params p;
-  p.Text(f.tenant_id).Text(f.status).Text(f.kind).Limit(f.limit);
+  p.Text(f.tenant_id).Text(f.status).Text(f.kind).Limit(f.limit).Text(f.run_id);
   return ReadAll<Job>(exec(), "list jobs", q::kListJobs, p, JobFromRow);
 }
 
