@@ -27,6 +27,7 @@ struct ServeArgs {
   int port = -1;
   std::string data_dir;
   std::string store_url;
+  int workers = 0;  // 0 = the configuration's limits.max_concurrent_runs
 };
 
 int RunServe(const ServeArgs& a) {
@@ -39,6 +40,7 @@ int RunServe(const ServeArgs& a) {
   if (a.port >= 0) config->port = a.port;
   if (!a.data_dir.empty()) config->data_dir = a.data_dir;
   if (!a.store_url.empty()) config->store_url = a.store_url;
+  if (a.workers > 0) config->max_concurrent_runs = a.workers;
 
   auto keys = server::BuildServerKeys(*config, &SystemClock::Get());
   if (!keys.ok()) {
@@ -94,6 +96,9 @@ void AddServeCommand(CLI::App& app) {
   cmd->add_option("--port", args->port, "port to listen on (default 8080; 0 = any free port)");
   cmd->add_option("--data", args->data_dir, "directory of the SQLite state store (state.db)");
   cmd->add_option("--store", args->store_url, "state store URL (sqlite://… or postgres://…)");
+  cmd->add_option("--workers", args->workers,
+                  "job-queue worker threads (default: limits.max_concurrent_runs, 4); see docs/jobs.md")
+      ->check(CLI::Range(1, 64));
   cmd->callback([args] { SetExitCode(RunServe(*args)); });
 }
 

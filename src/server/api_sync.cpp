@@ -1,8 +1,10 @@
 // Sync trigger, runs, failed records and retries (SPEC F7, F8, F10, F11, F14).
 //
-//   POST /api/v1/sync                 user   202 {"runId"}; idempotencyKey → same run
+//   POST /api/v1/sync                 user   202 {"runId","jobId","status":"queued"}: the run is a
+//                                            job for the worker pool (docs/jobs.md); idempotencyKey → same run
 //   GET  /api/v1/runs                 user   ?status&from&to&limit
-//   GET  /api/v1/runs/{id}            user   status (live progress while running)
+//   GET  /api/v1/runs/{id}            user   status (live progress while running; "queued" with its
+//                                            jobId while its job waits for a worker)
 //   POST /api/v1/runs/{id}/stop       user   202 stopping; 200 abandoned (its process is gone);
 //                                            404 unknown, 409 finished or running in a live process elsewhere
 //   GET  /api/v1/failed               user   ?limit
@@ -14,6 +16,7 @@
 #include <thread>
 
 #include "engine/run_liveness.h"
+#include "jobs/job_request.h"
 #include "engine/sync_types.h"
 #include "server/api_util.h"
 #include "server/http_server.h"
@@ -99,10 +102,30 @@ Result<engine::SyncRequest> ParseTrigger(ServerContext& ctx, const Caller& who, 
   return req;
 }
 
-void Accepted(ApiRequest& r, const std::string& run_id, bool replay) {
+// The job that runs `run_id` (nullopt when the run was not queued as a job).
+std::optional<store::Job> JobOfRun(ServerContext& ctx, const std::string& tenant, const std::string& run_id) {
+  store::JobFilter f;
+  f.tenant_id = tenant;
+  f.run_id = run_id;
+  f.limit = 1;
+  auto jobs = ctx.store->ListJobs(f);
+  if (!jobs.ok() || jobs->empty()) return std::nullopt;
+  return (*jobs)[0];
+}
+
+void Accepted(ServerContext& ctx, ApiRequest& r, const std::string& run_id, bool replay) {
   if (replay) r.res.set_header("Idempotent-Replayed", "true");
   r.res.set_header("Location", "/api/v1/runs/" + run_id);
-  r.Reply(202, {{"runId", run_id}, {"status", "running"}, {"idempotentReplay", replay}});
+  Json body = {{"runId", run_id}, {"status", "queued"}, {"idempotentReplay", replay}};
+  auto job = JobOfRun(ctx, r.caller.tenant_id, run_id);
+  if (job.has_value()) {
+    body["jobId"] = job->id;
+    if (job->status == "running" || job->status == "succeeded" || job->status == "failed") {
+      auto run = ctx.store->GetRun(r.caller.tenant_id, run_id);
+      if (run.ok() && run->has_value()) body["status"] = store::RunStatusName((*run)->status);
+    }
+  }
+  r.Reply(202, body);
 }
 
 void Trigger(ServerContext& ctx, ApiRequest& r) {
@@ -142,21 +165,29 @@ void Trigger(ServerContext& ctx, ApiRequest& r) {
         if ((*prior)->request != normalised) {
           return r.Fail(Status::Conflict("idempotencyKey '" + key + "' was already used for a different request"));
         }
-        if (!(*prior)->run_id.empty()) return Accepted(r, (*prior)->run_id, true);
+        if (!(*prior)->run_id.empty()) return Accepted(ctx, r, (*prior)->run_id, true);
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
       }
       return r.Fail(Status::Conflict("a request with idempotencyKey '" + key + "' is still starting; retry"));
     }
     if (!claimed.ok()) return r.Fail(claimed);
   }
-  auto run = ctx.runs->Start(*req);
-  if (!run.ok()) {
-    if (!key.empty()) (void)ctx.store->DeleteSyncRequest(r.caller.tenant_id, key);
-    return r.Fail(run.status());
+  // Connections must exist and be enabled now, not only when a worker gets to it.
+  for (const std::string* id : {&req->source_connection, &req->target_connection}) {
+    auto c = engine::LoadEnabledConnection(*ctx.store, req->tenant_id, *id);
+    if (!c.ok()) {
+      if (!key.empty()) (void)ctx.store->DeleteSyncRequest(r.caller.tenant_id, key);
+      return r.Fail(c.status());
+    }
   }
-  if (!key.empty()) (void)ctx.store->SetSyncRequestRun(r.caller.tenant_id, key, *run);
-  ctx.Audit(r.caller, "sync.trigger", "run:" + *run, normalised);
-  Accepted(r, *run, false);
+  auto queued = ctx.runs->Enqueue(*req);
+  if (!queued.ok()) {
+    if (!key.empty()) (void)ctx.store->DeleteSyncRequest(r.caller.tenant_id, key);
+    return r.Fail(queued.status());
+  }
+  if (!key.empty()) (void)ctx.store->SetSyncRequestRun(r.caller.tenant_id, key, queued->run_id);
+  ctx.Audit(r.caller, "sync.trigger", "run:" + queued->run_id, normalised);
+  Accepted(ctx, r, queued->run_id, false);
 }
 
 void ListRuns(ServerContext& ctx, ApiRequest& r) {
@@ -175,12 +206,41 @@ void ListRuns(ServerContext& ctx, ApiRequest& r) {
   r.Reply(200, {{"runs", out}});
 }
 
+// The run a queued job will execute, as far as it is known before it starts.
+store::SyncRun QueuedRun(const store::Job& job) {
+  store::SyncRun run;
+  run.id = job.run_id;
+  run.tenant_id = job.tenant_id;
+  run.source_connection = job.source_connection;
+  run.target_connection = job.target_connection;
+  auto req = jobs::RequestFromJob(job);
+  if (req.ok()) {
+    run.entities = req->entities;
+    run.mode = req->mode;
+    run.dry_run = req->dry_run;
+    run.triggered_by = req->triggered_by;
+  }
+  run.status = store::RunStatus::kQueued;
+  run.started_at_ms = job.created_at_ms;
+  return run;
+}
+
 void GetRun(ServerContext& ctx, ApiRequest& r) {
   const std::string id = r.Param("id");
   auto run = ctx.store->GetRun(r.caller.tenant_id, id);
   if (!run.ok()) return r.Fail(run.status());
-  if (!run->has_value()) return r.Fail(Status::NotFound("run '" + id + "' not found"));
-  Json j = RunJson(**run);
+  auto job = JobOfRun(ctx, r.caller.tenant_id, id);
+  // Not started yet, or back in the queue after its worker stopped or died:
+  // the job answers for the run until a worker picks it up.
+  const bool waiting =
+      job.has_value() && (!run->has_value() || job->status == "queued" || job->status == "leased");
+  if (!run->has_value() && !waiting) return r.Fail(Status::NotFound("run '" + id + "' not found"));
+  Json j = RunJson(run->has_value() && !waiting ? **run : QueuedRun(*job));
+  if (job.has_value()) {
+    j["jobId"] = job->id;
+    j["jobStatus"] = job->status;
+  }
+  if (!run->has_value()) return r.Reply(200, j);
   Json live = ctx.runs->Live(r.caller.tenant_id, id);
   if (!live.is_null()) {
     j["progress"] = live["progress"];
@@ -253,9 +313,15 @@ Result<Json> StartRetries(ServerContext& ctx, const Caller& who, const std::vect
     req.ids = g.ids;
     req.mode = "full";
     req.triggered_by = who.user_id;
-    auto run = ctx.runs->Start(req);
-    if (!run.ok()) return run.status();
-    runs.push_back({{"runId", *run}, {"source", pair.first}, {"target", pair.second}, {"records", g.ids.size()}});
+    jobs::EnqueueOptions o;
+    o.kind = "retry";
+    auto queued = ctx.runs->Enqueue(req, o);
+    if (!queued.ok()) return queued.status();
+    runs.push_back({{"runId", queued->run_id},
+                    {"jobId", queued->job_id},
+                    {"source", pair.first},
+                    {"target", pair.second},
+                    {"records", g.ids.size()}});
   }
   return runs;
 }
@@ -286,7 +352,7 @@ void RetryOne(ServerContext& ctx, ApiRequest& r) {
   ctx.Audit(r.caller, "failed.retry", "record:" + match[0].entity + "/" + source_id,
             {{"target", match[0].target_connection}, {"runId", (*runs)[0]["runId"]}});
   r.res.set_header("Location", "/api/v1/runs/" + (*runs)[0]["runId"].get<std::string>());
-  r.Reply(202, {{"runId", (*runs)[0]["runId"]}, {"status", "running"}});
+  r.Reply(202, {{"runId", (*runs)[0]["runId"]}, {"jobId", (*runs)[0]["jobId"]}, {"status", "queued"}});
 }
 
 void RetryAll(ServerContext& ctx, ApiRequest& r) {

@@ -34,7 +34,7 @@ constexpr size_t kMaxPreviews = 500;
 }  // namespace
 
 Status RunObserverStore::CreateRun(const store::SyncRun& run) {
-  Status s = ForwardingStore::CreateRun(run);
+  Status s = jobs::CreateOrResumeRun(inner(), run);
   if (s.ok() && t_job != nullptr) {
     std::lock_guard lock(t_job->mu);
     if (t_job->run_id.empty()) t_job->run_id = run.id;
@@ -66,9 +66,68 @@ Status RunObserverStore::ReleaseLock(const std::string& tenant, const std::strin
 }
 
 RunExecutor::RunExecutor(ServerContext& ctx, int max_concurrent)
-    : ctx_(ctx), max_concurrent_(max_concurrent < 1 ? 1 : max_concurrent) {}
+    : ctx_(ctx), max_concurrent_(max_concurrent < 1 ? 1 : max_concurrent) {
+  jobs::WorkerPoolOptions o;
+  o.workers = max_concurrent_;
+  o.on_event = [](const std::string& event, const Json& detail) {
+    const bool bad = event == "claim_failed" || event == "heartbeat_failed" || event == "job_update_failed" ||
+                     event == "job_lease_lost";
+    Log(bad ? LogLevel::kWarn : LogLevel::kInfo, event, detail);
+  };
+  pool_ = std::make_unique<jobs::WorkerPool>(
+      *ctx_.store, *ctx_.clock,
+      [this](const store::Job&, const engine::SyncRequest& request) { return RunJob(request); }, o);
+  pool_->Start();
+}
 
 RunExecutor::~RunExecutor() { Shutdown(); }
+
+Result<RunExecutor::Queued> RunExecutor::Enqueue(const engine::SyncRequest& request,
+                                                 const jobs::EnqueueOptions& options) {
+  {
+    std::lock_guard lock(mu_);
+    if (shut_down_) return Status::Network("the server is shutting down");
+  }
+  ES_ASSIGN_OR_RETURN(store::EnqueuedJob e, jobs::EnqueueSync(*ctx_.store, *ctx_.clock, request, options));
+  pool_->Wake();
+  return Queued{e.job.run_id, e.job.id, e.coalesced};
+}
+
+Result<engine::RunReport> RunExecutor::RunJob(const engine::SyncRequest& request) {
+  auto job = std::make_shared<Job>();
+  job->tenant = request.tenant_id;
+  std::vector<std::thread> to_join;
+  {
+    std::lock_guard lock(mu_);
+    if (shut_down_) return Status::Network("the server is shutting down");
+    ReapLocked();
+    to_join.swap(finished_threads_);
+    running_.push_back(job);
+    ctx_.metrics->Set("easysale_queue_depth", {{"queue", "sync_runs"}}, static_cast<double>(running_.size()));
+  }
+  for (auto& t : to_join) t.join();
+  auto report = Execute(*job, request, [job](const engine::Progress& p) {
+    std::lock_guard lock(job->mu);
+    job->progress[p.entity] = p;
+  });
+  {
+    std::lock_guard lock(job->mu);
+    if (report.ok()) {
+      for (const auto& p : report->previews) {
+        if (job->previews.size() >= kMaxPreviews) break;
+        job->previews.push_back(p);
+      }
+    } else if (job->run_id.empty()) {
+      job->start_error = report.status();
+    }
+    job->finished = true;
+    job->cv.notify_all();
+  }
+  std::lock_guard lock(mu_);
+  ReapLocked();
+  ctx_.metrics->Set("easysale_queue_depth", {{"queue", "sync_runs"}}, static_cast<double>(running_.size()));
+  return report;
+}
 
 void RunExecutor::ReapLocked() {
   for (auto it = running_.begin(); it != running_.end();) {
@@ -305,6 +364,8 @@ int RunExecutor::active() const {
 }
 
 void RunExecutor::Shutdown() {
+  // Jobs in progress stop after the record in hand and go back to the queue.
+  if (pool_) pool_->Stop();
   std::vector<std::thread> threads;
   {
     std::lock_guard lock(mu_);

@@ -1,5 +1,15 @@
 // RunExecutor: sync runs in the background for the API (SPEC F7, F14).
 //
+// Enqueue() queues a SyncRequest as a durable job (store/job_store.h) and
+// returns its run and job ids at once; the executor's worker pool
+// (jobs/worker_pool.h, `max_concurrent` threads, started with the executor)
+// claims jobs from the store — queued here or by any other process sharing
+// it — and runs each one on its thread with the same token refresh,
+// metrics, log, Live() progress and Stop() as below. A run stopped through
+// Stop() ends its job as failed; Shutdown() stops the pool first, so runs in
+// progress stop after the record in hand and their jobs go back to the queue
+// for the next worker.
+//
 // Start() hands a SyncRequest to a worker thread, waits until the engine has
 // recorded the run (so the caller gets its id and can poll its status at
 // once) or has refused it (validation, unknown or disabled connection, the
@@ -32,12 +42,16 @@
 #include <vector>
 
 #include "engine/orchestrator.h"
+#include "jobs/job_request.h"
+#include "jobs/worker_pool.h"
 #include "store/forwarding_store.h"
 
 namespace es::server {
 
 struct ServerContext;
 
+// CreateRun resumes a run row an earlier attempt of the same job left
+// (jobs::CreateOrResumeRun).
 class RunObserverStore final : public store::ForwardingStore {
  public:
   using ForwardingStore::ForwardingStore;
@@ -54,6 +68,13 @@ class RunExecutor {
   RunExecutor(const RunExecutor&) = delete;
   RunExecutor& operator=(const RunExecutor&) = delete;
 
+  struct Queued {
+    std::string run_id;
+    std::string job_id;
+    bool coalesced = false;  // an identical queued job (same dedupe key) absorbed it
+  };
+  // Queues `request` as a job and wakes the pool (see above).
+  Result<Queued> Enqueue(const engine::SyncRequest& request, const jobs::EnqueueOptions& options = {});
   // Returns the new run's id (see above).
   Result<std::string> Start(const engine::SyncRequest& request);
   // Runs a sync on the calling thread and returns when it is over (the
@@ -74,6 +95,8 @@ class RunExecutor {
 
  private:
   void Work(std::shared_ptr<Job> job, engine::SyncRequest request);
+  // The pool's executor: runs a claimed job on the calling worker thread.
+  Result<engine::RunReport> RunJob(const engine::SyncRequest& request);
   // Refreshes tokens and runs `request` on the calling thread with `job`
   // observing it; never throws (see above).
   Result<engine::RunReport> Execute(Job& job, const engine::SyncRequest& request,
@@ -93,6 +116,7 @@ class RunExecutor {
   std::deque<std::shared_ptr<Job>> recent_;    // guarded by mu_ (finished, newest last)
   std::vector<std::thread> finished_threads_;  // guarded by mu_: to join
   bool shut_down_ = false;                     // guarded by mu_
+  std::unique_ptr<jobs::WorkerPool> pool_;     // last: its threads use the rest
 };
 
 }  // namespace es::server

@@ -292,20 +292,49 @@ TEST(ServerApi, RunStatusWhileRunningAndStop) {
   fx.AddSandboxConnections();
   fx.qbo().SetLatencyMs(150);
   const std::string user = fx.User();
-  const std::string id = StartSync(fx, user, Json{{"mode", "full"}});
-  auto during = fx.Call("GET", "/api/v1/runs/" + id, user);
-  ASSERT_EQ(during.status, 200);
-  EXPECT_EQ(during.json["status"], "running") << during.body;
-  EXPECT_TRUE(during.json.contains("progress"));
-  // A second run of the same pair is refused while this one holds the lock.
+  auto first = fx.Call("POST", "/api/v1/sync", user, Json{{"mode", "full"}});
+  ASSERT_EQ(first.status, 202) << first.body;
+  EXPECT_EQ(first.json["status"], "queued");
+  ASSERT_TRUE(first.json.contains("jobId")) << first.body;
+  const std::string id = first.json["runId"].get<std::string>();
+  // Queued until a worker of the pool picks its job up, then running with progress.
+  Json during;
+  for (int i = 0; i < 500; ++i) {
+    auto d = fx.Call("GET", "/api/v1/runs/" + id, user);
+    ASSERT_EQ(d.status, 200) << d.body;
+    during = d.json;
+    if (during["status"] == "running" && during.contains("progress")) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(during["status"], "running") << DumpJson(during);
+  EXPECT_TRUE(during.contains("progress"));
+  EXPECT_EQ(during["jobId"], first.json["jobId"]);
+  // A second run of the same pair is queued behind this one: its job waits
+  // for the run lock instead of being refused.
   auto second = fx.Call("POST", "/api/v1/sync", user, Json{{"mode", "full"}});
-  EXPECT_EQ(second.status, 409) << second.body;
+  ASSERT_EQ(second.status, 202) << second.body;
+  EXPECT_EQ(second.json["status"], "queued");
   auto stop = fx.Call("POST", "/api/v1/runs/" + id + "/stop", user);
   EXPECT_EQ(stop.status, 202) << stop.body;
   Json run = fx.WaitForRun(user, id);
   EXPECT_EQ(run["status"], "stopped") << DumpJson(run);
   EXPECT_EQ(fx.Call("POST", "/api/v1/runs/" + id + "/stop", user).status, 409);
   fx.qbo().SetLatencyMs(0);
+  Json next = fx.WaitForRun(user, second.json["runId"].get<std::string>(), 60'000);
+  EXPECT_EQ(next["status"], "succeeded") << DumpJson(next);
+  // The stopped run's job failed with the reason; the waiting one succeeded.
+  auto job1 = fx.Call("GET", "/api/v1/jobs/" + first.json["jobId"].get<std::string>(), user);
+  ASSERT_EQ(job1.status, 200) << job1.body;
+  EXPECT_EQ(job1.json["status"], "failed") << job1.body;
+  EXPECT_EQ(job1.json["runId"], id);
+  auto job2 = fx.Call("GET", "/api/v1/jobs/" + second.json["jobId"].get<std::string>(), user);
+  EXPECT_EQ(job2.json["status"], "succeeded") << job2.body;
+  auto listed = fx.Call("GET", "/api/v1/jobs?kind=sync", user);
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_EQ(listed.json["jobs"].size(), 2u) << listed.body;
+  EXPECT_EQ(fx.Call("GET", "/api/v1/jobs?status=sleeping", user).status, 400);
+  // Another tenant sees none of them.
+  EXPECT_EQ(fx.Call("GET", "/api/v1/jobs/" + first.json["jobId"].get<std::string>(), fx.User("t2")).status, 404);
   auto audit = fx.Call("GET", "/api/v1/audit?action=sync.stop", fx.Admin());
   ASSERT_EQ(audit.json["entries"].size(), 1u);
   EXPECT_EQ(audit.json["entries"][0]["userId"], "bob");

@@ -124,6 +124,8 @@ class AuthzTest : public ::testing::Test {
     v.push_back({"POST", "/api/v1/runs/{id}/stop", fixed("/api/v1/runs/run-done/stop"), none,
                  {401, 401, 401, 409, 409, 404}});
     v.push_back({"GET", "/api/v1/failed", fixed("/api/v1/failed"), none, {401, 401, 401, 200, 200, 200}});
+    v.push_back({"GET", "/api/v1/jobs", fixed("/api/v1/jobs"), none, {401, 401, 401, 200, 200, 200}});
+    v.push_back({"GET", "/api/v1/jobs/{id}", fixed("/api/v1/jobs/no-such-job"), none, {401, 401, 401, 404, 404, 404}});
     v.push_back({"POST", "/api/v1/failed/retry", fixed("/api/v1/failed/retry"),
                  fixed(R"({"entity":"order","sourceId":"no-such-order"})"), {401, 401, 401, 404, 404, 404}});
     v.push_back({"POST", "/api/v1/failed/retry-all", fixed("/api/v1/failed/retry-all"), fixed(R"({"target":"none"})"),
