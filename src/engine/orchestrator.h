@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,11 @@ struct SyncRequest {
   bool dry_run = false;
   std::vector<std::string> ids;       // only these source ids
   std::string triggered_by = "cli";
+  // The lane of the target account's budget (engine/account_budget.h):
+  // real-time work is served before backfills. Unset: real-time when the
+  // run is limited to some records (`ids`, webhook and single-record work),
+  // else backfill. The job queue sets it explicitly.
+  std::optional<Lane> lane;
   // Optional, set by the caller (e.g. a signal handler): once true, the run
   // stops after the write in hand, as with Orchestrator::Stop. Must outlive Run().
   std::atomic<bool>* stop = nullptr;

@@ -8,6 +8,8 @@
 //                                                    (server_store.h)
 //   WebhookQueueStore  webhook deliveries and the per-tenant switch
 //                                                    (webhook_queue_store.h)
+//   QboBudgetStore     request budgets of target accounts shared by every
+//                      process                       (qbo_budget_store.h)
 // Two implementations share one SQL layer (store/sql): SQLite and
 // PostgreSQL.
 //
@@ -21,6 +23,7 @@
 #include <map>
 #include <memory>
 
+#include "store/qbo_budget_store.h"
 #include "store/records.h"
 #include "store/run_store.h"
 #include "store/server_store.h"
@@ -29,7 +32,8 @@
 
 namespace es::store {
 
-class StateStore : public SyncStateStore, public RunStore, public ServerStore, public WebhookQueueStore {
+class StateStore : public SyncStateStore, public RunStore, public ServerStore, public WebhookQueueStore,
+                   public QboBudgetStore {
  public:
   ~StateStore() override = default;
 

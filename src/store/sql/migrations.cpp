@@ -21,6 +21,9 @@ constexpr Migration kMigrations[] = {
     {4, "webhooks",
 #include "store/migrations/0004_webhooks.sql"
     },
+    {7, "qbo_budget",
+#include "store/migrations/0007_qbo_budget.sql"
+    },
 };
 
 struct RenderedList {
