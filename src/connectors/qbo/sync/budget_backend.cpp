@@ -1,14 +1,22 @@
 // The realm budget's backend on the state store (store/qbo_budget_store.h):
 // every process on one store draws its blocks from the same rows.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+
 #include "connectors/qbo/sync/qbo_platform.h"
 
 namespace es::qbo {
 namespace {
 
 // How long a reserved block's requests may start: short, as a block counts
-// in the windows as if started at its end; and how late after that a
-// request may still reach QBO (a busy host, the network).
-constexpr int64_t kBlockValidityMs = 100;
+// in the windows as if started at its end, but longer than a reservation
+// takes (the block is granted at the caller's time, usable once committed):
+// twice the recent reservation time, within these bounds. A slow store
+// costs throughput, never the limits.
+constexpr int64_t kMinValidityMs = 100;
+constexpr int64_t kMaxValidityMs = 1'000;
+// How late after its start a request may still reach QBO (a busy host, the network).
 constexpr int64_t kStartSlackMs = 100;
 
 class StoreBudgetBackend final : public engine::BudgetBackend {
@@ -26,9 +34,13 @@ class StoreBudgetBackend final : public engine::BudgetBackend {
     ask.batch_per_minute = limits.batch_per_minute;
     ask.max_in_flight = limits.max_in_flight;
     ask.now_ms = now_ms;
-    ask.validity_ms = kBlockValidityMs;
+    ask.validity_ms = std::clamp<int64_t>(2 * reserve_ms_.load() + 20, kMinValidityMs, kMaxValidityMs);
     ask.start_slack_ms = kStartSlackMs;
-    ES_ASSIGN_OR_RETURN(store::BudgetGrant g, store_.ReserveBudget(ask));
+    auto t0 = std::chrono::steady_clock::now();
+    auto granted = store_.ReserveBudget(ask);
+    int64_t took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+    reserve_ms_.store((reserve_ms_.load() * 3 + took) / 4);  // a moving average
+    ES_ASSIGN_OR_RETURN(store::BudgetGrant g, std::move(granted));
     engine::BudgetBlock b;
     b.granted = g.granted;
     b.id = g.block_id;
@@ -50,6 +62,7 @@ class StoreBudgetBackend final : public engine::BudgetBackend {
 
  private:
   store::StateStore& store_;
+  std::atomic<int64_t> reserve_ms_{0};
 };
 
 }  // namespace

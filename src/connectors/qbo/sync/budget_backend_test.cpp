@@ -141,7 +141,9 @@ TEST_F(SharedStoreFile, TwoProcessesOnOneRealmCountedAtTheSandbox) {
   EXPECT_GT(apart.throttled, 0);
   auto together = Race(true, stores_);
   EXPECT_EQ(together.throttled, 0);
-  EXPECT_GE(together.requests, 15);  // and they did work: about 8/s for 3 s
+  // They did work (at most 7.5/s with 100 ms blocks; less when the store
+  // file is slow to commit, as blocks then last longer).
+  EXPECT_GE(together.requests, 6);
   EXPECT_LE(together.requests, 3 * 10);
 }
 
