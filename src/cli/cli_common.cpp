@@ -206,6 +206,8 @@ std::unique_ptr<http::Transport> TransportFor(store::StateStore& store, const Co
 
 engine::EngineOptions CliEngineOptions() {
   engine::EngineOptions options;
+  // Every process on the state store shares each QuickBooks realm's budget.
+  options.share_budgets_through_store = true;
   if (const char* lease = getenv("EASYSALE_LOCK_LEASE_MS"); lease != nullptr && atoll(lease) > 0)
     options.lock_lease_ms = atoll(lease);
   return options;

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <memory>
 
+#include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/signals.h"
 #include "common/clock.h"
@@ -61,7 +62,7 @@ int RunServe(const ServeArgs& a) {
   curl.insecure_skip_tls_verify = config->insecure_skip_tls_verify;
   auto transport = http::MakeCurlTransport(curl);
   InstallStopSignals();
-  server::HttpServer srv(*config, **store, std::move(*keys), *transport, SystemClock::Get());
+  server::HttpServer srv(*config, **store, std::move(*keys), *transport, SystemClock::Get(), CliEngineOptions());
   server::WebhookService webhooks;  // POST /webhooks/{woo,qbo}/… and the worker that syncs what they announce
   webhooks.Attach(srv);
   Status started = srv.Start();

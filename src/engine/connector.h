@@ -27,7 +27,7 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "engine/rate_limiter.h"
+#include "engine/account_budget.h"
 #include "engine/retry.h"
 #include "engine/sync_types.h"
 #include "http/transport.h"
@@ -37,7 +37,14 @@ namespace es::engine {
 
 struct EngineOptions {
   RetryPolicy retry;
-  RateLimits limits;
+  // Where targets find the shared budget of the account they write to
+  // (engine/account_budget.h). Null: the process-wide registry when the
+  // clock is the system clock, else a budget of the run's own.
+  AccountBudgets* budgets = nullptr;
+  // Targets also reserve their budget from the state store, so that every
+  // process on the store shares one budget per account. Only for a store
+  // that outlives every run of the process (the CLI and the service).
+  bool share_budgets_through_store = false;
   // The run lock's lease; a live run renews it after every page, so a run
   // whose process died frees its connection pair after at most this long.
   int64_t lock_lease_ms = 5 * 60 * 1000;
@@ -58,6 +65,8 @@ struct RunInfo {
   std::string target_kind;
   std::string run_id;
   bool dry_run = false;
+  // Which lane of the target account's budget the run's requests use.
+  Lane lane = Lane::kBackfill;
 };
 
 // The engine's services to a target during one run. Not thread-safe: a run

@@ -202,6 +202,7 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
   info.target_kind = target_kind;
   info.run_id = run_id;
   info.dry_run = request.dry_run;
+  info.lane = request.lane.value_or(request.ids.empty() ? Lane::kBackfill : Lane::kRealtime);
   RunContext ctx(info, store_, clock_, stop.get(), std::move(crash_hook));
   ctx.SetLockRenewal(
       [&] { return store_.AcquireLock(request.tenant_id, lock_key, lock_owner, clock_.NowMillis(), options_.lock_lease_ms); },

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,11 @@ struct SyncRequest {
   // Optional: the id the run gets (a queued job's run, recorded before a
   // worker picks it up); empty = a new one.
   std::string run_id;
+  // The lane of the target account's budget (engine/account_budget.h):
+  // real-time work is served before backfills. Unset: real-time when the
+  // run is limited to some records (`ids`, webhook and single-record work),
+  // else backfill. The job queue sets it explicitly.
+  std::optional<Lane> lane;
   // Optional, set by the caller (e.g. a signal handler): once true, the run
   // stops after the write in hand, as with Orchestrator::Stop. Must outlive Run().
   std::atomic<bool>* stop = nullptr;

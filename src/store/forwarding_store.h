@@ -162,6 +162,14 @@ class ForwardingStore : public StateStore {
     return inner_.SetWebhooksEnabled(tenant, enabled, now_ms);
   }
   Result<bool> WebhooksEnabled(const std::string& tenant) override { return inner_.WebhooksEnabled(tenant); }
+  Result<BudgetGrant> ReserveBudget(const BudgetAsk& ask) override { return inner_.ReserveBudget(ask); }
+  Status CloseBudgetBlock(const std::string& account, const std::string& block_id) override {
+    return inner_.CloseBudgetBlock(account, block_id);
+  }
+  Status BlockBudget(const std::string& account, int64_t until_ms, int64_t now_ms) override {
+    return inner_.BlockBudget(account, until_ms, now_ms);
+  }
+  Result<int64_t> BudgetBlockedUntil(const std::string& account) override { return inner_.BudgetBlockedUntil(account); }
 
   // Jobs block.
   Result<EnqueuedJob> EnqueueJob(const Job& job) override { return inner_.EnqueueJob(job); }

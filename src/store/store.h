@@ -9,6 +9,8 @@
 //   WebhookQueueStore  webhook deliveries and the per-tenant switch
 //                                                    (webhook_queue_store.h)
 //   JobStore           the durable job queue          (job_store.h)
+//   QboBudgetStore     request budgets of target accounts shared by every
+//                      process                       (qbo_budget_store.h)
 // Two implementations share one SQL layer (store/sql): SQLite and
 // PostgreSQL.
 //
@@ -23,6 +25,7 @@
 #include <memory>
 
 #include "store/job_store.h"
+#include "store/qbo_budget_store.h"
 #include "store/records.h"
 #include "store/run_store.h"
 #include "store/server_store.h"
@@ -32,7 +35,7 @@
 namespace es::store {
 
 class StateStore : public SyncStateStore, public RunStore, public ServerStore, public WebhookQueueStore,
-                   public JobStore {
+                   public JobStore, public QboBudgetStore {
  public:
   ~StateStore() override = default;
 

@@ -145,6 +145,13 @@ class SqlStore : public StateStore {
   Result<std::optional<Job>> GetJob(const std::string& tenant, const std::string& id) override;
   Result<std::vector<Job>> ListJobs(const JobFilter& filter) override;
 
+  // ---- QboBudgetStore (sql_store_budget.cpp)
+  Result<BudgetGrant> ReserveBudget(const BudgetAsk& ask) override;
+  // block_id must be a number (Validation).
+  Status CloseBudgetBlock(const std::string& account, const std::string& block_id) override;
+  Status BlockBudget(const std::string& account, int64_t until_ms, int64_t now_ms) override;
+  Result<int64_t> BudgetBlockedUntil(const std::string& account) override;
+
  protected:
   Executor& exec() { return *exec_; }
 

@@ -1,7 +1,9 @@
 // QboGateway: the QBO target's way to QuickBooks Online. Wraps a Client
-// with the client-side rate limiter (so QBO's limits are not hit) and the
-// retry policy (so 429s, 5xx and dropped connections are retried with the
-// same requestid). Counts requests for the run summary. Thread-safe.
+// with the realm's shared budget (engine/account_budget.h: every run and
+// process on the realm draws from it, so QBO's limits are not hit; a 429
+// makes all of them back off) and the retry policy (so 429s, 5xx and
+// dropped connections are retried with the same requestid). Counts
+// requests for the run summary. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -12,14 +14,30 @@
 #include <vector>
 
 #include "connectors/qbo/client.h"
-#include "engine/rate_limiter.h"
+#include "engine/account_budget.h"
 #include "engine/retry.h"
 
 namespace es::qbo {
 
 class QboGateway {
  public:
-  QboGateway(Client& client, Clock& clock, engine::RetryPolicy retry = {}, engine::RateLimits limits = {});
+  using Permit = engine::AccountBudget::Permit;
+
+  // `budget`: the realm's (QboBudget()); `tenant`: whose requests these are.
+  QboGateway(Client& client, Clock& clock, engine::RetryPolicy retry, std::shared_ptr<engine::AccountBudget> budget,
+             std::string tenant);
+
+  // The lane of the requests that follow (a run sets it once, before it writes).
+  void set_lane(engine::Lane lane) { lane_ = lane; }
+  engine::Lane lane() const { return lane_; }
+  engine::AccountBudget& budget() { return *budget_; }
+  // A permit for a single request or a batch, whichever the budget allows
+  // first (batch only when `batch_ok`); pass it to CreateWith / BatchWith.
+  Permit AcquireEither(bool batch_ok);
+  // As Create / Batch, the first attempt under `permit` (retries acquire their own).
+  Result<Json> CreateWith(Permit permit, const std::string& entity, const Json& body, const std::string& request_id);
+  Result<std::vector<BatchResult>> BatchWith(Permit permit, const std::vector<BatchOp>& ops,
+                                             const std::string& request_id);
 
   Result<Json> Create(const std::string& entity, const Json& body, const std::string& request_id);
   Result<Json> SparseUpdate(const std::string& entity, const Json& body, const std::string& request_id);
@@ -37,21 +55,31 @@ class QboGateway {
   int64_t calls() const { return calls_; }
   int64_t retries() const { return retries_; }
   int64_t rate_limited() const { return rate_limited_; }
-  int64_t limiter_wait_ms() const { return limiter_.waited_ms(); }
 
  private:
   template <typename T>
-  Result<T> Call(bool is_batch, const std::function<Result<T>()>& fn);
+  Result<T> Call(bool is_batch, const std::function<Result<T>()>& fn, Permit* first = nullptr);
 
   Client& client_;
   Clock& clock_;
   engine::RetryPolicy retry_;
-  engine::RateLimiter limiter_;
+  std::shared_ptr<engine::AccountBudget> budget_;
+  const std::string tenant_;
+  std::atomic<engine::Lane> lane_{engine::Lane::kBackfill};
   std::mutex rng_mu_;
   std::mt19937_64 rng_;  // guarded by rng_mu_
   std::atomic<int64_t> calls_{0};
   std::atomic<int64_t> retries_{0};
   std::atomic<int64_t> rate_limited_{0};
 };
+
+// QBO's limits per realm (reference §8: 500 requests/min with batches,
+// 10/s, 10 in flight, 40 batches/min) less a safety margin, starts spread
+// 100 ms apart, and the wait after a 429 without Retry-After: 2 s for the
+// first in a minute, else the 60 s Intuit asks for.
+engine::BudgetLimits QboBudgetLimits();
+// The budget name of a realm: "qbo:<realm>", with "@<api_base>" added when
+// the API is not Intuit's production one (each sandbox has its own limits).
+std::string QboBudgetAccount(const std::string& realm_id, const std::string& api_base = "");
 
 }  // namespace es::qbo

@@ -1,5 +1,7 @@
 // Applying a page's plan to QBO: see qbo_target.h.
 #include <algorithm>
+#include <mutex>
+#include <thread>
 
 #include "common/crypto.h"
 #include "connectors/qbo/request_id.h"
@@ -223,10 +225,7 @@ class Applier {
       todo.push_back(i);
     }
     std::vector<size_t> renamed;
-    for (size_t start = 0; start < todo.size() && !ctx_.Stopping(); start += 30) {
-      std::vector<size_t> chunk(todo.begin() + start, todo.begin() + std::min(todo.size(), start + 30));
-      CreateChunk(chunk, &renamed);
-    }
+    CreateAll(todo, &renamed);
     // Items whose name belongs to another item: once more under their fallback name.
     if (renamed.empty() || ctx_.Stopping()) return;
     for (size_t i : renamed) {
@@ -237,55 +236,39 @@ class Applier {
       q.fallback_name.clear();
     }
     std::vector<size_t> again;
-    for (size_t start = 0; start < renamed.size(); start += 30) {
-      std::vector<size_t> chunk(renamed.begin() + start, renamed.begin() + std::min(renamed.size(), start + 30));
-      CreateChunk(chunk, &again);
-    }
+    CreateAll(renamed, &again);
     for (size_t i : again)
       Fail(i, Status::Conflict("name '" + Text(plan_.ops[i].payload, "Name") + "' is taken by another record", "6240"));
   }
 
-  void CreateChunk(const std::vector<size_t>& chunk, std::vector<size_t>* renamed) {
-    std::string key;
-    std::vector<BatchOp> batch;
-    std::vector<size_t> sent;
+  // What QBO answered for one create.
+  struct Outcome {
+    Status status;
+    Json entity;
+  };
+
+  // Creates the ops: their intents first (one transaction: no durable
+  // intent, no write), then the writes, sent in parallel within the realm's
+  // budget — a batch of 30 when the batch budget allows one and 30 are
+  // left, single requests otherwise, so both budgets are spent — and then
+  // the results recorded in plan order on this thread.
+  void CreateAll(const std::vector<size_t>& ops, std::vector<size_t>* renamed) {
+    if (ops.empty() || ctx_.Stopping()) return;
     std::vector<std::pair<const PlanOp*, std::string>> intents;
-    for (size_t i : chunk) intents.emplace_back(&plan_.ops[i], st_.qops[i].lookup_value);
+    for (size_t i : ops) intents.emplace_back(&plan_.ops[i], st_.qops[i].lookup_value);
     Status intent = ctx_.IntendAll(intents);
-    for (size_t i : chunk) {
-      const PlanOp& op = plan_.ops[i];
-      if (!intent.ok()) {
-        Fail(i, intent);  // no durable intent, no write
-        continue;
-      }
-      batch.push_back({"b" + std::to_string(sent.size()), "create", st_.qops[i].qbo_entity, op.payload, ""});
-      sent.push_back(i);
-      // The batch's requestid covers what is sent, so a retried or replayed
-      // batch is answered from QBO's memory while a changed one is executed.
-      key += op.entity + "/" + op.source_id + "/" + crypto::Hex(crypto::Sha256(DumpJson(op.payload))) + "|";
-    }
-    if (sent.empty()) return;
-    if (ctx_.Crash("after_intent")) return;
-    const auto& info = ctx_.run();
-    std::string request_id = MakeRequestId(info.tenant_id, t_.gateway_.realm_id(), "batch", key, "create",
-                                           kMaxBatchRequestIdLength);
-    auto result = t_.gateway_.Batch(batch, request_id);
-    if (ctx_.Crash("after_write")) return;
-    if (!result.ok()) {
-      for (size_t i : sent) Fail(i, result.status());
+    if (!intent.ok()) {
+      for (size_t i : ops) Fail(i, intent);
       return;
     }
-    std::map<std::string, const BatchResult*> by_bid;
-    for (const auto& r : *result) by_bid[r.bid] = &r;
-    for (size_t k = 0; k < sent.size(); ++k) {
-      size_t i = sent[k];
+    if (ctx_.Crash("after_intent")) return;
+    std::vector<Outcome> outcomes(ops.size());
+    Send(ops, outcomes);
+    if (ctx_.Crash("after_write")) return;
+    for (size_t k = 0; k < ops.size(); ++k) {
+      size_t i = ops[k];
       const QboOp& q = st_.qops[i];
-      auto it = by_bid.find("b" + std::to_string(k));
-      if (it == by_bid.end()) {
-        Fail(i, Status::Internal("batch response has no item b" + std::to_string(k)));
-        continue;
-      }
-      const BatchResult& r = *it->second;
+      const Outcome& r = outcomes[k];
       if (r.status.ok()) {
         Succeed(i, q.qbo_entity, r.entity, false);
         if (ctx_.Crash("after_record")) return;
@@ -308,6 +291,87 @@ class Applier {
       }
       Fail(i, r.status);
     }
+  }
+
+  // Sends the creates of `ops` (outcome k for ops[k]) on up to the realm's
+  // in-flight limit of threads. Touches no SyncContext.
+  void Send(const std::vector<size_t>& ops, std::vector<Outcome>& outcomes) {
+    constexpr size_t kBatch = 30;
+    std::mutex mu;
+    size_t next = 0;  // guarded by mu: ops before it are taken
+    const std::string tenant = ctx_.run().tenant_id;
+    auto worker = [&] {
+      for (;;) {
+        size_t left;
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          left = ops.size() - next;
+        }
+        if (left == 0) return;
+        // A full batch whenever one is left; a partial one (of 10 or more)
+        // only while single requests have to wait anyway.
+        bool batch_ok = left >= kBatch || (left >= 10 && t_.gateway_.budget().WaitForSingle() > 0);
+        auto permit = t_.gateway_.AcquireEither(batch_ok);
+        size_t from, to;
+        bool regret = false;
+        {
+          std::lock_guard<std::mutex> lock(mu);
+          from = next;
+          left = ops.size() - next;
+          // Others took ops meanwhile: a batch permit for a few is given back.
+          regret = permit.batch() && left < kBatch && !(left >= 10 && t_.gateway_.budget().WaitForSingle() > 0);
+          to = regret ? from : std::min(ops.size(), next + (permit.batch() ? kBatch : 1));
+          next = to;
+        }
+        if (from == to) {
+          permit.Unused();
+          if (regret) continue;
+          return;
+        }
+        if (!permit.batch()) {
+          size_t i = ops[from];
+          const PlanOp& op = plan_.ops[i];
+          std::string rid = MakeRequestId(tenant, t_.gateway_.realm_id(), st_.qops[i].qbo_entity, op.source_id,
+                                          "create:" + crypto::Hex(crypto::Sha256(DumpJson(op.payload))).substr(0, 16));
+          auto r = t_.gateway_.CreateWith(std::move(permit), st_.qops[i].qbo_entity, op.payload, rid);
+          outcomes[from] = r.ok() ? Outcome{Status::Ok(), std::move(*r)} : Outcome{r.status(), Json()};
+          continue;
+        }
+        std::string key;
+        std::vector<BatchOp> batch;
+        for (size_t k = from; k < to; ++k) {
+          const PlanOp& op = plan_.ops[ops[k]];
+          batch.push_back({"b" + std::to_string(k - from), "create", st_.qops[ops[k]].qbo_entity, op.payload, ""});
+          // The batch's requestid covers what is sent, so a retried or replayed
+          // batch is answered from QBO's memory while a changed one is executed.
+          key += op.entity + "/" + op.source_id + "/" + crypto::Hex(crypto::Sha256(DumpJson(op.payload))) + "|";
+        }
+        std::string rid = MakeRequestId(tenant, t_.gateway_.realm_id(), "batch", key, "create", kMaxBatchRequestIdLength);
+        auto result = t_.gateway_.BatchWith(std::move(permit), batch, rid);
+        if (!result.ok()) {
+          for (size_t k = from; k < to; ++k) outcomes[k] = {result.status(), Json()};
+          continue;
+        }
+        std::map<std::string, const BatchResult*> by_bid;
+        for (const auto& r : *result) by_bid[r.bid] = &r;
+        for (size_t k = from; k < to; ++k) {
+          auto it = by_bid.find("b" + std::to_string(k - from));
+          if (it == by_bid.end())
+            outcomes[k] = {Status::Internal("batch response has no item b" + std::to_string(k - from)), Json()};
+          else
+            outcomes[k] = {it->second->status, it->second->entity};
+        }
+      }
+    };
+    const size_t in_flight = static_cast<size_t>(std::max(1, t_.gateway_.budget().limits().max_in_flight));
+    const size_t n = std::min(in_flight, ops.size());
+    if (n <= 1) {
+      worker();
+      return;
+    }
+    std::vector<std::thread> threads;
+    for (size_t k = 0; k < n; ++k) threads.emplace_back(worker);
+    for (auto& t : threads) t.join();
   }
 
   void Updates(const std::vector<size_t>& ops) {
@@ -414,6 +478,7 @@ class Applier {
 
 Status QboTarget::Apply(engine::Plan& plan, engine::SyncContext& ctx) {
   if (!plan.state.has_value()) return Status::Ok();
+  gateway_.set_lane(ctx.run().lane);
   Applier applier(*this, plan, ctx);
   return applier.Run();
 }

@@ -55,6 +55,16 @@ engine::WebhookHandler Webhooks() {
 
 }  // namespace
 
+std::shared_ptr<engine::AccountBudget> RealmBudget(const engine::ConnectorEnv& env, const Config& cfg) {
+  const std::string account = QboBudgetAccount(cfg.realm_id, cfg.api_base);
+  std::shared_ptr<engine::BudgetBackend> backend;
+  if (env.options.share_budgets_through_store) backend = MakeStoreBudgetBackend(env.store);
+  engine::AccountBudgets* budgets = env.options.budgets;
+  if (budgets == nullptr && &env.clock == &SystemClock::Get()) budgets = &engine::AccountBudgets::Process();
+  if (budgets != nullptr) return budgets->Get(account, QboBudgetLimits(), std::move(backend));
+  return std::make_shared<engine::AccountBudget>(account, QboBudgetLimits(), env.clock, std::move(backend));
+}
+
 Result<Config> ConfigOf(const store::Connection& c) {
   Config q;
   q.api_base = GetStringOr(c.config, "api_base", "https://quickbooks.api.intuit.com");
@@ -112,8 +122,8 @@ engine::Platform QboPlatform() {
     if (env.options.insecure_skip_tls_verify) cfg.insecure_skip_tls_verify = true;
     auto tokens = std::make_unique<ConnectionTokenStore>(env.store, env.tenant, c.id);
     auto client = std::make_unique<Client>(cfg, env.transport, env.clock, *tokens);
-    return std::unique_ptr<engine::Target>(std::make_unique<QboTarget>(std::move(tokens), std::move(client), config,
-                                                                       env.clock, env.options));
+    return std::unique_ptr<engine::Target>(std::make_unique<QboTarget>(
+        std::move(tokens), std::move(client), config, env.clock, env.options, RealmBudget(env, cfg), env.tenant));
   };
   p.probe = [](const engine::ConnectorEnv& env, const store::Connection& c) -> Status {
     ES_ASSIGN_OR_RETURN(Config cfg, ConfigOf(c));
@@ -149,10 +159,11 @@ engine::Platform QboPlatform() {
 namespace es::qbo {
 
 QboTarget::QboTarget(std::unique_ptr<TokenStore> tokens, std::unique_ptr<Client> client,
-                     mapping::TransformerConfig config, Clock& clock, const engine::EngineOptions& options)
+                     mapping::TransformerConfig config, Clock& clock, const engine::EngineOptions& options,
+                     std::shared_ptr<engine::AccountBudget> budget, const std::string& tenant)
     : tokens_(std::move(tokens)),
       client_(std::move(client)),
-      gateway_(*client_, clock, options.retry, options.limits),
+      gateway_(*client_, clock, options.retry, std::move(budget), tenant),
       config_(std::move(config)) {}
 
 QboTarget::~QboTarget() = default;

@@ -8,6 +8,7 @@
 // Target settings: the TransformerConfig (mapping/transformer_config.h).
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "connectors/qbo/client.h"
@@ -32,6 +33,13 @@ class ConnectionTokenStore final : public TokenStore {
   const std::string tenant_;
   const std::string connection_id_;
 };
+
+// The budget of a realm that the connection's runs draw from: shared by
+// every run of the process (engine::AccountBudgets), and through the state
+// store by every process when the options say so.
+std::shared_ptr<engine::AccountBudget> RealmBudget(const engine::ConnectorEnv& env, const Config& cfg);
+// A BudgetBackend on the state store's QboBudgetStore (sql_store_budget.cpp).
+std::shared_ptr<engine::BudgetBackend> MakeStoreBudgetBackend(store::StateStore& store);
 
 engine::Platform QboPlatform();
 

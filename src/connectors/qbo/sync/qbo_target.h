@@ -75,7 +75,8 @@ struct PlanState {
 class QboTarget final : public engine::Target {
  public:
   QboTarget(std::unique_ptr<TokenStore> tokens, std::unique_ptr<Client> client, mapping::TransformerConfig config,
-            Clock& clock, const engine::EngineOptions& options);
+            Clock& clock, const engine::EngineOptions& options, std::shared_ptr<engine::AccountBudget> budget,
+            const std::string& tenant);
   ~QboTarget() override;
 
   Result<engine::Plan> PlanPage(const std::string& entity, const std::vector<engine::SourceRecord>& records,
