@@ -8,6 +8,7 @@
 //                                                    (server_store.h)
 //   WebhookQueueStore  webhook deliveries and the per-tenant switch
 //                                                    (webhook_queue_store.h)
+//   ScheduleStore      cron schedules of sync runs  (schedule_store.h)
 // Two implementations share one SQL layer (store/sql): SQLite and
 // PostgreSQL.
 //
@@ -23,13 +24,18 @@
 
 #include "store/records.h"
 #include "store/run_store.h"
+#include "store/schedule_store.h"
 #include "store/server_store.h"
 #include "store/sync_state_store.h"
 #include "store/webhook_queue_store.h"
 
 namespace es::store {
 
-class StateStore : public SyncStateStore, public RunStore, public ServerStore, public WebhookQueueStore {
+class StateStore : public SyncStateStore,
+                   public RunStore,
+                   public ServerStore,
+                   public WebhookQueueStore,
+                   public ScheduleStore {
  public:
   ~StateStore() override = default;
 

@@ -21,6 +21,10 @@ constexpr Migration kMigrations[] = {
     {4, "webhooks",
 #include "store/migrations/0004_webhooks.sql"
     },
+    // 0005 is assigned to the job queue.
+    {6, "schedules",
+#include "store/migrations/0006_schedules.sql"
+    },
 };
 
 struct RenderedList {
