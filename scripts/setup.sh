@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   nlohmann-json3-dev libsimdjson-dev libcpp-httplib-dev libcli11-dev libcurl4-openssl-dev libssl-dev
-  libsqlite3-dev libpq-dev postgresql
+  libsqlite3-dev libpq-dev postgresql libhowardhinnant-date-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
 )
 # Node.js and npm only for the conformance tests, and only when the machine

@@ -26,6 +26,7 @@ int Main(int argc, char** argv) {
   AddTokenCommand(app);
   AddRunsCommands(app);
   AddWorkerCommands(app);
+  AddScheduleCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -13,6 +13,8 @@
 #include "cli/signals.h"
 #include "common/clock.h"
 #include "http/transport.h"
+#include "schedule/scheduler.h"
+#include "server/api_schedules.h"
 #include "server/http_server.h"
 #include "server/run_executor.h"
 #include "server/server_config.h"
@@ -65,11 +67,20 @@ int RunServe(const ServeArgs& a) {
   server::HttpServer srv(*config, **store, std::move(*keys), *transport, SystemClock::Get(), CliEngineOptions());
   server::WebhookService webhooks;  // POST /webhooks/{woo,qbo}/… and the worker that syncs what they announce
   webhooks.Attach(srv);
+  // Schedules (docs/schedules.md): due ones start a run the way POST
+  // /api/v1/sync does; the callback is the only link to how runs start.
+  server::ServerContext& ctx = srv.context();
+  schedule::Scheduler scheduler(*ctx.store, SystemClock::Get(), [&ctx](const schedule::DueSchedule& due) {
+    return server::StartScheduledRun(ctx, due);
+  });
+  srv.AddStopHook([&scheduler] { scheduler.Stop(); });
   Status started = srv.Start();
   if (!started.ok()) {
+    srv.Stop();  // runs the stop hooks while the scheduler still exists
     fprintf(stderr, "error: %s\n", started.ToString().c_str());
     return 1;
   }
+  scheduler.Start();
   fprintf(stdout, "easysale-sync serving on %s (state store: %s)\n", srv.base_url().c_str(),
           url->rfind("postgres", 0) == 0 ? "postgres" : url->c_str());
   fflush(stdout);

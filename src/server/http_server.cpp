@@ -7,6 +7,7 @@
 
 #include "http/target_guard.h"
 #include "platforms/platforms.h"
+#include "server/api_schedules.h"
 #include "server/connectivity.h"
 #include "server/http_gate.h"
 #include "server/isolating_store.h"
@@ -161,6 +162,7 @@ Status HttpServer::Start() {
   RegisterSyncRoutes(i.ctx, *i.router);
   RegisterHistoryRoutes(i.ctx, *i.router);
   RegisterJobRoutes(i.ctx, *i.router);
+  RegisterScheduleRoutes(i.ctx, *i.router);
   for (auto& r : i.registrars) r(i.ctx, *i.router);
 
   i.http.set_payload_max_length(i.config.max_body_bytes);

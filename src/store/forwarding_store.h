@@ -196,6 +196,30 @@ class ForwardingStore : public StateStore {
   }
   Result<std::vector<Job>> ListJobs(const JobFilter& filter) override { return inner_.ListJobs(filter); }
 
+  // Schedules block.
+  Status CreateSchedule(const Schedule& s) override { return inner_.CreateSchedule(s); }
+  Status UpdateSchedule(const Schedule& s) override { return inner_.UpdateSchedule(s); }
+  Result<std::optional<Schedule>> GetSchedule(const std::string& tenant, const std::string& id) override {
+    return inner_.GetSchedule(tenant, id);
+  }
+  Result<std::vector<Schedule>> ListSchedules(const std::string& tenant) override {
+    return inner_.ListSchedules(tenant);
+  }
+  Status DeleteSchedule(const std::string& tenant, const std::string& id) override {
+    return inner_.DeleteSchedule(tenant, id);
+  }
+  Result<std::vector<Schedule>> ListDueSchedules(int64_t now_ms, int limit) override {
+    return inner_.ListDueSchedules(now_ms, limit);
+  }
+  Result<std::optional<Schedule>> ClaimSchedule(const std::string& tenant, const std::string& id, int64_t due_at_ms,
+                                                int64_t next_due_ms, int64_t fired_at_ms) override {
+    return inner_.ClaimSchedule(tenant, id, due_at_ms, next_due_ms, fired_at_ms);
+  }
+  Status FinishScheduleFiring(const std::string& tenant, const std::string& id, const std::string& run_id,
+                              const std::string& error, int64_t claimed_next_ms, int64_t retry_at_ms) override {
+    return inner_.FinishScheduleFiring(tenant, id, run_id, error, claimed_next_ms, retry_at_ms);
+  }
+
  private:
   StateStore& inner_;
 };

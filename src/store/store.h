@@ -11,6 +11,7 @@
 //   JobStore           the durable job queue          (job_store.h)
 //   QboBudgetStore     request budgets of target accounts shared by every
 //                      process                       (qbo_budget_store.h)
+//   ScheduleStore      cron schedules of sync runs  (schedule_store.h)
 // Two implementations share one SQL layer (store/sql): SQLite and
 // PostgreSQL.
 //
@@ -28,14 +29,20 @@
 #include "store/qbo_budget_store.h"
 #include "store/records.h"
 #include "store/run_store.h"
+#include "store/schedule_store.h"
 #include "store/server_store.h"
 #include "store/sync_state_store.h"
 #include "store/webhook_queue_store.h"
 
 namespace es::store {
 
-class StateStore : public SyncStateStore, public RunStore, public ServerStore, public WebhookQueueStore,
-                   public JobStore, public QboBudgetStore {
+class StateStore : public SyncStateStore,
+                   public RunStore,
+                   public ServerStore,
+                   public WebhookQueueStore,
+                   public JobStore,
+                   public QboBudgetStore,
+                   public ScheduleStore {
  public:
   ~StateStore() override = default;
 

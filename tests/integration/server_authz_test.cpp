@@ -59,6 +59,14 @@ class AuthzTest : public ::testing::Test {
     run.started_at_ms = fx_->clock().NowMillis() - 1000;
     run.finished_at_ms = fx_->clock().NowMillis();
     ASSERT_TRUE(fx_->store().CreateRun(run).ok());
+    for (const char* id : {"sch-1", "sch-del-admin", "sch-del-other"}) {
+      store::Schedule s;
+      s.tenant_id = "t1";
+      s.id = id;
+      s.cron = "0 2 * * *";
+      s.timezone = "UTC";
+      ASSERT_TRUE(fx_->store().CreateSchedule(s).ok());
+    }
   }
   static void TearDownTestSuite() {
     delete fx_;
@@ -142,6 +150,16 @@ class AuthzTest : public ::testing::Test {
     v.push_back({"GET", "/api/v1/webhooks", fixed("/api/v1/webhooks"), none, {401, 401, 401, 200, 200, 200}});
     v.push_back({"PUT", "/api/v1/webhooks/settings", fixed("/api/v1/webhooks/settings"), fixed(R"({"enabled":true})"),
                  {401, 401, 401, 403, 200, 200}});
+    const std::string sched = "/api/v1/schedules";
+    v.push_back({"GET", sched, fixed(sched), none, {401, 401, 401, 200, 200, 200}});
+    v.push_back({"POST", sched, fixed(sched), fixed(R"({"name":"Nightly","cron":"0 2 * * *","timezone":"Europe/Berlin"})"),
+                 {401, 401, 401, 403, 201, 201}});
+    v.push_back({"GET", sched + "/{id}", fixed(sched + "/sch-1"), none, {401, 401, 401, 200, 200, 404}});
+    v.push_back({"PUT", sched + "/{id}", fixed(sched + "/sch-1"), fixed(R"({"cron":"@hourly"})"),
+                 {401, 401, 401, 403, 200, 404}});
+    v.push_back({"DELETE", sched + "/{id}",
+                 [sched](Case c) { return sched + (c == kOtherTenant ? "/sch-del-other" : "/sch-del-admin"); }, none,
+                 {401, 401, 401, 403, 204, 404}});
     return v;
   }
 

@@ -24,6 +24,9 @@ constexpr Migration kMigrations[] = {
     {5, "jobs",
 #include "store/migrations/0005_jobs.sql"
     },
+    {6, "schedules",
+#include "store/migrations/0006_schedules.sql"
+    },
     {7, "qbo_budget",
 #include "store/migrations/0007_qbo_budget.sql"
     },

@@ -152,6 +152,19 @@ class SqlStore : public StateStore {
   Status BlockBudget(const std::string& account, int64_t until_ms, int64_t now_ms) override;
   Result<int64_t> BudgetBlockedUntil(const std::string& account) override;
 
+  // ---- ScheduleStore (sql_store_schedules.cpp)
+  Status CreateSchedule(const Schedule& s) override;
+  Status UpdateSchedule(const Schedule& s) override;
+  Result<std::optional<Schedule>> GetSchedule(const std::string& tenant, const std::string& id) override;
+  Result<std::vector<Schedule>> ListSchedules(const std::string& tenant) override;
+  Status DeleteSchedule(const std::string& tenant, const std::string& id) override;
+  Result<std::vector<Schedule>> ListDueSchedules(int64_t now_ms, int limit) override;
+  // One transaction; due_at_ms must be positive (Validation).
+  Result<std::optional<Schedule>> ClaimSchedule(const std::string& tenant, const std::string& id, int64_t due_at_ms,
+                                                int64_t next_due_ms, int64_t fired_at_ms) override;
+  Status FinishScheduleFiring(const std::string& tenant, const std::string& id, const std::string& run_id,
+                              const std::string& error, int64_t claimed_next_ms, int64_t retry_at_ms) override;
+
  protected:
   Executor& exec() { return *exec_; }
 
