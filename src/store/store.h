@@ -8,6 +8,7 @@
 //                                                    (server_store.h)
 //   WebhookQueueStore  webhook deliveries and the per-tenant switch
 //                                                    (webhook_queue_store.h)
+//   UserStore          dashboard users and sign-in sessions (user_store.h)
 // Two implementations share one SQL layer (store/sql): SQLite and
 // PostgreSQL.
 //
@@ -25,11 +26,13 @@
 #include "store/run_store.h"
 #include "store/server_store.h"
 #include "store/sync_state_store.h"
+#include "store/user_store.h"
 #include "store/webhook_queue_store.h"
 
 namespace es::store {
 
-class StateStore : public SyncStateStore, public RunStore, public ServerStore, public WebhookQueueStore {
+class StateStore : public SyncStateStore, public RunStore, public ServerStore, public WebhookQueueStore,
+                   public UserStore {
  public:
   ~StateStore() override = default;
 

@@ -21,6 +21,9 @@ constexpr Migration kMigrations[] = {
     {4, "webhooks",
 #include "store/migrations/0004_webhooks.sql"
     },
+    {12, "users",
+#include "store/migrations/0012_users.sql"
+    },
 };
 
 struct RenderedList {

@@ -126,6 +126,17 @@ class SqlStore : public StateStore {
   Status SetWebhooksEnabled(const std::string& tenant, bool enabled, int64_t now_ms) override;
   Result<bool> WebhooksEnabled(const std::string& tenant) override;
 
+  // ---- UserStore (sql_store_users.cpp)
+  Status PutUser(const User& user) override;
+  Result<std::optional<User>> GetUser(const std::string& tenant, const std::string& email) override;
+  Result<std::vector<User>> ListUsers(const std::string& tenant) override;
+  Status DeleteUser(const std::string& tenant, const std::string& email) override;
+  // kind must be "session" or "link" (Validation).
+  Status PutSession(const UserSession& session) override;
+  Result<std::optional<UserSession>> GetSession(const std::string& id_hash, int64_t now_ms) override;
+  Result<bool> DeleteSession(const std::string& id_hash) override;
+  Result<int64_t> PurgeSessions(int64_t before_ms) override;
+
  protected:
   Executor& exec() { return *exec_; }
 
