@@ -6,6 +6,8 @@
 #include <thread>
 
 #include "http/target_guard.h"
+#include "server/api_auth.h"
+#include "server/dashboard/dashboard.h"
 #include "platforms/platforms.h"
 #include "server/connectivity.h"
 #include "server/http_gate.h"
@@ -160,7 +162,9 @@ Status HttpServer::Start() {
   RegisterOAuthRoutes(i.ctx, *i.router);
   RegisterSyncRoutes(i.ctx, *i.router);
   RegisterHistoryRoutes(i.ctx, *i.router);
+  RegisterAuthRoutes(i.ctx, *i.router);
   for (auto& r : i.registrars) r(i.ctx, *i.router);
+  RegisterDashboardRoutes(i.ctx, i.http);
 
   i.http.set_payload_max_length(i.config.max_body_bytes);
   i.http.set_tcp_nodelay(true);  // small JSON answers must not wait for delayed ACKs
