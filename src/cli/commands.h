@@ -22,6 +22,7 @@ void AddConfigCommands(CLI::App& app);      // config set|show
 void AddServeCommand(CLI::App& app);  // serve (HTTP API)
 void AddTokenCommand(CLI::App& app);  // token (JWT for the API)
 void AddRunsCommands(CLI::App& app);  // runs list|stop
+void AddUserCommands(CLI::App& app);  // user add|list|remove (dashboard sign-in)
 
 // Exit code a command's callback sets (CLI11 callbacks return void).
 void SetExitCode(int code);
