@@ -166,7 +166,7 @@ ES.withConfirmation = async (method, path, body, where) => {
       h("p", {}, "This touches many records. Plan:"),
       ES.table([{ label: "Item", get: (x) => x.k }, { label: "Value", get: (x) => x.v }], rows),
       h("p", { class: "muted" }, r.data.expiresAt ? `The confirmation expires ${ES.time(r.data.expiresAt)}.` : ""));
-    const yes = h("button", { onclick: async () => {
+    const yes = h("button", { id: "confirm-run", onclick: async () => {
       box.remove();
       resolve(await ES.api(method, path, Object.assign({}, body, { confirmationToken: r.data.confirmationToken })));
     } }, "Confirm and run");
