@@ -17,7 +17,10 @@ import path from "node:path";
 import puppeteer from "puppeteer-core";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const bin = process.env.EASYSALE_BIN ?? path.resolve(here, "../../build/src/easysale-sync");
+const bin =
+  process.env.EASYSALE_BIN ??
+  [path.resolve(here, "../../build/easysale-sync"), path.resolve(here, "../../build/src/easysale-sync")].find((p) => existsSync(p)) ??
+  "easysale-sync";
 const chromium = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const artifacts = process.env.ES_ARTIFACTS ?? path.resolve(here, "../../build/browser-artifacts");
 const TENANT = "shop";
