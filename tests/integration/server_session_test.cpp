@@ -187,16 +187,30 @@ TEST_F(SessionTest, SignInLinksWorkOnceAndTheFormNeedsItsOwnToken) {
   Signed fake{std::string(auth::kSessionCookie) + "=" + *link2, ""};
   EXPECT_EQ(WithCookie("GET", "/api/v1/session", fake, "").status, 401);
 
-  const std::string form = "tenant=t1&email=ann%40shop.test&password=correct+horse+battery+staple&csrf=";
-  http::Headers type = {{"Content-Type", "application/x-www-form-urlencoded"}};
-  auto no_cookie = fx_->Call("POST", "/auth/login", "", form + "abc", type);
-  EXPECT_EQ(no_cookie.status, 403) << no_cookie.body;
-  http::Headers with = type;
-  with.emplace_back("Cookie", std::string(auth::kLoginCookie) + "=abc");
-  auto mismatch = fx_->Call("POST", "/auth/login", "", form + "abd", with);
-  EXPECT_EQ(mismatch.status, 403);
-  auto good = fx_->Call("POST", "/auth/login", "", form + "abc", with);
+  // The sign-in form (sent without the fixture's JSON content type).
+  auto client = http::MakeCurlTransport();
+  auto post_form = [&](const std::string& csrf, const std::string& cookie) {
+    http::Request req;
+    req.method = "POST";
+    req.url = fx_->server().base_url() + "/auth/login";
+    req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+    if (!cookie.empty()) req.headers.emplace_back("Cookie", std::string(auth::kLoginCookie) + "=" + cookie);
+    req.body = "tenant=t1&email=ann%40shop.test&password=correct+horse+battery+staple&csrf=" + csrf;
+    ApiResponse out;
+    auto resp = client->Send(req);
+    EXPECT_TRUE(resp.ok()) << resp.status().ToString();
+    if (resp.ok()) {
+      out.status = resp->status;
+      out.body = resp->body;
+      out.headers = resp->headers;
+    }
+    return out;
+  };
+  EXPECT_EQ(post_form("abc", "").status, 403);
+  EXPECT_EQ(post_form("abd", "abc").status, 403);
+  auto good = post_form("abc", "abc");
   EXPECT_EQ(good.status, 303) << good.body;
+  EXPECT_EQ(good.Header("Location"), "/");
   EXPECT_FALSE(CookieOf(good, auth::kSessionCookie).empty());
   // JSON sign-in needs the JSON content type (a cross-site form cannot send it).
   auto plain = fx_->Call("POST", "/auth/login", "", std::string(R"({"tenant":"t1"})"), {{"Content-Type", "text/plain"}});
