@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   nlohmann-json3-dev libsimdjson-dev libcpp-httplib-dev libcli11-dev libcurl4-openssl-dev libssl-dev
-  libsqlite3-dev libpq-dev postgresql libhowardhinnant-date-dev
+  libsqlite3-dev libpq-dev postgresql libhowardhinnant-date-dev libsodium-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
 )
 # Node.js and npm only for the conformance tests, and only when the machine
@@ -20,6 +20,7 @@ for arg in "$@"; do
       WITH_NODE=1
       command -v node >/dev/null || PACKAGES+=(nodejs)
       command -v npm >/dev/null || PACKAGES+=(npm)
+      PACKAGES+=(chromium)  # the dashboard's browser tests (tests/browser)
       ;;
     --with-fuzz) PACKAGES+=(clang libclang-rt-14-dev) ;;
     *) echo "setup: unknown option $arg (--with-node-tests, --with-fuzz)" >&2; exit 2 ;;
@@ -44,4 +45,8 @@ fi
 if [[ $WITH_NODE == 1 && -f tests/conformance/package.json ]]; then
   echo "setup: npm packages for the conformance tests"
   (cd tests/conformance && if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund --silent; else npm install --no-audit --no-fund --silent; fi)
+fi
+if [[ $WITH_NODE == 1 && -f tests/browser/package.json ]]; then
+  echo "setup: npm packages for the browser tests (puppeteer-core drives Debian's chromium; no browser download)"
+  (cd tests/browser && export PUPPETEER_SKIP_DOWNLOAD=1 && if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund --silent; else npm install --no-audit --no-fund --silent; fi)
 fi

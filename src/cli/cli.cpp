@@ -27,6 +27,7 @@ int Main(int argc, char** argv) {
   AddRunsCommands(app);
   AddWorkerCommands(app);
   AddScheduleCommands(app);
+  AddUserCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

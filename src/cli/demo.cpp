@@ -1,7 +1,8 @@
 // `easysale-sync demo`: both sandboxes, a full sync to QBO with progress, a
 // week of trading in the shop (edits, refunds, cancellations, late payments,
 // trash, new orders), a second sync that brings the books along, a third
-// that must write nothing, a reconcile of every order's net amount, then a
+// that must write nothing, a reconcile of every order's net amount, then the
+// dashboard (signed in as the demo admin through a one-time link) and a
 // status page until Ctrl-C (or one JSON object with --once --json).
 #include <httplib.h>
 
@@ -10,6 +11,7 @@
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/demo_dashboard.h"
 #include "cli/progress.h"
 #include "cli/run_summary.h"
 #include "cli/signals.h"
@@ -369,18 +371,27 @@ int RunDemo(const DemoArgs& a) {
                   {"reconcile", std::to_string(rec->matched) + " of " + std::to_string(rec->orders) + " orders match"},
                   {"WooCommerce sandbox", woo.base_url()},
                   {"QuickBooks sandbox", qbo.base_url()}};
+  DemoDashboard dashboard;
+  s = dashboard.Start(**store, *transport, tenant, qbo, a.port);
+  if (!s.ok()) {
+    fprintf(stderr, "error: dashboard: %s\n", s.ToString().c_str());
+    return 1;
+  }
   server::StatusServer page(**store, tenant, summary);
-  s = page.Start(a.port);
+  s = page.Start(0);
   if (!s.ok()) {
     fprintf(stderr, "error: status page: %s\n", s.ToString().c_str());
     return 1;
   }
   WaitUntilServing(page.port());
-  printf("\nStatus page: http://127.0.0.1:%d/  (Ctrl-C to stop)\n", page.port());
+  printf("\nDashboard:   %s\n             (a one-time link that signs you in as %s, the demo's admin)\n",
+         dashboard.sign_in_url().c_str(), DemoDashboard::kUser);
+  printf("Status page: http://127.0.0.1:%d/  (Ctrl-C to stop)\n", page.port());
   fflush(stdout);
   while (!stop.load()) SystemClock::Get().SleepMillis(100);
   DetachStalledStdout();
   page.Stop();
+  dashboard.Stop();
   // The page was the last step: everything before it is done and recorded.
   printf("stopped: status page closed — the demo's state store stays in %s\n",
          a.store_url.empty() ? dir.c_str() : "the given store");
@@ -392,14 +403,14 @@ int RunDemo(const DemoArgs& a) {
 
 void AddDemoCommand(CLI::App& app) {
   auto args = std::make_shared<DemoArgs>();
-  auto* cmd = app.add_subcommand("demo", "Sandboxes + full sync to QuickBooks + summary + status page");
+  auto* cmd = app.add_subcommand("demo", "Sandboxes + full sync to QuickBooks + summary + dashboard");
   cmd->add_option("--seed", args->seed, "seed of the generated store");
   cmd->add_option("--orders", args->orders, "number of orders in the sandbox store");
   cmd->add_option("--customers", args->customers, "number of registered customers");
   cmd->add_option("--products", args->products, "number of products");
-  cmd->add_flag("--once", args->once, "exit after the summary instead of serving the status page");
+  cmd->add_flag("--once", args->once, "exit after the summary instead of serving the dashboard");
   cmd->add_flag("--json", args->json, "print one JSON object instead of text");
-  cmd->add_option("--port", args->port, "status page port (0 = any free port)");
+  cmd->add_option("--port", args->port, "dashboard port (0 = any free port)");
   cmd->add_option("--store", args->store_url, "state store URL (default: a fresh SQLite file in --data)")
       ->envname("EASYSALE_STORE_URL");
   cmd->add_option("--data", args->data_dir, "directory for the demo's SQLite state store (default: <data directory>/demo)");

@@ -6,6 +6,8 @@
 #include <thread>
 
 #include "http/target_guard.h"
+#include "server/api_auth.h"
+#include "server/dashboard/dashboard.h"
 #include "platforms/platforms.h"
 #include "server/api_schedules.h"
 #include "server/connectivity.h"
@@ -163,7 +165,9 @@ Status HttpServer::Start() {
   RegisterHistoryRoutes(i.ctx, *i.router);
   RegisterJobRoutes(i.ctx, *i.router);
   RegisterScheduleRoutes(i.ctx, *i.router);
+  RegisterAuthRoutes(i.ctx, *i.router);
   for (auto& r : i.registrars) r(i.ctx, *i.router);
+  RegisterDashboardRoutes(i.ctx, i.http);
 
   i.http.set_payload_max_length(i.config.max_body_bytes);
   i.http.set_tcp_nodelay(true);  // small JSON answers must not wait for delayed ACKs

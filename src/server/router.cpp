@@ -5,6 +5,8 @@
 #include <map>
 #include <mutex>
 
+#include "common/crypto.h"
+#include "server/auth/session_cookie.h"
 #include "server/http_server.h"
 #include "server/log.h"
 
@@ -116,7 +118,24 @@ Router::Router(ServerContext& ctx, httplib::Server& http) : ctx_(ctx), http_(htt
 Router::~Router() = default;
 
 Result<Caller> Router::Authenticate(const httplib::Request& req) const {
-  if (!req.has_header("Authorization")) return Status::Authentication("missing bearer token");
+  if (!req.has_header("Authorization")) {
+    const std::string sid = auth::CookieValue(req.get_header_value("Cookie"), auth::kSessionCookie);
+    if (sid.empty()) return Status::Authentication("missing bearer token");
+    auto session = ctx_.store->GetSession(auth::SessionIdHash(sid), ctx_.clock->NowMillis());
+    if (!session.ok()) return Status::Internal("cannot read the session");
+    if (!session->has_value() || (*session)->kind != "session") {
+      return Status::Authentication("session expired or signed out");
+    }
+    auto role = auth::ParseRole((*session)->role);
+    if (!role) return Status::Authentication("session has no valid role");
+    Caller c;
+    c.user_id = (*session)->user_id;
+    c.tenant_id = (*session)->tenant_id;
+    c.role = *role;
+    c.via_session = true;
+    c.csrf_token = (*session)->csrf_token;
+    return c;
+  }
   const std::string header = req.get_header_value("Authorization");
   ES_ASSIGN_OR_RETURN(std::string_view token, auth::ExtractBearerToken(header));
   ES_ASSIGN_OR_RETURN(auth::Claims claims, ctx_.verifier->Verify(token));
@@ -131,6 +150,13 @@ Result<Caller> Router::Authenticate(const httplib::Request& req) const {
 }
 
 namespace {
+
+// A state-changing request made with the session cookie carries the
+// session's CSRF token in its header (compared in constant time).
+bool CsrfTokenMatches(const httplib::Request& req, const Caller& caller) {
+  if (caller.csrf_token.empty() || !req.has_header(auth::kCsrfHeader)) return false;
+  return crypto::ConstantTimeEquals(req.get_header_value(auth::kCsrfHeader), caller.csrf_token);
+}
 
 // "/a/{id}/b" → regex "/a/([^/]+)/b" and names {"id"}.
 std::string TemplateToRegex(const std::string& path, std::vector<std::string>* names) {
@@ -168,12 +194,15 @@ void Router::Add(const std::string& method, const std::string& path, Access acce
     if (access != Access::kPublic) {
       auto caller = self->Authenticate(req);
       if (!caller.ok()) {
-        WriteError(res, 401, caller.status());
+        WriteError(res, caller.status().IsAuthentication() ? 401 : 500, caller.status());
         run = false;
       } else {
         r.caller = *caller;
         int64_t retry_ms = 0;
-        if (access == Access::kAdmin && !r.caller.admin()) {
+        if (r.caller.via_session && method != "GET" && !CsrfTokenMatches(req, r.caller)) {
+          WriteError(res, 403, Status::Authentication("missing or wrong CSRF token (X-CSRF-Token header)"));
+          run = false;
+        } else if (access == Access::kAdmin && !r.caller.admin()) {
           WriteError(res, 403, Status::Authentication("this operation needs the admin role"));
           run = false;
         } else if (!self->limiter_->Take(r.caller.tenant_id, ctx->config->api_rate_per_s, ctx->config->api_burst,

@@ -7,7 +7,14 @@
 // (403 when a user calls an admin route), and applies the per-tenant rate
 // limit (429 with Retry-After). The tenant comes ONLY from the token
 // (ApiRequest::caller). kPublic routes (health, webhooks with their own
-// signature checks) skip all three. Every answer is JSON; errors are
+// signature checks) skip all three.
+//
+// A dashboard session cookie (server/auth/session_cookie.h) is accepted
+// wherever a bearer token is, when the request has no Authorization header:
+// the session's tenant, user and role become the Caller. A request made with
+// the cookie whose method is not GET must carry the session's CSRF token in
+// the X-CSRF-Token header, else 403 (bearer requests are exempt: a browser
+// never adds that header on its own). Every answer is JSON; errors are
 // {"error":{"category","message"}}; exceptions from a handler become 500
 // without details. Access lines go to the server log (path without query).
 //
@@ -38,6 +45,8 @@ struct Caller {
   std::string user_id;    // "sub"
   std::string tenant_id;  // "tenant_id"
   auth::Role role = auth::Role::kUser;
+  bool via_session = false;  // authenticated by the dashboard's session cookie
+  std::string csrf_token;    // the session's CSRF token (via_session only)
   bool admin() const { return role == auth::Role::kAdmin; }
 };
 
@@ -94,7 +103,8 @@ class Router {
   httplib::Server& http() { return http_; }
   ServerContext& context() { return ctx_; }
 
-  // Verifies the request's bearer token (no role check, no rate limit).
+  // Verifies the request's bearer token, or else its session cookie (no role
+  // check, no CSRF check, no rate limit).
   Result<Caller> Authenticate(const httplib::Request& req) const;
 
  private:

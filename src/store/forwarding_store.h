@@ -220,6 +220,22 @@ class ForwardingStore : public StateStore {
     return inner_.FinishScheduleFiring(tenant, id, run_id, error, claimed_next_ms, retry_at_ms);
   }
 
+  // Users block.
+  Status PutUser(const User& user) override { return inner_.PutUser(user); }
+  Result<std::optional<User>> GetUser(const std::string& tenant, const std::string& email) override {
+    return inner_.GetUser(tenant, email);
+  }
+  Result<std::vector<User>> ListUsers(const std::string& tenant) override { return inner_.ListUsers(tenant); }
+  Status DeleteUser(const std::string& tenant, const std::string& email) override {
+    return inner_.DeleteUser(tenant, email);
+  }
+  Status PutSession(const UserSession& session) override { return inner_.PutSession(session); }
+  Result<std::optional<UserSession>> GetSession(const std::string& id_hash, int64_t now_ms) override {
+    return inner_.GetSession(id_hash, now_ms);
+  }
+  Result<bool> DeleteSession(const std::string& id_hash) override { return inner_.DeleteSession(id_hash); }
+  Result<int64_t> PurgeSessions(int64_t before_ms) override { return inner_.PurgeSessions(before_ms); }
+
  private:
   StateStore& inner_;
 };

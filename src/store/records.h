@@ -143,7 +143,7 @@ inline constexpr const char* kTenantTables[] = {
     "record_results", "sync_runs",     "failed_records",      "cursors",     "locks",
     "id_mappings",    "write_intents", "transformer_configs", "connections", "audit_log",
     "oauth_states",   "sync_requests", "webhook_deliveries",  "webhook_settings", "jobs",
-    "job_tenants",    "schedules"};
+    "job_tenants",    "schedules",     "user_sessions",       "users"};
 
 // The key of a per-record row (mapping, intent, failed entry).
 struct RecordKey {

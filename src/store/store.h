@@ -12,6 +12,7 @@
 //   QboBudgetStore     request budgets of target accounts shared by every
 //                      process                       (qbo_budget_store.h)
 //   ScheduleStore      cron schedules of sync runs  (schedule_store.h)
+//   UserStore          dashboard users and sign-in sessions (user_store.h)
 // Two implementations share one SQL layer (store/sql): SQLite and
 // PostgreSQL.
 //
@@ -32,6 +33,7 @@
 #include "store/schedule_store.h"
 #include "store/server_store.h"
 #include "store/sync_state_store.h"
+#include "store/user_store.h"
 #include "store/webhook_queue_store.h"
 
 namespace es::store {
@@ -42,7 +44,8 @@ class StateStore : public SyncStateStore,
                    public WebhookQueueStore,
                    public JobStore,
                    public QboBudgetStore,
-                   public ScheduleStore {
+                   public ScheduleStore,
+                   public UserStore {
  public:
   ~StateStore() override = default;
 

@@ -160,6 +160,11 @@ class AuthzTest : public ::testing::Test {
     v.push_back({"DELETE", sched + "/{id}",
                  [sched](Case c) { return sched + (c == kOtherTenant ? "/sch-del-other" : "/sch-del-admin"); }, none,
                  {401, 401, 401, 403, 204, 404}});
+    // Dashboard sign-in (server_session_test.cpp covers the cookie side).
+    v.push_back({"POST", "/auth/login", fixed("/auth/login"), fixed("{}"), {400, 400, 400, 400, 400, 400}});
+    v.push_back({"POST", "/auth/logout", fixed("/auth/logout"), none, {204, 204, 204, 204, 204, 204}});
+    v.push_back({"GET", "/auth/link", fixed("/auth/link?token=nope"), none, {400, 400, 400, 400, 400, 400}});
+    v.push_back({"GET", "/api/v1/session", fixed("/api/v1/session"), none, {401, 401, 401, 200, 200, 200}});
     return v;
   }
 

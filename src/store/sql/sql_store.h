@@ -165,6 +165,17 @@ class SqlStore : public StateStore {
   Status FinishScheduleFiring(const std::string& tenant, const std::string& id, const std::string& run_id,
                               const std::string& error, int64_t claimed_next_ms, int64_t retry_at_ms) override;
 
+  // ---- UserStore (sql_store_users.cpp)
+  Status PutUser(const User& user) override;
+  Result<std::optional<User>> GetUser(const std::string& tenant, const std::string& email) override;
+  Result<std::vector<User>> ListUsers(const std::string& tenant) override;
+  Status DeleteUser(const std::string& tenant, const std::string& email) override;
+  // kind must be "session" or "link" (Validation).
+  Status PutSession(const UserSession& session) override;
+  Result<std::optional<UserSession>> GetSession(const std::string& id_hash, int64_t now_ms) override;
+  Result<bool> DeleteSession(const std::string& id_hash) override;
+  Result<int64_t> PurgeSessions(int64_t before_ms) override;
+
  protected:
   Executor& exec() { return *exec_; }
 
