@@ -8,6 +8,8 @@
 //                                                    (server_store.h)
 //   WebhookQueueStore  webhook deliveries and the per-tenant switch
 //                                                    (webhook_queue_store.h)
+//   TwoWayStore        two-way sync state, policies, conflicts
+//                                                    (two_way_store.h)
 // Two implementations share one SQL layer (store/sql): SQLite and
 // PostgreSQL.
 //
@@ -25,11 +27,13 @@
 #include "store/run_store.h"
 #include "store/server_store.h"
 #include "store/sync_state_store.h"
+#include "store/two_way_store.h"
 #include "store/webhook_queue_store.h"
 
 namespace es::store {
 
-class StateStore : public SyncStateStore, public RunStore, public ServerStore, public WebhookQueueStore {
+class StateStore : public SyncStateStore, public RunStore, public ServerStore, public WebhookQueueStore,
+                   public TwoWayStore {
  public:
   ~StateStore() override = default;
 

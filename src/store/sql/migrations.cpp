@@ -21,6 +21,9 @@ constexpr Migration kMigrations[] = {
     {4, "webhooks",
 #include "store/migrations/0004_webhooks.sql"
     },
+    {9, "twoway",
+#include "store/migrations/0009_twoway.sql"
+    },
 };
 
 struct RenderedList {

@@ -126,6 +126,20 @@ class SqlStore : public StateStore {
   Status SetWebhooksEnabled(const std::string& tenant, bool enabled, int64_t now_ms) override;
   Result<bool> WebhooksEnabled(const std::string& tenant) override;
 
+  // ---- TwoWayStore (sql_store_twoway.cpp)
+  // tenant_id, entity, record_key and side are required (Validation).
+  Status PutTwoWayState(const TwoWayState& state) override;
+  Result<std::vector<TwoWayState>> GetTwoWayStates(const std::string& tenant, const std::string& entity,
+                                                   const std::string& record_key) override;
+  Status PutSyncPolicy(const SyncPolicyRecord& policy) override;
+  Result<std::optional<SyncPolicyRecord>> GetSyncPolicy(const std::string& tenant, const std::string& entity) override;
+  Result<std::vector<SyncPolicyRecord>> ListSyncPolicies(const std::string& tenant) override;
+  Result<int64_t> AddConflict(const ConflictRecord& conflict) override;
+  Result<std::optional<ConflictRecord>> GetConflict(const std::string& tenant, int64_t id) override;
+  Result<std::vector<ConflictRecord>> ListConflicts(const ConflictFilter& filter) override;
+  Status ResolveConflict(const std::string& tenant, int64_t id, const std::string& winner,
+                         const std::string& resolved_by, int64_t now_ms) override;
+
  protected:
   Executor& exec() { return *exec_; }
 
