@@ -117,7 +117,10 @@ Decision Decide(const SyncPolicy& policy, const SideView& source, const std::opt
     d.reason = "both sides already hold this value";
     return d;
   }
-  const bool target_changed = target->synced && target->synced->content_hash != target->hash;
+  // Never synced on either side while both hold a value: as good as both
+  // changed (the first sync of an existing pair follows the strategy).
+  const bool never = !source.synced && !target->synced;
+  const bool target_changed = never || (target->synced && target->synced->content_hash != target->hash);
   if (!target_changed) {
     d.reason = "changed in " + source.kind;
     return d;

@@ -15,8 +15,9 @@
 //   S unchanged since the last sync              → nothing (kUnchanged, or
 //                                                   kEcho when we wrote it)
 //   T already holds the same content             → record both, no write (kInSync)
-//   T unchanged since the last sync (or never)   → write (kWrite)
-//   both changed: a conflict, by the strategy —
+//   T unchanged since the last sync              → write (kWrite)
+//   both changed (or neither side was ever synced, so the first sync of a
+//   pair that differs): a conflict, by the strategy —
 //     source_wins   the source of truth's value stands
 //     target_wins   the other side's value stands
 //     newest_wins   the value with the later modification time stands

@@ -182,7 +182,9 @@ Result<engine::Plan> WooProductTarget::PlanPage(const std::string& entity,
           why += "price " + Show(shop.regular_price) + " → " + want.ToString();
         }
       }
-      if (p->manage_stock && p->stock_quantity) {
+      // Stock goes only to products and variations that manage stock: the
+      // shop's choice not to count a product is left alone.
+      if (p->manage_stock && p->stock_quantity && shop.manage_stock) {
         const Decimal q = *p->stock_quantity;
         if (q.units() % Decimal::kOne != 0) {
           op.kind = engine::OpKind::kFail;
@@ -190,8 +192,7 @@ Result<engine::Plan> WooProductTarget::PlanPage(const std::string& entity,
                                         "' is not a whole number; WooCommerce stock is counted in whole units");
         } else {
           const int64_t want = q.units() / Decimal::kOne;
-          if (!shop.manage_stock || shop.stock_quantity != want) {
-            fields["manage_stock"] = true;
+          if (shop.stock_quantity != want) {
             fields["stock_quantity"] = want;
             why += std::string(why.empty() ? "" : ", ") + "stock " +
                    (shop.stock_quantity ? std::to_string(*shop.stock_quantity) : "none") + " → " +

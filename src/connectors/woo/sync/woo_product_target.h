@@ -10,9 +10,10 @@
 // with the reason.
 //
 // Planning compares the record with the product: regular_price (exact) and,
-// for records that track stock, manage_stock + stock_quantity (whole units
-// only: a fractional quantity fails the record). Equal → skip "unchanged";
-// else an update of just those fields.
+// for records that track stock, stock_quantity of products and variations
+// that manage stock (whole units only: a fractional quantity fails the
+// record; products that do not manage stock keep it that way). Equal →
+// skip "unchanged"; else an update of just those fields.
 //
 // Applying writes through BatchWriter (≤ 100 per request; products and each
 // parent's variations separately) and reports each item: written (id map
