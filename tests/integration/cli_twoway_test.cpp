@@ -169,11 +169,27 @@ TEST_F(CliTwoWay, AQboStockAndPriceChangeReachesTheShopInOneRunAndDoesNotEcho) {
   // The shop's webhook for our write: recognised, nothing goes back.
   SyncWooToQbo();
   EXPECT_EQ(QboWrites(), q);
-  // QuickBooks' CDC/webhook again and a full walk of the way back: quiet.
+  // QuickBooks announces the item again: quiet.
   SyncQboToWoo();
-  SyncJson("--source qbo --target woo --entities products");
   EXPECT_EQ(WooWrites(), w + 1);
   EXPECT_EQ(QboWrites(), q);
+}
+
+TEST_F(CliTwoWay, IncrementalRunsReadQuickBooksChangesThroughCdc) {
+  Policy("source_wins");
+  // A full walk of the way back sets the cursor (and settles every item).
+  auto full = Run("sync " + store_ + " --source qbo --target woo --entities products --json");
+  ASSERT_NE(full.exit_code, 1) << full.out << full.err;
+  ChangeQbo("55.00", 9);
+  const int64_t w = WooWrites(), q = QboWrites();
+  Json j = SyncJson("--source qbo --target woo --entities products --mode incremental");
+  EXPECT_EQ(j["status"], "succeeded") << DumpJson(j);
+  EXPECT_EQ(WooWrites(), w + 1);
+  EXPECT_EQ(QboWrites(), q);
+  Json p = woo_->ProductJson(woo_id_);
+  EXPECT_EQ(*Decimal::Parse(GetStringOr(p, "regular_price")), *Decimal::Parse("55"));
+  EXPECT_EQ(GetIntOr(p, "stock_quantity", -1), 9);
+  EXPECT_EQ(j["source_requests"].get<int64_t>(), 1) << "one CDC request, no paged query";
 }
 
 TEST_F(CliTwoWay, AShopChangeReachesQuickBooksOnceAndDoesNotEcho) {
