@@ -86,13 +86,14 @@ Result<engine::SourcePage> QboItemSource::Fetch(const engine::FetchRequest& req)
     return FromRows(q.rows);
   }
   const int64_t since = req.modified_after.empty() ? 0 : ParseIso8601(req.modified_after);
-  if (since > 0 && clock_.NowMillis() - since < kCdcWindowMs) {
-    if (req.page > 1) return engine::SourcePage{};
+  if (since > 0 && clock_.NowMillis() - since < kCdcWindowMs && req.page == 1) {
     auto cdc = gateway_.Cdc({"Item"}, req.modified_after);
     if (!cdc.ok()) return cdc.status();
     auto it = cdc->rows.find("Item");
     if (it == cdc->rows.end()) return engine::SourcePage{};
-    return FromRows(it->second);
+    // CDC answers at most kCdcMaxObjects; a full answer may be cut short,
+    // so the changes are then read by query instead.
+    if (it->second.size() < kCdcMaxObjects) return FromRows(it->second);
   }
   std::string stmt = "SELECT * FROM Item";
   if (since > 0) stmt += " WHERE MetaData.LastUpdatedTime >= '" + FormatIso8601Utc(since) + "'";

@@ -7,7 +7,8 @@
 // LastUpdatedTime. Listing:
 //   ids (webhook runs, --ids)        SELECT * FROM Item WHERE Id IN (…)
 //   incremental, cursor ≤ 30 days    GET /cdc?entities=Item&changedSince=…
-//                                    (one request; deleted items left out)
+//                                    (one request; deleted items left out;
+//                                    a full answer of 1000 falls back to the query)
 //   otherwise                        SELECT * FROM Item [WHERE MetaData.
 //                                    LastUpdatedTime >= …] ORDERBY
 //                                    MetaData.LastUpdatedTime, 100 a page
@@ -38,6 +39,7 @@ class QboItemSource final : public engine::Source {
 
   static constexpr int kPageSize = 100;
   static constexpr int64_t kCdcWindowMs = 30LL * 24 * 3600 * 1000;
+  static constexpr size_t kCdcMaxObjects = 1000;  // QBO's cap per CDC answer
 
  private:
   engine::SourcePage FromRows(const std::vector<Json>& rows) const;
