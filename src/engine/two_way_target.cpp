@@ -196,6 +196,10 @@ Result<Plan> TwoWayTarget::PlanPage(const std::string& entity, const std::vector
 }
 
 Status TwoWayTarget::Apply(Plan& plan, SyncContext& ctx) {
+  // A plan of only skips (a refused direction, echoes) never reached the inner target.
+  bool writes = false;
+  for (const PlanOp& op : plan.ops) writes = writes || (op.kind != OpKind::kSkip && op.kind != OpKind::kFail);
+  if (!writes) return Status::Ok();
   if (pending_.empty()) return inner_->Apply(plan, ctx);
   RecordingContext rc(ctx, *this);
   Status s = inner_->Apply(plan, rc);

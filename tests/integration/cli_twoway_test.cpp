@@ -54,7 +54,7 @@ class CliTwoWay : public ::testing::Test {
             " --secret " + Quote(DumpJson(qbo_secret)));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     // Items are created as Inventory items, so QuickBooks keeps their stock.
-    ASSERT_EQ(Run("config set " + store_ + " " + Quote(R"({"item_type":"Inventory"})")).exit_code, 0);
+    ASSERT_EQ(Run("config set " + store_ + " " + Quote(R"({"item_type":"Inventory","income_account_id":"2","expense_account_id":"3","asset_account_id":"4"})")).exit_code, 0);
     r = Run("sync " + store_ + " --entities products --json");
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
 

@@ -30,7 +30,7 @@ class TwoWayWebhooks : public ::testing::Test {
                        Json{{"webhook_verifier_token", kQboVerifier}})
                   .status,
               200);
-    ASSERT_TRUE(fx_.store().PutTransformerConfig("t1", "qbo", Json{{"item_type", "Inventory"}}).ok());
+    ASSERT_TRUE(fx_.store().PutTransformerConfig("t1", "qbo", Json{{"item_type", "Inventory"}, {"income_account_id", "2"}, {"expense_account_id", "3"}, {"asset_account_id", "4"}}).ok());
     Sync("woo", "qbo", {});
     ASSERT_TRUE(fx_.store().PutSyncPolicy({"t1", "item", "both", "qbo", "source_wins", 1}).ok());
 

@@ -152,7 +152,7 @@ Result<engine::Plan> WooProductTarget::PlanPage(const std::string& entity,
   match_ids_.clear();
 
   engine::Plan plan;
-  std::vector<int64_t> parents;  // per op: the product whose variation it updates (0 = a product)
+  std::map<std::string, int64_t> parents;  // by source id: the product whose variation it updates (0 = a product)
   for (const auto& r : records) {
     engine::PlanOp op;
     op.entity = "item";
@@ -213,25 +213,28 @@ Result<engine::Plan> WooProductTarget::PlanPage(const std::string& entity,
       }
       parent = shop.parent_id;
     }
-    parents.push_back(parent);
+    parents[r.source_id] = parent;
     plan.ops.push_back(std::move(op));
   }
   std::map<int64_t, int64_t> per_parent;
   for (size_t i = 0; i < plan.ops.size(); ++i)
-    if (plan.ops[i].kind == engine::OpKind::kUpdate) ++per_parent[parents[i]];
+    if (plan.ops[i].kind == engine::OpKind::kUpdate) ++per_parent[parents[plan.ops[i].source_id]];
   for (const auto& [parent, n] : per_parent) plan.estimated_requests += (n + 99) / 100;
   plan.state = std::move(parents);
   return plan;
 }
 
 Status WooProductTarget::Apply(engine::Plan& plan, engine::SyncContext& ctx) {
-  const auto* parents = std::any_cast<std::vector<int64_t>>(&plan.state);
-  if (parents == nullptr || parents->size() != plan.ops.size())
-    return Status::Internal("WooCommerce plan state does not belong to this plan");
+  // The plan may carry ops of others (the engine's two-way gate adds skips).
+  const auto* parents = std::any_cast<std::map<std::string, int64_t>>(&plan.state);
+  if (parents == nullptr) return Status::Internal("WooCommerce plan state does not belong to this plan");
   // Products in one group, each parent's variations in another.
   std::map<int64_t, std::vector<size_t>> by_parent;
   for (size_t i = 0; i < plan.ops.size(); ++i)
-    if (plan.ops[i].kind == engine::OpKind::kUpdate) by_parent[(*parents)[i]].push_back(i);
+    if (plan.ops[i].kind == engine::OpKind::kUpdate) {
+      auto it = parents->find(plan.ops[i].source_id);
+      by_parent[it == parents->end() ? 0 : it->second].push_back(i);
+    }
   for (const auto& [parent, idx] : by_parent) {
     if (ctx.Stopping()) return Status::Ok();
     std::vector<BatchUpdate> batch;
