@@ -28,6 +28,7 @@ int Main(int argc, char** argv) {
   AddWorkerCommands(app);
   AddScheduleCommands(app);
   AddUserCommands(app);
+  AddConflictsCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -25,6 +25,7 @@ void AddRunsCommands(CLI::App& app);  // runs list|stop
 void AddWorkerCommands(CLI::App& app);  // worker, jobs list|show|enqueue
 void AddScheduleCommands(CLI::App& app);  // schedule add|list|remove|next|run-now
 void AddUserCommands(CLI::App& app);  // user add|list|remove (dashboard sign-in)
+void AddConflictsCommands(CLI::App& app);  // conflicts list|resolve|policy
 
 // Exit code a command's callback sets (CLI11 callbacks return void).
 void SetExitCode(int code);

@@ -145,6 +145,14 @@ struct Check {
   std::string detail;
 };
 
+// What a target holds now for a record, for two-way sync (engine/two_way.h).
+struct TargetCurrent {
+  std::string target_id;
+  Json value;               // TwoWayValue of what the target holds (null = unknown)
+  int64_t modified_ms = 0;  // the target's modification time of it
+  std::string version;      // its version token (QBO SyncToken, Woo date_modified)
+};
+
 // A platform as a target of records.
 class Target {
  public:
@@ -168,6 +176,17 @@ class Target {
     (void)records;
     (void)ctx;
     return Status::Validation("this target cannot reconcile '" + entity + "'");
+  }
+  // Two-way sync: what the target holds now for each record, by source id
+  // (absent: not found, or the target cannot say). Read-only; may read the
+  // target. Default: nothing known (only the source side is then checked).
+  virtual Result<std::map<std::string, TargetCurrent>> Current(const std::string& entity,
+                                                               const std::vector<SourceRecord>& records,
+                                                               SyncContext& ctx) {
+    (void)entity;
+    (void)records;
+    (void)ctx;
+    return std::map<std::string, TargetCurrent>();
   }
   // Called once at the end of a run that Prepare()d, with how it ended.
   virtual void Finish(SyncContext& ctx, const Status& outcome) {
@@ -285,10 +304,17 @@ class Registry {
   std::string RouteFor(const std::string& source, const std::string& target, const std::string& entity) const;
   // Validation naming the route and what the pair supports when missing.
   Status CheckRoute(const RouteKey& key) const;
+  // True when the opposite route (target → source, same entity) was
+  // registered before this one: this route is the way back of a flow, which
+  // runs only where a tenant's sync policy allows it (engine/two_way.h).
+  bool IsReverse(const RouteKey& key) const;
+  // True when the opposite route exists at all.
+  bool HasReverse(const RouteKey& key) const { return HasRoute({key.target, key.source, key.entity}); }
 
  private:
   std::vector<Platform> platforms_;
   std::map<RouteKey, int> routes_;
+  std::map<RouteKey, int> added_;  // registration order
 };
 
 }  // namespace es::engine

@@ -5,6 +5,7 @@
 #include "common/crypto.h"
 #include "engine/pipeline.h"
 #include "engine/run_liveness.h"
+#include "engine/two_way_target.h"
 
 namespace es::engine {
 
@@ -47,7 +48,8 @@ Result<Endpoints> OpenEndpoints(const Registry& registry, store::StateStore& sto
   ES_ASSIGN_OR_RETURN(e.source, sp->make_source(env, e.source_connection));
   auto target = tp->make_target(env, e.target_connection, target_config);
   if (!target.ok()) return target.status().WithContext("settings of '" + target_connection + "'");
-  e.target = std::move(*target);
+  // Two-way gate (direction, conflicts, echoes); a no-op for one-way routes.
+  e.target = std::make_unique<TwoWayTarget>(std::move(*target), store, registry, clock, tenant);
   return e;
 }
 

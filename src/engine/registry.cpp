@@ -50,6 +50,7 @@ Status Registry::AddRoute(RouteKey key, int rank) {
   if (routes_.count(key))
     return Status::Conflict("route " + key.source + " -> " + key.target + " '" + key.entity + "' is already registered");
   routes_[key] = rank;
+  added_[key] = static_cast<int>(added_.size());
   return Status::Ok();
 }
 
@@ -83,6 +84,12 @@ std::string Registry::RouteFor(const std::string& source, const std::string& tar
 }
 
 bool Registry::HasRoute(const RouteKey& key) const { return routes_.count(key) > 0; }
+
+bool Registry::IsReverse(const RouteKey& key) const {
+  auto self = added_.find(key);
+  auto other = added_.find({key.target, key.source, key.entity});
+  return self != added_.end() && other != added_.end() && other->second < self->second;
+}
 
 Status Registry::CheckRoute(const RouteKey& key) const {
   if (HasRoute(key)) return Status::Ok();

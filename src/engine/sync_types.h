@@ -120,6 +120,9 @@ struct Written {
   std::string version;      // optimistic-lock token (QBO SyncToken)
   std::string fingerprint;  // content hash of what was written
   bool linked = false;      // an existing record was found and linked, not created
+  // Two-way sync: the record's two-way fields as the target now holds them
+  // (engine/two_way.h TwoWayValue); null when the target cannot say.
+  Json two_way_value;
 };
 
 }  // namespace es::engine

@@ -30,6 +30,9 @@ engine::Registry Build() {
   Must(r.AddRoute({"woo", "supabase", "products"}, 20));
   Must(r.AddRoute({"woo", "supabase", "orders"}, 30));
   Must(r.AddRoute({"woo", "supabase", "refunds"}, 40));
+  // The way back of products: QuickBooks stock and prices to the shop. It
+  // runs only where a tenant's sync policy allows it (engine/two_way.h).
+  Must(r.AddRoute({"qbo", "woo", "products"}, 20));
   return r;
 }
 

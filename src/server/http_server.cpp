@@ -166,6 +166,7 @@ Status HttpServer::Start() {
   RegisterJobRoutes(i.ctx, *i.router);
   RegisterScheduleRoutes(i.ctx, *i.router);
   RegisterAuthRoutes(i.ctx, *i.router);
+  RegisterConflictRoutes(i.ctx, *i.router);
   for (auto& r : i.registrars) r(i.ctx, *i.router);
   RegisterDashboardRoutes(i.ctx, i.http);
 

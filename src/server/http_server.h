@@ -122,5 +122,6 @@ void RegisterHistoryRoutes(ServerContext& ctx, Router& router);
 void RegisterMetricsRoutes(ServerContext& ctx, Router& router);
 void RegisterOAuthRoutes(ServerContext& ctx, Router& router);
 void RegisterJobRoutes(ServerContext& ctx, Router& router);  // api_jobs.cpp
+void RegisterConflictRoutes(ServerContext& ctx, Router& router);
 
 }  // namespace es::server

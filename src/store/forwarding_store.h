@@ -235,6 +235,30 @@ class ForwardingStore : public StateStore {
   }
   Result<bool> DeleteSession(const std::string& id_hash) override { return inner_.DeleteSession(id_hash); }
   Result<int64_t> PurgeSessions(int64_t before_ms) override { return inner_.PurgeSessions(before_ms); }
+  // Two-way block.
+  Status PutTwoWayState(const TwoWayState& state) override { return inner_.PutTwoWayState(state); }
+  Result<std::vector<TwoWayState>> GetTwoWayStates(const std::string& tenant, const std::string& entity,
+                                                   const std::string& record_key) override {
+    return inner_.GetTwoWayStates(tenant, entity, record_key);
+  }
+  Status PutSyncPolicy(const SyncPolicyRecord& policy) override { return inner_.PutSyncPolicy(policy); }
+  Result<std::optional<SyncPolicyRecord>> GetSyncPolicy(const std::string& tenant, const std::string& entity) override {
+    return inner_.GetSyncPolicy(tenant, entity);
+  }
+  Result<std::vector<SyncPolicyRecord>> ListSyncPolicies(const std::string& tenant) override {
+    return inner_.ListSyncPolicies(tenant);
+  }
+  Result<int64_t> AddConflict(const ConflictRecord& conflict) override { return inner_.AddConflict(conflict); }
+  Result<std::optional<ConflictRecord>> GetConflict(const std::string& tenant, int64_t id) override {
+    return inner_.GetConflict(tenant, id);
+  }
+  Result<std::vector<ConflictRecord>> ListConflicts(const ConflictFilter& filter) override {
+    return inner_.ListConflicts(filter);
+  }
+  Status ResolveConflict(const std::string& tenant, int64_t id, const std::string& winner,
+                         const std::string& resolved_by, int64_t now_ms) override {
+    return inner_.ResolveConflict(tenant, id, winner, resolved_by, now_ms);
+  }
 
  private:
   StateStore& inner_;

@@ -143,7 +143,8 @@ inline constexpr const char* kTenantTables[] = {
     "record_results", "sync_runs",     "failed_records",      "cursors",     "locks",
     "id_mappings",    "write_intents", "transformer_configs", "connections", "audit_log",
     "oauth_states",   "sync_requests", "webhook_deliveries",  "webhook_settings", "jobs",
-    "job_tenants",    "schedules",     "user_sessions",       "users"};
+    "job_tenants",    "schedules",     "user_sessions",       "users",            "twoway_states",
+    "sync_policies",  "conflicts"};
 
 // The key of a per-record row (mapping, intent, failed entry).
 struct RecordKey {

@@ -13,6 +13,8 @@
 //                      process                       (qbo_budget_store.h)
 //   ScheduleStore      cron schedules of sync runs  (schedule_store.h)
 //   UserStore          dashboard users and sign-in sessions (user_store.h)
+//   TwoWayStore        two-way sync state, policies, conflicts
+//                                                    (two_way_store.h)
 // Two implementations share one SQL layer (store/sql): SQLite and
 // PostgreSQL.
 //
@@ -34,6 +36,7 @@
 #include "store/server_store.h"
 #include "store/sync_state_store.h"
 #include "store/user_store.h"
+#include "store/two_way_store.h"
 #include "store/webhook_queue_store.h"
 
 namespace es::store {
@@ -45,7 +48,8 @@ class StateStore : public SyncStateStore,
                    public JobStore,
                    public QboBudgetStore,
                    public ScheduleStore,
-                   public UserStore {
+                   public UserStore,
+                   public TwoWayStore {
  public:
   ~StateStore() override = default;
 

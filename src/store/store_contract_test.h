@@ -128,6 +128,7 @@ class StoreContractTest : public ::testing::TestWithParam<StoreContractParam> {
 #include "store/store_contract_server_tests.h"      // IWYU pragma: export
 #include "store/store_contract_webhook_tests.h"     // IWYU pragma: export
 #include "store/store_contract_user_tests.h"        // IWYU pragma: export
+#include "store/store_contract_twoway_tests.h"      // IWYU pragma: export
 #include "store/store_contract_batch_tests.h"       // IWYU pragma: export
 #include "store/store_contract_job_tests.h"         // IWYU pragma: export
 #include "store/store_contract_budget_tests.h"      // IWYU pragma: export

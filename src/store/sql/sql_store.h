@@ -176,6 +176,20 @@ class SqlStore : public StateStore {
   Result<bool> DeleteSession(const std::string& id_hash) override;
   Result<int64_t> PurgeSessions(int64_t before_ms) override;
 
+  // ---- TwoWayStore (sql_store_twoway.cpp)
+  // tenant_id, entity, record_key and side are required (Validation).
+  Status PutTwoWayState(const TwoWayState& state) override;
+  Result<std::vector<TwoWayState>> GetTwoWayStates(const std::string& tenant, const std::string& entity,
+                                                   const std::string& record_key) override;
+  Status PutSyncPolicy(const SyncPolicyRecord& policy) override;
+  Result<std::optional<SyncPolicyRecord>> GetSyncPolicy(const std::string& tenant, const std::string& entity) override;
+  Result<std::vector<SyncPolicyRecord>> ListSyncPolicies(const std::string& tenant) override;
+  Result<int64_t> AddConflict(const ConflictRecord& conflict) override;
+  Result<std::optional<ConflictRecord>> GetConflict(const std::string& tenant, int64_t id) override;
+  Result<std::vector<ConflictRecord>> ListConflicts(const ConflictFilter& filter) override;
+  Status ResolveConflict(const std::string& tenant, int64_t id, const std::string& winner,
+                         const std::string& resolved_by, int64_t now_ms) override;
+
  protected:
   Executor& exec() { return *exec_; }
 

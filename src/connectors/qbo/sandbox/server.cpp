@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cctype>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -266,6 +267,24 @@ void Server::SetFaults(const http::FaultOptions& faults) { impl_->faults_.Set(fa
 void Server::SetLatencyMs(int ms) { impl_->latency_ms_.store(ms); }
 int64_t Server::CountEntities(const std::string& entity) const { return impl_->company_.Count(entity); }
 std::vector<Json> Server::AllEntities(const std::string& entity) const { return impl_->company_.All(entity); }
+
+Result<Json> Server::UpdateEntity(const std::string& entity, const std::string& id, const Json& fields) {
+  std::string path = entity;
+  for (auto& c : path) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  WireReply read = impl_->company_.Handle(ApiCall{"GET", {path, id}, {}, ""});
+  auto current = ParseJson(read.body);
+  if (read.status != 200 || !current.ok() || !current->contains(entity))
+    return Status::NotFound(entity + " " + id + " does not exist");
+  Json body = fields.is_object() ? fields : Json::object();
+  body["Id"] = id;
+  body["SyncToken"] = GetStringOr((*current)[entity], "SyncToken");
+  body["sparse"] = true;
+  WireReply w = impl_->company_.Handle(ApiCall{"POST", {path}, {}, DumpJson(body)});
+  auto answer = ParseJson(w.body);
+  if (w.status != 200 || w.fault || !answer.ok() || !answer->contains(entity))
+    return Status::Validation(entity + " " + id + " update refused: " + w.body.substr(0, 300));
+  return (*answer)[entity];
+}
 
 Server::Stats Server::stats() const {
   return Stats{impl_->requests_.load(), impl_->throttled_.load(), impl_->batches_.load(), impl_->company_.writes()};

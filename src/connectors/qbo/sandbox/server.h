@@ -85,6 +85,11 @@ class Server {
   void SetLatencyMs(int ms);  // added to every API request
   int64_t CountEntities(const std::string& entity) const;  // e.g. "Invoice"; deleted excluded
   std::vector<Json> AllEntities(const std::string& entity) const;
+  // A sparse update of `entity` `id` with `fields` (e.g. an Item's UnitPrice
+  // and QtyOnHand), as a user's change in QuickBooks: through the same rules
+  // as POST /{entity}, counted as a write, announced by webhooks and CDC.
+  // Returns the updated object; the Fault's message when refused.
+  Result<Json> UpdateEntity(const std::string& entity, const std::string& id, const Json& fields);
 
   struct Stats {
     int64_t requests;   // API requests received

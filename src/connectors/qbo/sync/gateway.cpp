@@ -99,6 +99,10 @@ Result<QueryPage> QboGateway::Query(const std::string& statement) {
   return Call<QueryPage>(false, [&] { return client_.Query(statement); });
 }
 
+Result<CdcResult> QboGateway::Cdc(const std::vector<std::string>& entities, const std::string& changed_since) {
+  return Call<CdcResult>(false, [&] { return client_.ChangeDataCapture(entities, changed_since); });
+}
+
 Result<std::vector<Json>> QboGateway::QueryAll(const std::string& statement) {
   std::vector<Json> rows;
   constexpr int kPage = 1000;

@@ -49,6 +49,8 @@ class QboGateway {
   Result<QueryPage> Query(const std::string& statement);
   // All rows of a query, following STARTPOSITION paging (page size 1000).
   Result<std::vector<Json>> QueryAll(const std::string& statement_without_paging);
+  // GET /cdc (changed objects of `entities` since `changed_since`).
+  Result<CdcResult> Cdc(const std::vector<std::string>& entities, const std::string& changed_since);
   Result<std::vector<BatchResult>> Batch(const std::vector<BatchOp>& ops, const std::string& request_id);
 
   const std::string& realm_id() const { return client_.config().realm_id; }

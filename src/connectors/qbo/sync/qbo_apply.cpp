@@ -5,7 +5,9 @@
 
 #include "common/crypto.h"
 #include "connectors/qbo/request_id.h"
+#include "connectors/qbo/sync/qbo_items.h"
 #include "connectors/qbo/sync/qbo_target.h"
+#include "engine/two_way.h"
 #include "mapping/document_update.h"
 
 namespace es::qbo {
@@ -157,6 +159,7 @@ class Applier {
     w.version = Text(entity, "SyncToken");
     w.fingerprint = op.fingerprint;
     w.linked = linked;
+    if (type == "Item") w.two_way_value = engine::TwoWayValue(ItemProduct(entity));
     if (!q.ref_key.empty()) resolved_[q.ref_key] = w.target_id;
     Status mismatch;
     if (q.expected_total) {

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "connectors/qbo/sync/qbo_items.h"
 #include "connectors/qbo/sync/qbo_target.h"
 #include "connectors/qbo/webhooks.h"
 #include "http/url.h"
@@ -18,7 +19,7 @@ Status CheckUrl(const Json& config, const char* key) {
   return Status::Ok();
 }
 
-// Store entity of a QBO entity the engine writes; "" otherwise.
+// Store entity of a QBO entity the engine writes or reads; "" otherwise.
 std::string WebhookEntity(const std::string& entity) {
   if (entity == "Invoice" || entity == "SalesReceipt") return "order";
   if (entity == "Customer") return "customer";
@@ -115,6 +116,17 @@ engine::Platform QboPlatform() {
   p.kind = "qbo";
   p.title = "QuickBooks Online";
   p.writes = {"customer", "item", "order"};
+  // As a source: items (stock and prices back to the shop; qbo_items.h).
+  p.reads = {"item"};
+  p.make_source = [](const engine::ConnectorEnv& env,
+                     const store::Connection& c) -> Result<std::unique_ptr<engine::Source>> {
+    ES_ASSIGN_OR_RETURN(Config cfg, ConfigOf(c));
+    if (env.options.insecure_skip_tls_verify) cfg.insecure_skip_tls_verify = true;
+    auto tokens = std::make_unique<ConnectionTokenStore>(env.store, env.tenant, c.id);
+    auto client = std::make_unique<Client>(cfg, env.transport, env.clock, *tokens);
+    return std::unique_ptr<engine::Source>(
+        std::make_unique<QboItemSource>(std::move(tokens), std::move(client), env.clock, env.options));
+  };
   p.make_target = [](const engine::ConnectorEnv& env, const store::Connection& c,
                      const Json& target_config) -> Result<std::unique_ptr<engine::Target>> {
     ES_ASSIGN_OR_RETURN(mapping::TransformerConfig config, mapping::TransformerConfig::FromJson(target_config));

@@ -84,6 +84,10 @@ class QboTarget final : public engine::Target {
   Status Apply(engine::Plan& plan, engine::SyncContext& ctx) override;
   Result<std::vector<engine::Check>> Verify(const std::string& entity, const std::vector<engine::SourceRecord>& records,
                                             engine::SyncContext& ctx) override;
+  // Items: what QBO holds for mapped records (qbo_items.h CurrentItems); nothing for other entities.
+  Result<std::map<std::string, engine::TargetCurrent>> Current(const std::string& entity,
+                                                               const std::vector<engine::SourceRecord>& records,
+                                                               engine::SyncContext& ctx) override;
   int64_t requests() const override { return gateway_.calls(); }
   int64_t rate_limited() const override { return gateway_.rate_limited(); }
 

@@ -261,6 +261,7 @@ Status ApplyProductFields(StoreData& d, Product& p, const Json& u, int64_t t) {
   if (u.contains("status")) p.status = Str(u, "status");
   p.price = p.sale_price ? p.sale_price : p.regular_price;
   p.modified = t;
+  ++d.product_writes;
   d.changes.push_back({"product", "updated", p.id});
   if (p.is_variation) {
     auto parent = d.products.find(p.parent_id);

@@ -309,6 +309,41 @@ TradingSummary Server::SimulateTrading(uint64_t seed, const TradingOptions& opti
 
 void Server::SetFaults(const http::FaultOptions& faults) { impl_->faults.Set(faults); }
 
+Status Server::ModifyProduct(int64_t id, const Json& fields) {
+  const int64_t parent = impl_->store.Read([&](const StoreData& d) -> int64_t {
+    auto it = d.products.find(id);
+    return it == d.products.end() ? -1 : (it->second.is_variation ? it->second.parent_id : 0);
+  });
+  if (parent < 0) return Status::NotFound("product " + std::to_string(id) + " does not exist");
+  ApiResponse r = api::UpdateProduct(impl_->store, id, parent, fields.is_object() ? fields : Json::object(),
+                                     impl_->base_url, impl_->Now());
+  if (r.status != 200) return Status::Validation(GetStringOr(r.body, "message"), GetStringOr(r.body, "code"));
+  impl_->AnnounceChanges();
+  return Status::Ok();
+}
+
+Json Server::ProductJson(int64_t id) const {
+  const std::string home = impl_->base_url;
+  return impl_->store.Read([&](const StoreData& d) -> Json {
+    auto it = d.products.find(id);
+    if (it == d.products.end()) return nullptr;
+    return RenderProduct(it->second, d, {home, 2});
+  });
+}
+
+std::vector<Json> Server::AllProductsJson() const {
+  const std::string home = impl_->base_url;
+  return impl_->store.Read([&](const StoreData& d) {
+    std::vector<Json> out;
+    for (const auto& [id, p] : d.products) out.push_back(RenderProduct(p, d, {home, 2}));
+    return out;
+  });
+}
+
+int64_t Server::product_writes() const {
+  return impl_->store.Read([](const StoreData& d) { return d.product_writes; });
+}
+
 Json Server::OrderJson(int64_t id) const {
   const std::string home = impl_->base_url;
   return impl_->store.Read([&](const StoreData& d) -> Json {

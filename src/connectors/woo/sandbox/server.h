@@ -101,6 +101,15 @@ class Server {
   // included. Returns what was changed, by kind.
   TradingSummary SimulateTrading(uint64_t seed, const TradingOptions& options = {});
   void SetFaults(const http::FaultOptions& faults);
+  // Changes a product or variation like PUT products/{id} (price and stock
+  // fields, name, status); raises product.updated. NotFound for an unknown id.
+  Status ModifyProduct(int64_t id, const Json& fields);
+  // GET /products/{id} as JSON, variations included (null when unknown) /
+  // every product and variation by id.
+  Json ProductJson(int64_t id) const;
+  std::vector<Json> AllProductsJson() const;
+  // Products and variations updated so far (REST, batch items, ModifyProduct).
+  int64_t product_writes() const;
   // GET /orders/{id} as JSON (null when unknown) / every order by id.
   Json OrderJson(int64_t id) const;
   Json AllOrdersJson() const;

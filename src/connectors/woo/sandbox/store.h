@@ -200,6 +200,7 @@ struct StoreData {
   int64_t next_item_id = 1;     // order items, tax lines, meta
   int64_t last_write = 0;       // last mutation time, for monotonic date_modified
   std::vector<ChangeRecord> changes;  // writes not yet announced (oldest first)
+  int64_t product_writes = 0;         // products and variations updated (REST, batch items and test hooks)
 };
 
 class Store {

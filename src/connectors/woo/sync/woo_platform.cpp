@@ -4,6 +4,7 @@
 
 #include "common/crypto.h"
 #include "connectors/woo/codec.h"
+#include "connectors/woo/sync/woo_product_target.h"
 #include "connectors/woo/webhooks.h"
 
 namespace es::woo {
@@ -276,6 +277,19 @@ engine::Platform WooPlatform() {
     ES_ASSIGN_OR_RETURN(Credentials creds, CredentialsOf(c, secret));
     if (env.options.insecure_skip_tls_verify) creds.insecure_skip_tls_verify = true;
     return std::make_unique<Client>(creds, env.transport, env.clock);
+  };
+  // As a target: stock and prices of items from another platform (woo_product_target.h).
+  p.writes = {"item"};
+  p.make_target = [](const engine::ConnectorEnv& env, const store::Connection& c,
+                     const Json& target_config) -> Result<std::unique_ptr<engine::Target>> {
+    (void)target_config;
+    ES_ASSIGN_OR_RETURN(Json secret, engine::ConnectionSecret(c));
+    ES_ASSIGN_OR_RETURN(Credentials creds, CredentialsOf(c, secret));
+    if (env.options.insecure_skip_tls_verify) creds.insecure_skip_tls_verify = true;
+    auto client = std::make_unique<Client>(creds, env.transport, env.clock);
+    auto writer = std::make_unique<BatchWriter>(creds, env.transport, env.clock);
+    return std::unique_ptr<engine::Target>(
+        std::make_unique<WooProductTarget>(std::move(client), std::move(writer), env.store, env.tenant));
   };
   p.make_source = [client_for](const engine::ConnectorEnv& env,
                                const store::Connection& c) -> Result<std::unique_ptr<engine::Source>> {
