@@ -7,6 +7,7 @@
 //   ServerStore        audit log, OAuth states, idempotency keys, history
 //                                                    (server_store.h)
 //   WebhookQueueStore  webhook deliveries and the per-tenant switch
+//   MappingStore       versions of field mappings (mapping_store.h)
 //                                                    (webhook_queue_store.h)
 // Two implementations share one SQL layer (store/sql): SQLite and
 // PostgreSQL.
@@ -26,10 +27,12 @@
 #include "store/server_store.h"
 #include "store/sync_state_store.h"
 #include "store/webhook_queue_store.h"
+#include "store/mapping_store.h"
 
 namespace es::store {
 
-class StateStore : public SyncStateStore, public RunStore, public ServerStore, public WebhookQueueStore {
+class StateStore : public SyncStateStore, public RunStore, public ServerStore, public WebhookQueueStore,
+                   public MappingStore {
  public:
   ~StateStore() override = default;
 

@@ -21,6 +21,9 @@ constexpr Migration kMigrations[] = {
     {4, "webhooks",
 #include "store/migrations/0004_webhooks.sql"
     },
+    {11, "mappings",
+#include "store/migrations/0011_mappings.sql"
+    },
 };
 
 struct RenderedList {

@@ -126,6 +126,13 @@ class SqlStore : public StateStore {
   Status SetWebhooksEnabled(const std::string& tenant, bool enabled, int64_t now_ms) override;
   Result<bool> WebhooksEnabled(const std::string& tenant) override;
 
+  // ---- MappingStore (sql_store_mappings.cpp)
+  Result<int64_t> AddMappingVersion(const MappingVersion& v) override;
+  Result<std::optional<MappingVersion>> GetMappingVersion(const std::string& tenant, const std::string& name,
+                                                          int64_t version) override;
+  Result<std::vector<MappingVersion>> ListMappingVersions(const std::string& tenant, const std::string& name) override;
+  Result<std::vector<MappingVersion>> ListMappings(const std::string& tenant) override;
+
  protected:
   Executor& exec() { return *exec_; }
 
