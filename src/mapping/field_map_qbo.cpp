@@ -192,3 +192,22 @@ const std::map<std::string, std::string>& DefaultMappingFiles() {
 }
 
 }  // namespace es::mapping
+
+namespace es::mapping {
+
+std::vector<MappingError> ApplyOrderMapping(const FieldMap& map, const Json& record, const IdLookup& lookup,
+                                            Json& doc) {
+  Evaluation ev = EvaluateFieldMap(map, record, lookup);
+  std::vector<MappingError> errors = std::move(ev.errors);
+  for (auto& e : ApplyToQboDocument(map, ev.values, doc)) errors.push_back(std::move(e));
+  return errors;
+}
+
+Status MappingErrorsStatus(const std::string& name, const std::vector<MappingError>& errors) {
+  if (errors.empty()) return Status::Ok();
+  std::string msg = "mapping '" + name + "': ";
+  for (size_t i = 0; i < errors.size(); ++i) msg += (i ? "; " : "") + FormatMappingError(errors[i]);
+  return Status::Validation(msg, "mapping_failed");
+}
+
+}  // namespace es::mapping

@@ -50,3 +50,16 @@ std::vector<MappingError> ApplyToQboDocument(const FieldMap& map, const std::vec
 const std::map<std::string, std::string>& DefaultMappingFiles();
 
 }  // namespace es::mapping
+
+namespace es::mapping {
+
+// Evaluates `map` on the source `record` and writes the values into the
+// encoded QBO document `doc`: the one step the sync and the preview share.
+// Every rule error (evaluation or writing) is returned; a non-empty list
+// means the document must not be sent.
+std::vector<MappingError> ApplyOrderMapping(const FieldMap& map, const Json& record, const IdLookup& lookup, Json& doc);
+// The errors as one Validation status (code "mapping_failed"), naming the
+// mapping and each rule; Ok when `errors` is empty.
+Status MappingErrorsStatus(const std::string& name, const std::vector<MappingError>& errors);
+
+}  // namespace es::mapping
