@@ -29,6 +29,7 @@ int Main(int argc, char** argv) {
   AddScheduleCommands(app);
   AddUserCommands(app);
   AddConflictsCommands(app);
+  AddMappingCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

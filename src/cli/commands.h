@@ -26,6 +26,7 @@ void AddWorkerCommands(CLI::App& app);  // worker, jobs list|show|enqueue
 void AddScheduleCommands(CLI::App& app);  // schedule add|list|remove|next|run-now
 void AddUserCommands(CLI::App& app);  // user add|list|remove (dashboard sign-in)
 void AddConflictsCommands(CLI::App& app);  // conflicts list|resolve|policy
+void AddMappingCommands(CLI::App& app);  // mapping validate|preview|import|export|list|versions|rollback
 
 // Exit code a command's callback sets (CLI11 callbacks return void).
 void SetExitCode(int code);

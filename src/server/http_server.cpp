@@ -167,6 +167,7 @@ Status HttpServer::Start() {
   RegisterScheduleRoutes(i.ctx, *i.router);
   RegisterAuthRoutes(i.ctx, *i.router);
   RegisterConflictRoutes(i.ctx, *i.router);
+  RegisterMappingRoutes(i.ctx, *i.router);
   for (auto& r : i.registrars) r(i.ctx, *i.router);
   RegisterDashboardRoutes(i.ctx, i.http);
 

@@ -123,5 +123,6 @@ void RegisterMetricsRoutes(ServerContext& ctx, Router& router);
 void RegisterOAuthRoutes(ServerContext& ctx, Router& router);
 void RegisterJobRoutes(ServerContext& ctx, Router& router);  // api_jobs.cpp
 void RegisterConflictRoutes(ServerContext& ctx, Router& router);
+void RegisterMappingRoutes(ServerContext& ctx, Router& router);
 
 }  // namespace es::server

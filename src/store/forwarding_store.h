@@ -140,6 +140,19 @@ class ForwardingStore : public StateStore {
     return inner_.ListHistory(filter);
   }
 
+  // Field mappings block.
+  Result<int64_t> AddMappingVersion(const MappingVersion& v) override { return inner_.AddMappingVersion(v); }
+  Result<std::optional<MappingVersion>> GetMappingVersion(const std::string& tenant, const std::string& name,
+                                                          int64_t version) override {
+    return inner_.GetMappingVersion(tenant, name, version);
+  }
+  Result<std::vector<MappingVersion>> ListMappingVersions(const std::string& tenant,
+                                                          const std::string& name) override {
+    return inner_.ListMappingVersions(tenant, name);
+  }
+  Result<std::vector<MappingVersion>> ListMappings(const std::string& tenant) override {
+    return inner_.ListMappings(tenant);
+  }
   // Webhooks block.
   Result<bool> EnqueueWebhook(const WebhookDelivery& delivery) override { return inner_.EnqueueWebhook(delivery); }
   Result<std::vector<WebhookDelivery>> ClaimWebhooks(int64_t now_ms, int64_t lease_ms, int limit) override {

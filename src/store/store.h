@@ -7,6 +7,7 @@
 //   ServerStore        audit log, OAuth states, idempotency keys, history
 //                                                    (server_store.h)
 //   WebhookQueueStore  webhook deliveries and the per-tenant switch
+//   MappingStore       versions of field mappings (mapping_store.h)
 //                                                    (webhook_queue_store.h)
 //   JobStore           the durable job queue          (job_store.h)
 //   QboBudgetStore     request budgets of target accounts shared by every
@@ -38,6 +39,7 @@
 #include "store/user_store.h"
 #include "store/two_way_store.h"
 #include "store/webhook_queue_store.h"
+#include "store/mapping_store.h"
 
 namespace es::store {
 
@@ -49,7 +51,8 @@ class StateStore : public SyncStateStore,
                    public QboBudgetStore,
                    public ScheduleStore,
                    public UserStore,
-                   public TwoWayStore {
+                   public TwoWayStore,
+                   public MappingStore {
  public:
   ~StateStore() override = default;
 

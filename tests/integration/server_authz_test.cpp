@@ -148,6 +148,18 @@ class AuthzTest : public ::testing::Test {
     v.push_back({"POST", "/webhooks/qbo/{tenant}/{connection}", fixed("/webhooks/qbo/t1/qbo"), fixed("[]"),
                  {401, 401, 401, 401, 401, 401}});
     v.push_back({"GET", "/api/v1/webhooks", fixed("/api/v1/webhooks"), none, {401, 401, 401, 200, 200, 200}});
+    const std::string maps = "/api/v1/mappings";
+    v.push_back({"GET", maps, fixed(maps), none, {401, 401, 401, 200, 200, 200}});
+    v.push_back({"GET", maps + "/{name}", fixed(maps + "/order"), none, {401, 401, 401, 200, 200, 200}});
+    v.push_back({"PUT", maps + "/{name}", fixed(maps + "/matrix"),
+                 fixed(R"({"entity":"order","target":"qbo","rules":[{"source":"number","target":"PrivateNote"}]})"),
+                 {401, 401, 401, 403, 200, 200}});
+    v.push_back({"GET", maps + "/{name}/versions", fixed(maps + "/order/versions"), none,
+                 {401, 401, 401, 200, 200, 200}});
+    v.push_back({"POST", maps + "/{name}/rollback", fixed(maps + "/never-saved/rollback"), fixed(R"({"version":1})"),
+                 {401, 401, 401, 403, 404, 404}});
+    v.push_back({"POST", maps + "/{name}/preview", fixed(maps + "/order/preview"), fixed(R"({"connection":"nope"})"),
+                 {401, 401, 401, 404, 404, 404}});
     v.push_back({"PUT", "/api/v1/webhooks/settings", fixed("/api/v1/webhooks/settings"), fixed(R"({"enabled":true})"),
                  {401, 401, 401, 403, 200, 200}});
     const std::string sched = "/api/v1/schedules";

@@ -33,6 +33,9 @@ constexpr Migration kMigrations[] = {
     {9, "twoway",
 #include "store/migrations/0009_twoway.sql"
     },
+    {11, "mappings",
+#include "store/migrations/0011_mappings.sql"
+    },
     {12, "users",
 #include "store/migrations/0012_users.sql"
     },

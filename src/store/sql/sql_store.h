@@ -190,6 +190,13 @@ class SqlStore : public StateStore {
   Status ResolveConflict(const std::string& tenant, int64_t id, const std::string& winner,
                          const std::string& resolved_by, int64_t now_ms) override;
 
+  // ---- MappingStore (sql_store_mappings.cpp)
+  Result<int64_t> AddMappingVersion(const MappingVersion& v) override;
+  Result<std::optional<MappingVersion>> GetMappingVersion(const std::string& tenant, const std::string& name,
+                                                          int64_t version) override;
+  Result<std::vector<MappingVersion>> ListMappingVersions(const std::string& tenant, const std::string& name) override;
+  Result<std::vector<MappingVersion>> ListMappings(const std::string& tenant) override;
+
  protected:
   Executor& exec() { return *exec_; }
 

@@ -4,6 +4,7 @@
 #include "connectors/qbo/codec.h"
 #include "connectors/qbo/sync/qbo_target.h"
 #include "mapping/document_update.h"
+#include "mapping/field_map_qbo.h"
 #include "mapping/order_lifecycle.h"
 
 namespace es::qbo {
@@ -49,7 +50,7 @@ class Planner {
       Status s;
       if (const model::Customer* c = rec.customer(); c && entity == "customer") s = PlanCustomer(*c, rec.source_id);
       else if (const model::Product* p = rec.product(); p && entity == "item") s = PlanItem(*p, rec.source_id, true);
-      else if (const model::Order* o = rec.order(); o && entity == "order") s = PlanOrder(*o, rec.refunds);
+      else if (const model::Order* o = rec.order(); o && entity == "order") s = PlanOrder(*o, rec.refunds, rec);
       else s = Status::Validation("QuickBooks cannot take '" + entity + "' records");
       if (!s.ok()) return s;
     }
@@ -310,7 +311,8 @@ class Planner {
     return refs;
   }
 
-  Status PlanOrder(const model::Order& o, const std::vector<model::Refund>& refunds) {
+  Status PlanOrder(const model::Order& o, const std::vector<model::Refund>& refunds,
+                   const engine::SourceRecord& rec) {
     const std::string& id = o.source_id;
     ES_ASSIGN_OR_RETURN(auto m, Mapped("order", id));
     mapping::BookedOrder booked;
@@ -360,6 +362,21 @@ class Planner {
       }
       doc = std::move(*built);
       body = EncodeSalesDocument(*doc);
+      if (t_.order_map_) {
+        // The tenant's field mapping, on top of the transformer's document.
+        auto lookup = [this](const std::string& entity,
+                             const std::string& source_id) -> Result<std::optional<std::string>> {
+          ES_ASSIGN_OR_RETURN(auto found, ctx_.Mapping(entity, source_id));
+          if (!found) return std::optional<std::string>();
+          return std::optional<std::string>(found->target_id);
+        };
+        Status mapped = mapping::MappingErrorsStatus(
+            t_.order_map_->name, mapping::ApplyOrderMapping(*t_.order_map_, rec.RawTree(), lookup, body));
+        if (!mapped.ok()) {
+          Fail("order", id, id, mapped);
+          return Status::Ok();
+        }
+      }
       fp = mapping::DocumentFingerprint(body);
     }
     mapping::OrderPlan plan = mapping::PlanOrder(o, refunds, booked, fp, t_.config_);

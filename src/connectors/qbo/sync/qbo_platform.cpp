@@ -6,6 +6,7 @@
 #include "connectors/qbo/sync/qbo_target.h"
 #include "connectors/qbo/webhooks.h"
 #include "http/url.h"
+#include "mapping/field_map_qbo.h"
 
 namespace es::qbo {
 namespace {
@@ -134,8 +135,21 @@ engine::Platform QboPlatform() {
     if (env.options.insecure_skip_tls_verify) cfg.insecure_skip_tls_verify = true;
     auto tokens = std::make_unique<ConnectionTokenStore>(env.store, env.tenant, c.id);
     auto client = std::make_unique<Client>(cfg, env.transport, env.clock, *tokens);
-    return std::unique_ptr<engine::Target>(std::make_unique<QboTarget>(
-        std::move(tokens), std::move(client), config, env.clock, env.options, RealmBudget(env, cfg), env.tenant));
+    auto target = std::make_unique<QboTarget>(std::move(tokens), std::move(client), config, env.clock, env.options,
+                                              RealmBudget(env, cfg), env.tenant);
+    // The tenant's order field mapping (docs/mappings.md), checked again as it is loaded.
+    ES_ASSIGN_OR_RETURN(auto stored, env.store.GetMappingVersion(env.tenant, mapping::kOrderMappingName, 0));
+    if (stored) {
+      std::vector<mapping::MappingError> errors;
+      auto m = mapping::CheckMappingJson(stored->document, "", &errors);
+      if (!m) {
+        Status bad = mapping::MappingErrorsStatus(stored->name, errors);
+        return Status::Validation("stored mapping version " + std::to_string(stored->version) + " is not valid: " +
+                                  bad.message(), "invalid_mapping");
+      }
+      target->SetOrderMapping(std::move(*m));
+    }
+    return std::unique_ptr<engine::Target>(std::move(target));
   };
   p.probe = [](const engine::ConnectorEnv& env, const store::Connection& c) -> Status {
     ES_ASSIGN_OR_RETURN(Config cfg, ConfigOf(c));

@@ -42,6 +42,7 @@
 #include "connectors/qbo/client.h"
 #include "connectors/qbo/sync/gateway.h"
 #include "engine/connector.h"
+#include "mapping/field_map.h"
 #include "mapping/qbo_transform.h"
 #include "mapping/transformer_config.h"
 
@@ -91,6 +92,10 @@ class QboTarget final : public engine::Target {
   int64_t requests() const override { return gateway_.calls(); }
   int64_t rate_limited() const override { return gateway_.rate_limited(); }
 
+  // The tenant's order mapping (mapping/field_map_qbo.h), applied to every
+  // order document after the transformer built it; none = documents as built.
+  void SetOrderMapping(mapping::FieldMap map) { order_map_ = std::move(map); }
+
   static std::string Placeholder(const std::string& ref_key) { return "@ref:" + ref_key; }
 
  private:
@@ -101,6 +106,7 @@ class QboTarget final : public engine::Target {
   std::unique_ptr<Client> client_;
   QboGateway gateway_;
   mapping::TransformerConfig config_;
+  std::optional<mapping::FieldMap> order_map_;
   // Accounts for new items and refund receipts, resolved on first need.
   std::map<std::string, std::string> accounts_;  // "income" | "expense" | "asset" | "refund" → Account Id
   // Dry runs: dependencies already planned on an earlier page (nothing was
