@@ -160,6 +160,7 @@ Status HttpServer::Start() {
   RegisterOAuthRoutes(i.ctx, *i.router);
   RegisterSyncRoutes(i.ctx, *i.router);
   RegisterHistoryRoutes(i.ctx, *i.router);
+  RegisterSandboxRoutes(i.ctx, *i.router);
   for (auto& r : i.registrars) r(i.ctx, *i.router);
 
   i.http.set_payload_max_length(i.config.max_body_bytes);

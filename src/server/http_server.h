@@ -121,5 +121,6 @@ void RegisterSyncRoutes(ServerContext& ctx, Router& router);
 void RegisterHistoryRoutes(ServerContext& ctx, Router& router);
 void RegisterMetricsRoutes(ServerContext& ctx, Router& router);
 void RegisterOAuthRoutes(ServerContext& ctx, Router& router);
+void RegisterSandboxRoutes(ServerContext& ctx, Router& router);
 
 }  // namespace es::server

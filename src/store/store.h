@@ -1,6 +1,6 @@
 // StateStore: everything the engine remembers between runs.
 //
-// One interface, composed of four parts that each read on one screen:
+// One interface, composed of parts that each read on one screen:
 //   SyncStateStore     tenants, connections, configs, id mappings, write
 //                      intents, cursors, run locks   (sync_state_store.h)
 //   RunStore           runs, record results, the failed queue (run_store.h)
@@ -8,6 +8,8 @@
 //                                                    (server_store.h)
 //   WebhookQueueStore  webhook deliveries and the per-tenant switch
 //                                                    (webhook_queue_store.h)
+//   ConfirmationStore  confirmation tokens and the per-tenant sandbox mode
+//                                                    (confirmation_store.h)
 // Two implementations share one SQL layer (store/sql): SQLite and
 // PostgreSQL.
 //
@@ -21,6 +23,7 @@
 #include <map>
 #include <memory>
 
+#include "store/confirmation_store.h"
 #include "store/records.h"
 #include "store/run_store.h"
 #include "store/server_store.h"
@@ -29,7 +32,8 @@
 
 namespace es::store {
 
-class StateStore : public SyncStateStore, public RunStore, public ServerStore, public WebhookQueueStore {
+class StateStore : public SyncStateStore, public RunStore, public ServerStore, public WebhookQueueStore,
+                   public ConfirmationStore {
  public:
   ~StateStore() override = default;
 

@@ -21,6 +21,9 @@ constexpr Migration kMigrations[] = {
     {4, "webhooks",
 #include "store/migrations/0004_webhooks.sql"
     },
+    {10, "confirmations",
+#include "store/migrations/0010_confirmations.sql"
+    },
 };
 
 struct RenderedList {
