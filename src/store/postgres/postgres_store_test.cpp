@@ -58,7 +58,9 @@ TEST(PostgresMigrations, ShippedListIsIncreasingFromOne) {
   ASSERT_GE(ms.size(), 4u);  // same versions as the SQLite dialect (0004_webhooks and later)
   EXPECT_EQ(ms[0].version, 1);
   for (size_t i = 0; i < ms.size(); ++i) {
-    if (i > 0) EXPECT_GT(ms[i].version, ms[i - 1].version);
+    if (i > 0) {
+      EXPECT_GT(ms[i].version, ms[i - 1].version);
+    }
     EXPECT_NE(std::string(ms[i].sql).find("CREATE TABLE"), std::string::npos);
   }
   EXPECT_STREQ(ms[0].name, "init");
