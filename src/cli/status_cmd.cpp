@@ -110,6 +110,10 @@ int RunStatusCmd(const Common& c) {
     printf("%s\n", DumpJson(s).c_str());
     return 0;
   }
+  if (s.value("sandbox", false))
+    printf("SANDBOX MODE: tenant %s runs against the QuickBooks sandbox and the warehouse's sandbox schema "
+           "(`tenant sandbox off` to leave it).\n",
+           c.tenant.c_str());
   const Json& runs = s["runs"];
   if (runs.empty()) {
     printf("Tenant %s: no runs yet.\n", c.tenant.c_str());

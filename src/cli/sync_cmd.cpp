@@ -1,9 +1,12 @@
 // `sync`: one run between two connections of a tenant (or its dry-run plan).
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/confirm_prompt.h"
 #include "cli/progress.h"
 #include "cli/run_summary.h"
 #include "cli/signals.h"
@@ -23,6 +26,7 @@ struct SyncArgs {
   std::string mode = "full";
   bool dry_run = false;
   std::string ids;
+  bool yes = false;
 };
 
 int RunSync(const SyncArgs& a) {
@@ -32,6 +36,11 @@ int RunSync(const SyncArgs& a) {
   if (int bad = RequireConnections(*store, a.common, {a.source, a.target}); bad != 0) return bad;
   if (int bad = CheckSourceIds(*store, a.common, a.source, SplitList(a.ids)); bad != 0) return bad;
   auto transport = TransportFor(*store, a.common, {a.source, a.target});
+  auto sandbox = store->SandboxMode(a.common.tenant);
+  const bool sandboxed = sandbox.ok() && *sandbox;
+  if (sandboxed)
+    fprintf(stderr, "notice: SANDBOX MODE — tenant %s writes to the QuickBooks sandbox and the warehouse's sandbox "
+            "schema, not to the real books\n", a.common.tenant.c_str());
   engine::Orchestrator orchestrator(*store, *transport, SystemClock::Get(), platforms::Registry(), CliEngineOptions());
   engine::SyncRequest req;
   req.tenant_id = a.common.tenant;
@@ -44,6 +53,10 @@ int RunSync(const SyncArgs& a) {
   req.triggered_by = "cli";
   req.stop = &InstallStopSignals();
   req.on_notice = [](const std::string& notice) { fprintf(stderr, "notice: %s\n", notice.c_str()); };
+  if (!a.dry_run && !a.yes && !AssumeYesFromEnv()) {
+    if (int no = ConfirmSync(orchestrator, *store, *transport, req, isatty(STDIN_FILENO) == 1, stdin, stderr); no != 0)
+      return no;
+  }
   ProgressBar bar("sync");
   bar.set_dry_run(a.dry_run);
   auto report = orchestrator.Run(req, [&](const engine::Progress& p) { bar.Update(p); });
@@ -55,6 +68,7 @@ int RunSync(const SyncArgs& a) {
     Json j = {{"run_id", run.id},
               {"status", store::RunStatusName(run.status)},
               {"dry_run", a.dry_run},
+              {"sandbox", sandboxed},
               {"counts", run.counts},
               {"target_requests", report->target_requests},
               {"source_requests", report->source_requests},
@@ -88,6 +102,7 @@ void AddSyncCommand(CLI::App& app) {
   cmd->add_option("--mode", sync->mode, "full or incremental")->check(CLI::IsMember({"full", "incremental"}));
   cmd->add_flag("--dry-run", sync->dry_run, "fetch and transform, write nothing, list the would-be writes");
   cmd->add_option("--ids", sync->ids, "comma list of source ids to sync");
+  cmd->add_flag("--yes", sync->yes, "run without asking, also when more than 10 records would be written");
   cmd->callback([sync] { SetExitCode(RunSync(*sync)); });
 
 }

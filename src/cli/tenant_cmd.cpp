@@ -1,5 +1,8 @@
-// `tenant add|list|remove`: tenants are created explicitly; every other
-// command refuses a tenant that does not exist (OpenForTenant).
+// `tenant add|list|remove|sandbox`: tenants are created explicitly; every
+// other command refuses a tenant that does not exist (OpenForTenant).
+// `tenant sandbox on|off|status --tenant T` switches the tenant's sandbox mode
+// (engine/sandbox_mode.h): its QBO connections run against Intuit's sandbox
+// host and its warehouses against "<schema>_sandbox".
 //
 // `remove` deletes the tenant with everything it owns (StateStore::DeleteTenant:
 // connections, id maps, runs, …). A tenant that still has connections or runs
@@ -11,6 +14,7 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "common/clock.h"
+#include "engine/sandbox_mode.h"
 
 namespace es::cli {
 namespace {
@@ -108,10 +112,44 @@ int RunTenantRemove(const TenantArgs& a) {
   return 0;
 }
 
+struct SandboxArgs {
+  Common common;
+  std::string state;  // on | off | status
+};
+
+int RunTenantSandbox(const SandboxArgs& a) {
+  int rc = 0;
+  auto store = OpenForTenant(a.common, &rc);
+  if (!store) return rc;
+  if (a.state == "on" || a.state == "off") {
+    Status s = store->SetSandboxMode(a.common.tenant, a.state == "on", SystemClock::Get().NowMillis());
+    if (!s.ok()) return Fail("setting sandbox mode", s);
+  }
+  auto on = store->SandboxMode(a.common.tenant);
+  if (!on.ok()) return Fail("reading sandbox mode", on.status());
+  auto conns = store->ListConnections(a.common.tenant);
+  if (!conns.ok()) return Fail("listing connections", conns.status());
+  Json targets = Json::object();
+  for (const auto& c : *conns) {
+    const store::Connection run = engine::SandboxConnection(c, *on);
+    if (c.kind == "qbo") targets[c.id] = GetStringOr(run.config, "api_base", "https://quickbooks.api.intuit.com");
+    if (c.kind == "supabase") targets[c.id] = "schema " + GetStringOr(run.config, "schema", engine::kDefaultWarehouseSchema);
+  }
+  if (a.common.json) {
+    printf("%s\n", DumpJson(Json{{"tenant", a.common.tenant}, {"sandbox", *on}, {"targets", targets}}).c_str());
+    return 0;
+  }
+  printf("tenant %s: sandbox mode %s\n", a.common.tenant.c_str(),
+         *on ? "ON — runs write to sandboxes, not to the real books" : "off");
+  for (auto it = targets.begin(); it != targets.end(); ++it)
+    printf("  %-20s %s\n", it.key().c_str(), it.value().get<std::string>().c_str());
+  return 0;
+}
+
 }  // namespace
 
 void AddTenantCommands(CLI::App& app) {
-  auto* tenant = app.add_subcommand("tenant", "Add, list or remove tenants");
+  auto* tenant = app.add_subcommand("tenant", "Add, list or remove tenants, or switch their sandbox mode");
   tenant->require_subcommand(1);
 
   auto add = std::make_shared<TenantArgs>();
@@ -133,6 +171,14 @@ void AddTenantCommands(CLI::App& app) {
   tr->add_option("id", remove->id, "tenant id")->required();
   tr->add_flag("--yes", remove->yes, "also when it has connections or runs");
   tr->callback([remove] { SetExitCode(RunTenantRemove(*remove)); });
+
+  auto sandbox = std::make_shared<SandboxArgs>();
+  auto* ts = tenant->add_subcommand("sandbox", "Switch a tenant's sandbox mode: QBO sandbox, separate warehouse schema");
+  AddCommon(ts, sandbox->common);
+  ts->add_option("state", sandbox->state, "on, off or status")
+      ->required()
+      ->check(CLI::IsMember({"on", "off", "status"}));
+  ts->callback([sandbox] { SetExitCode(RunTenantSandbox(*sandbox)); });
 }
 
 }  // namespace es::cli

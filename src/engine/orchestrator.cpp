@@ -6,6 +6,7 @@
 #include "engine/pipeline.h"
 #include "engine/run_liveness.h"
 #include "engine/two_way_target.h"
+#include "engine/sandbox_mode.h"
 
 namespace es::engine {
 
@@ -15,7 +16,7 @@ Result<store::Connection> LoadEnabledConnection(store::StateStore& store, const 
   if (!c.ok()) return c.status();
   if (!c->has_value()) return Status::NotFound("connection '" + id + "' does not exist for tenant '" + tenant + "'");
   if (!(*c)->enabled) return Status::Validation("connection '" + id + "' is disabled");
-  return **c;
+  return ResolveSandboxMode(store, **c);
 }
 
 Result<Json> LoadTargetConfig(store::StateStore& store, const std::string& tenant, const std::string& connection) {

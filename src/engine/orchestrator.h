@@ -70,7 +70,8 @@ struct RunReport {
   std::string target_kind;                     // "qbo"
 };
 
-// Loads an enabled connection; NotFound / Validation when missing or disabled.
+// Loads an enabled connection as the tenant's sandbox mode runs it
+// (engine/sandbox_mode.h); NotFound / Validation when missing or disabled.
 Result<store::Connection> LoadEnabledConnection(store::StateStore& store, const std::string& tenant,
                                                 const std::string& id);
 // The stored per-connection target settings ({} when none).

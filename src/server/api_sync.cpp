@@ -10,6 +10,8 @@
 //   GET  /api/v1/failed               user   ?limit
 //   POST /api/v1/failed/retry         user   one record {target, entity, sourceId}
 //   POST /api/v1/failed/retry-all     admin  every failed record (per connection pair)
+// POST /sync and /failed/retry-all that would touch more than a few records
+// need a confirmation token first (server/confirmations.h).
 #include <algorithm>
 #include <map>
 #include <set>
@@ -19,6 +21,7 @@
 #include "jobs/job_request.h"
 #include "engine/sync_types.h"
 #include "server/api_util.h"
+#include "server/confirmations.h"
 #include "server/http_server.h"
 #include "server/run_executor.h"
 
@@ -59,7 +62,7 @@ Result<std::string> DefaultConnection(ServerContext& ctx, const std::string& ten
 Result<engine::SyncRequest> ParseTrigger(ServerContext& ctx, const Caller& who, const Json& body,
                                          Json* normalised) {
   static const std::set<std::string> kKeys = {"source", "target", "entities", "mode", "dryRun", "ids",
-                                              "idempotencyKey"};
+                                              "idempotencyKey", "confirmationToken", "confirmDestructive"};
   for (auto it = body.begin(); it != body.end(); ++it) {
     if (!kKeys.count(it.key())) return Status::Validation("unknown field '" + it.key() + "'");
   }
@@ -134,6 +137,7 @@ void Trigger(ServerContext& ctx, ApiRequest& r) {
   Json normalised;
   auto req = ParseTrigger(ctx, r.caller, *body, &normalised);
   if (!req.ok()) return r.Fail(req.status());
+  if (!ConfirmSync(ctx, r, *body, *req, normalised)) return;
   const std::string key = GetStringOr(*body, "idempotencyKey");
   if (body->contains("idempotencyKey") && (!(*body)["idempotencyKey"].is_string() || key.empty() || key.size() > 200)) {
     return r.Fail(Status::Validation("'idempotencyKey' must be a non-empty string of at most 200 characters"));
@@ -364,6 +368,7 @@ void RetryAll(ServerContext& ctx, ApiRequest& r) {
   std::vector<store::FailedRecord> selected;
   for (const auto& f : *failed)
     if (target.empty() || f.target_connection == target) selected.push_back(f);
+  if (!ConfirmRetryAll(ctx, r, *body, selected)) return;
   auto runs = StartRetries(ctx, r.caller, selected);
   if (!runs.ok()) return r.Fail(runs.status());
   ctx.Audit(r.caller, "failed.retry_all", target.empty() ? "failed:*" : "failed:" + target,

@@ -168,6 +168,7 @@ Status HttpServer::Start() {
   RegisterAuthRoutes(i.ctx, *i.router);
   RegisterConflictRoutes(i.ctx, *i.router);
   RegisterMappingRoutes(i.ctx, *i.router);
+  RegisterSandboxRoutes(i.ctx, *i.router);
   for (auto& r : i.registrars) r(i.ctx, *i.router);
   RegisterDashboardRoutes(i.ctx, i.http);
 

@@ -124,5 +124,6 @@ void RegisterOAuthRoutes(ServerContext& ctx, Router& router);
 void RegisterJobRoutes(ServerContext& ctx, Router& router);  // api_jobs.cpp
 void RegisterConflictRoutes(ServerContext& ctx, Router& router);
 void RegisterMappingRoutes(ServerContext& ctx, Router& router);
+void RegisterSandboxRoutes(ServerContext& ctx, Router& router);
 
 }  // namespace es::server

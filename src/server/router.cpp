@@ -71,6 +71,12 @@ Result<Json> ApiRequest::JsonBody() const {
 
 void ApiRequest::Reply(int status, const Json& body) {
   res.status = status;
+  if (sandbox && body.is_object() && !body.contains("sandbox")) {
+    Json marked = body;
+    marked["sandbox"] = true;
+    res.set_content(DumpJson(marked), "application/json");
+    return;
+  }
   res.set_content(DumpJson(body), "application/json");
 }
 
@@ -214,6 +220,11 @@ void Router::Add(const std::string& method, const std::string& path, Access acce
       }
     }
     if (run) {
+      if (access != Access::kPublic) {
+        auto sandbox = ctx->store->SandboxMode(r.caller.tenant_id);
+        r.sandbox = sandbox.ok() && *sandbox;
+        if (r.sandbox) res.set_header("X-EasySale-Sandbox", "on");
+      }
       try {
         handler(r);
       } catch (const std::exception&) {

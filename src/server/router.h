@@ -58,6 +58,10 @@ class ApiRequest {
   const httplib::Request& http;
   httplib::Response& res;
   Caller caller;  // empty for kPublic routes
+  // The caller's tenant is in sandbox mode (engine/sandbox_mode.h): every
+  // answer carries the header X-EasySale-Sandbox: on, and Reply() adds
+  // "sandbox": true to JSON objects.
+  bool sandbox = false;
 
   // Path parameter of the template ("id" in /connections/{id}); "" when absent.
   std::string Param(const std::string& name) const;

@@ -112,7 +112,7 @@ Status ApplyFile(const Json& j, ServerConfig& c) {
                                 {"max_body_bytes", "max_concurrent_runs", "api_rate_per_s", "api_burst",
                                  "probe_ttl_s", "probe_timeout_ms", "token_refresh_margin_s", "http_threads",
                                  "keep_alive_timeout_ms", "header_timeout_ms", "body_timeout_ms",
-                                 "max_connections_per_client", "max_connections"},
+                                 "max_connections_per_client", "max_connections", "confirm_above"},
                                 "limits"));
     int64_t v = static_cast<int64_t>(c.max_body_bytes);
     ES_RETURN_IF_ERROR(ReadInt(s, "max_body_bytes", "limits", 1024, &v));
@@ -127,6 +127,7 @@ Status ApplyFile(const Json& j, ServerConfig& c) {
     ES_RETURN_IF_ERROR(ReadInt(s, "api_burst", "limits", 1, &v));
     c.api_burst = static_cast<double>(v);
     ES_RETURN_IF_ERROR(ReadInt(s, "probe_ttl_s", "limits", 0, &c.probe_ttl_s));
+    ES_RETURN_IF_ERROR(ReadInt(s, "confirm_above", "limits", -1, &c.confirm_above));
     ES_RETURN_IF_ERROR(ReadInt(s, "probe_timeout_ms", "limits", 100, &c.probe_timeout_ms));
     ES_RETURN_IF_ERROR(ReadInt(s, "token_refresh_margin_s", "limits", 0, &c.token_refresh_margin_s));
     v = c.http_threads;

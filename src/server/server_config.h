@@ -63,6 +63,9 @@ struct ServerConfig {
   int64_t probe_ttl_s = 30;          // connectivity probe cache
   int64_t probe_timeout_ms = 5000;
   int64_t token_refresh_margin_s = 900;  // refresh QBO tokens this long before expiry, before a run
+  // Operations touching more records need a confirmation token
+  // (confirmations.h); -1 turns confirmations off.
+  int64_t confirm_above = 10;
   int http_threads = 8;
   bool insecure_skip_tls_verify = false;  // local sandboxes with self-signed certificates only
 

@@ -148,6 +148,8 @@ Json GroupFailures(const std::vector<store::FailedRecord>& failed, size_t max_ex
 Json StatusJson(store::StateStore& store, const std::string& tenant) {
   Json j = {{"tenant", tenant}, {"runs", Json::array()}, {"failed", Json::array()}, {"failed_total", 0},
             {"failed_groups", Json::array()}};
+  auto sandbox = store.SandboxMode(tenant);
+  j["sandbox"] = sandbox.ok() && *sandbox;
   store::RunFilter f;
   f.tenant_id = tenant;
   f.limit = 20;
@@ -271,6 +273,9 @@ std::string RenderStatusHtml(const Json& s, const Json& extra) {
       "table.inner{margin:0}.note{color:#555;max-width:60em}"
       ".succeeded{color:#1a7f37}.partial{color:#9a6700}.failed{color:#cf222e}.dry{color:#0550ae}</style></head><body>";
   h += "<h1>EasySale Sync</h1><p>Tenant <b>" + HtmlEscape(tenant) + "</b></p>";
+  if (s.value("sandbox", false))
+    h += "<p style=\"background:#fff3cd;border:2px solid #9a6700;padding:8px\"><b>SANDBOX MODE</b>: runs write to "
+         "the QuickBooks sandbox and the warehouse's sandbox schema, not to the real books.</p>";
   if (extra.is_object() && !extra.empty()) {
     h += "<h2>Summary</h2><table>";
     for (auto it = extra.begin(); it != extra.end(); ++it)

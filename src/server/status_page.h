@@ -15,7 +15,7 @@
 
 namespace es::server {
 
-// JSON: {"tenant", "runs":[…], "failed":[… the first 100],
+// JSON: {"tenant", "sandbox" (the tenant's sandbox mode), "runs":[…], "failed":[… the first 100],
 // "failed_total", "failed_groups":[…]}. Each run: id, status, mode, dry_run,
 // source, target, started_at / finished_at (ISO-8601 UTC) and their
 // *_ms, duration_ms (0 while running), fetched, created, updated, skipped,

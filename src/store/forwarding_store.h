@@ -273,6 +273,19 @@ class ForwardingStore : public StateStore {
     return inner_.ResolveConflict(tenant, id, winner, resolved_by, now_ms);
   }
 
+  // Confirmations block.
+  Status PutConfirmation(const ConfirmationRecord& record) override { return inner_.PutConfirmation(record); }
+  Result<ConfirmationRecord> UseConfirmation(const std::string& tenant, const std::string& token_hash,
+                                             const std::string& user, const std::string& plan_hash,
+                                             int64_t now_ms) override {
+    return inner_.UseConfirmation(tenant, token_hash, user, plan_hash, now_ms);
+  }
+  Result<int64_t> PurgeConfirmations(int64_t before_ms) override { return inner_.PurgeConfirmations(before_ms); }
+  Status SetSandboxMode(const std::string& tenant, bool on, int64_t now_ms) override {
+    return inner_.SetSandboxMode(tenant, on, now_ms);
+  }
+  Result<bool> SandboxMode(const std::string& tenant) override { return inner_.SandboxMode(tenant); }
+
  private:
   StateStore& inner_;
 };

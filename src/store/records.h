@@ -144,7 +144,8 @@ inline constexpr const char* kTenantTables[] = {
     "id_mappings",    "write_intents", "transformer_configs", "connections", "audit_log",
     "oauth_states",   "sync_requests", "webhook_deliveries",  "webhook_settings", "jobs",
     "job_tenants",    "schedules",     "user_sessions",       "users",            "twoway_states",
-    "sync_policies",  "conflicts",     "field_mappings"};
+    "sync_policies",  "conflicts",     "field_mappings",      "confirmation_tokens",
+    "tenant_sandbox_mode"};
 
 // The key of a per-record row (mapping, intent, failed entry).
 struct RecordKey {

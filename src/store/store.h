@@ -1,6 +1,6 @@
 // StateStore: everything the engine remembers between runs.
 //
-// One interface, composed of four parts that each read on one screen:
+// One interface, composed of parts that each read on one screen:
 //   SyncStateStore     tenants, connections, configs, id mappings, write
 //                      intents, cursors, run locks   (sync_state_store.h)
 //   RunStore           runs, record results, the failed queue (run_store.h)
@@ -16,6 +16,8 @@
 //   UserStore          dashboard users and sign-in sessions (user_store.h)
 //   TwoWayStore        two-way sync state, policies, conflicts
 //                                                    (two_way_store.h)
+//   ConfirmationStore  confirmation tokens and the per-tenant sandbox mode
+//                                                    (confirmation_store.h)
 // Two implementations share one SQL layer (store/sql): SQLite and
 // PostgreSQL.
 //
@@ -31,6 +33,7 @@
 
 #include "store/job_store.h"
 #include "store/qbo_budget_store.h"
+#include "store/confirmation_store.h"
 #include "store/records.h"
 #include "store/run_store.h"
 #include "store/schedule_store.h"
@@ -52,7 +55,8 @@ class StateStore : public SyncStateStore,
                    public ScheduleStore,
                    public UserStore,
                    public TwoWayStore,
-                   public MappingStore {
+                   public MappingStore,
+                   public ConfirmationStore {
  public:
   ~StateStore() override = default;
 

@@ -142,6 +142,9 @@ class AuthzTest : public ::testing::Test {
     v.push_back({"GET", "/api/v1/history/export", fixed("/api/v1/history/export?format=csv"), none,
                  {401, 401, 401, 200, 200, 200}});
     v.push_back({"GET", "/api/v1/audit", fixed("/api/v1/audit"), none, {401, 401, 401, 403, 200, 200}});
+    v.push_back({"GET", "/api/v1/sandbox-mode", fixed("/api/v1/sandbox-mode"), none, {401, 401, 401, 200, 200, 200}});
+    v.push_back({"PUT", "/api/v1/sandbox-mode", fixed("/api/v1/sandbox-mode"), fixed(R"({"enabled":false})"),
+                 {401, 401, 401, 403, 200, 200}});
     // Webhook receivers are public and check their own signature (none here): 401 whatever the token.
     v.push_back({"POST", "/webhooks/woo/{tenant}/{connection}", fixed("/webhooks/woo/t1/woo"), fixed(R"({"id":1})"),
                  {401, 401, 401, 401, 401, 401}});

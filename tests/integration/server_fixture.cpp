@@ -66,6 +66,7 @@ Status ServerFixture::Start() {
   cfg.api_rate_per_s = options_.api_rate_per_s;
   cfg.api_burst = options_.api_burst;
   cfg.max_concurrent_runs = 4;
+  cfg.confirm_above = options_.confirm_above;
   cfg.allow_private_targets = options_.allow_private_targets;
   cfg.allowed_targets = options_.allowed_targets;
   cfg.http_threads = options_.http_threads;

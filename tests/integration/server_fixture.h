@@ -60,6 +60,10 @@ struct ServerFixtureOptions {
   double api_burst = 1000;
   std::string metrics_token = "metrics-token-for-tests-0123456789";
   std::string store_url;  // empty: a SQLite file in the fixture's directory
+  // Operations touching more records need a confirmation token
+  // (server/confirmations.h). Off (-1) for the tests of other features; the
+  // confirmation tests set the product's default, 10.
+  int64_t confirm_above = -1;
   // The sandboxes listen on loopback, so the tests allow internal targets
   // unless a test checks the guard.
   bool allow_private_targets = true;

@@ -126,7 +126,8 @@ RC_GTEST_PROP(Lifecycle, BooksFollowEveryOrderThroughKillsAndRestarts, ()) {
   o.store_url = "sqlite://" + (dir / "state.db").string();
   SyncFixture f(o);
   RC_ASSERT(f.Start().ok());
-  const std::vector<std::string> sync = {"sync", "--store", o.store_url, "--tenant", SyncFixture::kTenant, "--json"};
+  const std::vector<std::string> sync = {"sync", "--store", o.store_url, "--tenant", SyncFixture::kTenant, "--json",
+                                         "--yes"};
   const std::string out = (dir / "out.json").string();
 
   const int steps = *rc::gen::inRange(2, 6);

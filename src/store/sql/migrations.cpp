@@ -33,6 +33,9 @@ constexpr Migration kMigrations[] = {
     {9, "twoway",
 #include "store/migrations/0009_twoway.sql"
     },
+    {10, "confirmations",
+#include "store/migrations/0010_confirmations.sql"
+    },
     {11, "mappings",
 #include "store/migrations/0011_mappings.sql"
     },

@@ -197,6 +197,15 @@ class SqlStore : public StateStore {
   Result<std::vector<MappingVersion>> ListMappingVersions(const std::string& tenant, const std::string& name) override;
   Result<std::vector<MappingVersion>> ListMappings(const std::string& tenant) override;
 
+  // ---- ConfirmationStore (sql_store_confirm.cpp)
+  Status PutConfirmation(const ConfirmationRecord& record) override;
+  Result<ConfirmationRecord> UseConfirmation(const std::string& tenant, const std::string& token_hash,
+                                             const std::string& user, const std::string& plan_hash,
+                                             int64_t now_ms) override;
+  Result<int64_t> PurgeConfirmations(int64_t before_ms) override;
+  Status SetSandboxMode(const std::string& tenant, bool on, int64_t now_ms) override;
+  Result<bool> SandboxMode(const std::string& tenant) override;
+
  protected:
   Executor& exec() { return *exec_; }
 

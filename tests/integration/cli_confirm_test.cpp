@@ -1,0 +1,178 @@
+// `sync` asks before writing many records (SPEC F10): against a store with
+// 500 orders it shows the plan and asks "Proceed? [y/N]" on a terminal (a
+// pseudo-terminal here), --yes proceeds without asking, and without a
+// terminal and without --yes it refuses with one line. Sandbox mode: `tenant
+// sandbox on|off` and the notice in `sync` and `status`.
+//
+// The other suites of this binary run `sync` the way scripts do: without a
+// terminal and confirmed beforehand, through EASYSALE_YES (the environment
+// form of --yes), set below for the whole binary. The tests here remove it
+// from the commands that must ask.
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "common/json.h"
+#include "connectors/qbo/sandbox/server.h"
+#include "connectors/woo/sandbox/server.h"
+#include "support/cli_run.h"
+
+namespace es::testing {
+namespace {
+
+const bool kScriptsAreConfirmed = [] { return setenv("EASYSALE_YES", "1", 0) == 0; }();
+
+using es::test::Quote;
+
+// Runs `args` without EASYSALE_YES and without a terminal.
+es::test::CliRun RunAsking(const std::string& args) {
+  return es::test::RunCli("env -u EASYSALE_YES " + std::string(ES_BINARY), args);
+}
+
+struct PtyRun {
+  int exit_code = -1;
+  std::string output;  // everything the terminal showed
+};
+
+// Runs `args` on a pseudo-terminal without EASYSALE_YES; once `prompt` shows,
+// types `answer`.
+PtyRun RunOnTerminal(const std::string& args, const std::string& prompt, const std::string& answer) {
+  PtyRun r;
+  // Built before the fork: the child of a threaded process only execs.
+  const std::string cmd = "env -u EASYSALE_YES " + std::string(ES_BINARY) + " " + args;
+  int master = -1;
+  pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
+  if (pid < 0) return r;
+  if (pid == 0) {
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  bool answered = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  char buf[4096];
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{master, POLLIN, 0};
+    if (poll(&p, 1, 200) <= 0) continue;
+    ssize_t n = read(master, buf, sizeof buf);
+    if (n <= 0) break;  // EIO: the child closed the terminal
+    r.output.append(buf, static_cast<size_t>(n));
+    if (!answered && r.output.find(prompt) != std::string::npos) {
+      const std::string line = answer + "\n";
+      if (write(master, line.data(), line.size()) != static_cast<ssize_t>(line.size())) break;
+      answered = true;
+    }
+  }
+  int status = 0;
+  if (waitpid(pid, &status, 0) == pid && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  close(master);
+  return r;
+}
+
+class CliConfirm : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(kScriptsAreConfirmed);
+    wo_.orders = 500;
+    wo_.customers = 40;
+    wo_.products = 12;
+    wo_.seed = 11;
+    woo_ = std::make_unique<woo::sandbox::Server>(wo_);
+    qbo::sandbox::Options qo;
+    qo.throttle = false;
+    qbo_ = std::make_unique<qbo::sandbox::Server>(qo);
+    ASSERT_TRUE(woo_->Start(0).ok());
+    ASSERT_TRUE(qbo_->Start(0).ok());
+    auto tokens = qbo_->IssueTokens();
+    dir_ = std::filesystem::temp_directory_path() / ("es-confirm-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir_);
+    const std::string url = "sqlite://" + (dir_ / "state.db").string();
+    store_ = "--store " + url + " --tenant shop";
+    setenv("EASYSALE_MASTER_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", 1);
+    ASSERT_EQ(es::test::RunCli(ES_BINARY, "tenant add shop --store " + url).exit_code, 0);
+    Json woo_config = {{"base_url", woo_->base_url()}};
+    Json woo_secret = {{"consumer_key", wo_.consumer_key}, {"consumer_secret", wo_.consumer_secret}};
+    auto r = es::test::RunCli(ES_BINARY, "connection add " + store_ + " --id woo --kind woo --config " +
+                                             Quote(DumpJson(woo_config)) + " --secret " + Quote(DumpJson(woo_secret)));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    Json qbo_config = {{"api_base", qbo_->base_url()}, {"token_url", qbo_->token_url()}, {"realm_id", qo.realm_id},
+                       {"client_id", qo.client_id}};
+    Json qbo_secret = {{"client_secret", qo.client_secret}, {"access_token", tokens.access_token},
+                       {"refresh_token", tokens.refresh_token}, {"access_expires_at_ms", 0}};
+    r = es::test::RunCli(ES_BINARY, "connection add " + store_ + " --id qbo --kind qbo --config " +
+                                        Quote(DumpJson(qbo_config)) + " --secret " + Quote(DumpJson(qbo_secret)));
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  int64_t QboDocuments() { return qbo_->CountEntities("Invoice") + qbo_->CountEntities("SalesReceipt"); }
+
+  woo::sandbox::Options wo_;
+  std::unique_ptr<woo::sandbox::Server> woo_;
+  std::unique_ptr<qbo::sandbox::Server> qbo_;
+  std::filesystem::path dir_;
+  std::string store_;
+};
+
+TEST_F(CliConfirm, BigSyncAsksOnATerminalRefusesWithoutOneAndRunsWithYes) {
+  // No terminal, no --yes: one line saying what to add; nothing written.
+  auto refused = RunAsking("sync " + store_);
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_NE(refused.err.find("add --yes"), std::string::npos) << refused.err;
+  EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
+  EXPECT_EQ(QboDocuments(), 0);
+
+  // On a terminal: the plan, then the question; "n" writes nothing.
+  auto declined = RunOnTerminal("sync " + store_, "Proceed? [y/N]", "n");
+  EXPECT_EQ(declined.exit_code, 1) << declined.output;
+  EXPECT_NE(declined.output.find("This sync would write"), std::string::npos) << declined.output;
+  EXPECT_NE(declined.output.find("orders"), std::string::npos) << declined.output;
+  EXPECT_NE(declined.output.find("Nothing written."), std::string::npos) << declined.output;
+  EXPECT_EQ(QboDocuments(), 0);
+
+  // "y" runs it (customers only, to keep the test short).
+  auto accepted = RunOnTerminal("sync " + store_ + " --entities customers", "Proceed? [y/N]", "y");
+  EXPECT_EQ(accepted.exit_code, 0) << accepted.output;
+  EXPECT_GT(qbo_->CountEntities("Customer"), 10);
+
+  // --yes: no plan, no question, the whole store is synced.
+  auto yes = RunAsking("sync " + store_ + " --yes --json");
+  ASSERT_EQ(yes.exit_code, 0) << yes.err;
+  EXPECT_EQ(yes.err.find("Proceed?"), std::string::npos);
+  EXPECT_GT(QboDocuments(), 100);
+
+  // Nothing left to write: no question even without a terminal.
+  auto quiet = RunAsking("sync " + store_ + " --json");
+  EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
+}
+
+TEST_F(CliConfirm, SandboxModeIsSwitchedAndShown) {
+  auto on = es::test::RunCli(ES_BINARY, "tenant sandbox on " + store_ + " --json");
+  ASSERT_EQ(on.exit_code, 0) << on.err;
+  auto j = ParseJson(on.out);
+  ASSERT_TRUE(j.ok()) << on.out;
+  EXPECT_TRUE((*j)["sandbox"].get<bool>());
+  EXPECT_EQ((*j)["targets"]["qbo"], "https://sandbox-quickbooks.api.intuit.com");
+
+  auto status = es::test::RunCli(ES_BINARY, "status " + store_);
+  EXPECT_NE(status.out.find("SANDBOX MODE"), std::string::npos) << status.out;
+
+  auto off = es::test::RunCli(ES_BINARY, "tenant sandbox off " + store_);
+  ASSERT_EQ(off.exit_code, 0) << off.err;
+  EXPECT_NE(off.out.find("sandbox mode off"), std::string::npos) << off.out;
+  EXPECT_NE(off.out.find(qbo_->base_url()), std::string::npos) << off.out;
+  status = es::test::RunCli(ES_BINARY, "status " + store_);
+  EXPECT_EQ(status.out.find("SANDBOX MODE"), std::string::npos) << status.out;
+  EXPECT_EQ(es::test::RunCli(ES_BINARY, "tenant sandbox maybe " + store_).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace es::testing
