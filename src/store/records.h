@@ -142,7 +142,8 @@ struct RunFilter {
 inline constexpr const char* kTenantTables[] = {
     "record_results", "sync_runs",     "failed_records",      "cursors",     "locks",
     "id_mappings",    "write_intents", "transformer_configs", "connections", "audit_log",
-    "oauth_states",   "sync_requests", "webhook_deliveries",  "webhook_settings"};
+    "oauth_states",   "sync_requests", "webhook_deliveries",  "webhook_settings",
+    "notification_settings", "notification_state", "notification_log"};
 
 // The key of a per-record row (mapping, intent, failed entry).
 struct RecordKey {

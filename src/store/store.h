@@ -8,6 +8,8 @@
 //                                                    (server_store.h)
 //   WebhookQueueStore  webhook deliveries and the per-tenant switch
 //                                                    (webhook_queue_store.h)
+//   NotificationStore  notification settings, rate limits, sent log
+//                                                    (notification_store.h)
 // Two implementations share one SQL layer (store/sql): SQLite and
 // PostgreSQL.
 //
@@ -21,6 +23,7 @@
 #include <map>
 #include <memory>
 
+#include "store/notification_store.h"
 #include "store/records.h"
 #include "store/run_store.h"
 #include "store/server_store.h"
@@ -29,7 +32,8 @@
 
 namespace es::store {
 
-class StateStore : public SyncStateStore, public RunStore, public ServerStore, public WebhookQueueStore {
+class StateStore : public SyncStateStore, public RunStore, public ServerStore, public WebhookQueueStore,
+                   public NotificationStore {
  public:
   ~StateStore() override = default;
 

@@ -127,4 +127,5 @@ class StoreContractTest : public ::testing::TestWithParam<StoreContractParam> {
 #include "store/store_contract_robustness_tests.h"  // IWYU pragma: export
 #include "store/store_contract_server_tests.h"      // IWYU pragma: export
 #include "store/store_contract_webhook_tests.h"     // IWYU pragma: export
+#include "store/store_contract_notify_tests.h"      // IWYU pragma: export
 #include "store/store_contract_batch_tests.h"       // IWYU pragma: export

@@ -21,6 +21,9 @@ constexpr Migration kMigrations[] = {
     {4, "webhooks",
 #include "store/migrations/0004_webhooks.sql"
     },
+    {8, "notifications",
+#include "store/migrations/0008_notifications.sql"
+    },
 };
 
 struct RenderedList {
