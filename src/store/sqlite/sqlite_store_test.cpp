@@ -44,11 +44,16 @@ class RawDb {
   sqlite3* db_ = nullptr;
 };
 
+// Versions are pre-assigned per feature (0005 jobs … 0012 users), so a
+// build may ship a subset: the list starts at 1 and strictly increases.
 TEST(SqliteMigrations, ShippedListIsContiguousFromOne) {
   auto ms = SqliteMigrations();
   ASSERT_FALSE(ms.empty());
+  EXPECT_EQ(ms[0].version, 1);
   for (size_t i = 0; i < ms.size(); ++i) {
-    EXPECT_EQ(ms[i].version, static_cast<int>(i) + 1);
+    if (i > 0) {
+      EXPECT_GT(ms[i].version, ms[i - 1].version);
+    }
     EXPECT_NE(std::string(ms[i].name), "");
     EXPECT_NE(std::string(ms[i].sql).find("CREATE TABLE"), std::string::npos);
   }
@@ -101,7 +106,7 @@ TEST(SqliteMigrations, UpgradeKeepsData) {
   ASSERT_TRUE(store.ok());
   EXPECT_EQ((*store)->SchemaVersion(), 1);
   ASSERT_TRUE((*store)->Migrate().ok());
-  EXPECT_EQ((*store)->SchemaVersion(), static_cast<int>(SqliteMigrations().size()));
+  EXPECT_EQ((*store)->SchemaVersion(), SqliteMigrations().back().version);
   auto t = (*store)->GetTenant("t1");
   ASSERT_TRUE(t.ok() && t->has_value());
   EXPECT_EQ((*t)->name, "Old");
