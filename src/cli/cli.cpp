@@ -25,6 +25,7 @@ int Main(int argc, char** argv) {
   AddServeCommand(app);
   AddTokenCommand(app);
   AddRunsCommands(app);
+  AddNotifyCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -22,6 +22,7 @@ void AddConfigCommands(CLI::App& app);      // config set|show
 void AddServeCommand(CLI::App& app);  // serve (HTTP API)
 void AddTokenCommand(CLI::App& app);  // token (JWT for the API)
 void AddRunsCommands(CLI::App& app);  // runs list|stop
+void AddNotifyCommands(CLI::App& app);  // notify set|show|test
 
 // Exit code a command's callback sets (CLI11 callbacks return void).
 void SetExitCode(int code);

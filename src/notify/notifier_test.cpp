@@ -4,9 +4,6 @@
 #include "notify/notifier.h"
 
 #include <gtest/gtest.h>
-#include <httplib.h>
-
-#include <mutex>
 #include <thread>
 
 #include "common/clock.h"
@@ -14,6 +11,7 @@
 #include "notify/run_events.h"
 #include "notify/signature.h"
 #include "store/factory/open_store.h"
+#include "support/notify_receiver.h"
 #include "support/smtp_sink.h"
 
 namespace es::notify {
@@ -21,51 +19,7 @@ namespace {
 
 constexpr const char* kHookSecret = "receiver-shared-secret-123";
 
-// A webhook receiver that keeps every POST and whether its signature held.
-class Receiver {
- public:
-  Receiver() {
-    server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(mu_);
-      Hit h;
-      h.body = req.body;
-      h.event = req.get_header_value(kEventHeader);
-      h.signature_ok = VerifySignature(kHookSecret, req.body, req.get_header_value(kSignatureHeader));
-      hits_.push_back(h);
-      res.status = status_;
-      res.set_content("{}", "application/json");
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    for (int i = 0; i < 5000 && !server_.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~Receiver() {
-    server_.stop();
-    thread_.join();
-  }
-  struct Hit {
-    std::string body;
-    std::string event;
-    bool signature_ok = false;
-  };
-  std::vector<Hit> hits() {
-    std::lock_guard lock(mu_);
-    return hits_;
-  }
-  void set_status(int s) {
-    std::lock_guard lock(mu_);
-    status_ = s;
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
-
- private:
-  httplib::Server server_;
-  std::thread thread_;
-  int port_ = 0;
-  std::mutex mu_;
-  std::vector<Hit> hits_;  // guarded by mu_
-  int status_ = 200;       // guarded by mu_
-};
+using Receiver = es::test::NotifyReceiver;
 
 class NotifierTest : public ::testing::Test {
  protected:
@@ -101,7 +55,7 @@ class NotifierTest : public ::testing::Test {
   }
 
   es::test::SmtpSink sink_{ES_SMTP_SINK};
-  Receiver receiver_;
+  Receiver receiver_{kHookSecret};
   FakeClock clock_{1'780'000'000'000};
   CurlMailSender mail_;
   std::unique_ptr<store::StateStore> store_;

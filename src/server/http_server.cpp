@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "http/target_guard.h"
+#include "notify/notifier.h"
 #include "platforms/platforms.h"
 #include "server/connectivity.h"
 #include "server/http_gate.h"
@@ -46,6 +47,8 @@ struct HttpServer::Impl {
   ServerContext ctx;
   std::unique_ptr<QboTokenManager> tokens;
   std::unique_ptr<ConnectivityProbe> probes;
+  notify::CurlMailSender mail;
+  std::unique_ptr<notify::Notifier> notifier;
   std::unique_ptr<RunExecutor> runs;
   GatedServer http;
   std::unique_ptr<Router> router;
@@ -139,6 +142,19 @@ HttpServer::HttpServer(ServerConfig config, store::StateStore& base_store, Serve
   c.tokens = i.tokens.get();
   i.probes = std::make_unique<ConnectivityProbe>(c);
   c.probes = i.probes.get();
+  notify::NotifierOptions no;
+  no.policy = Impl::TargetPolicyOf(i.config);
+  no.insecure_skip_tls_verify = i.config.insecure_skip_tls_verify;
+  no.on_failure = [](const notify::NotificationEvent& e, const char* channel, const Status& why) {
+    Log(LogLevel::kWarn, "notification_failed",
+        {{"tenant", e.tenant_id},
+         {"kind", e.kind},
+         {"channel", channel},
+         {"category", std::string(CategoryName(why.category()))},
+         {"error", why.message()}});
+  };
+  i.notifier = std::make_unique<notify::Notifier>(i.observed, i.transport, clock, i.mail, std::move(no));
+  c.notifier = i.notifier.get();
   i.runs = std::make_unique<RunExecutor>(c, i.config.max_concurrent_runs);
   c.runs = i.runs.get();
   c.started_at_ms = clock.NowMillis();
@@ -160,6 +176,7 @@ Status HttpServer::Start() {
   RegisterOAuthRoutes(i.ctx, *i.router);
   RegisterSyncRoutes(i.ctx, *i.router);
   RegisterHistoryRoutes(i.ctx, *i.router);
+  RegisterNotificationRoutes(i.ctx, *i.router);
   for (auto& r : i.registrars) r(i.ctx, *i.router);
 
   i.http.set_payload_max_length(i.config.max_body_bytes);
