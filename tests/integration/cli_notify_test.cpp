@@ -21,8 +21,12 @@ constexpr const char* kHookSecret = "cli-notify-secret-0123456789";
 
 es::test::CliRun Cli(const std::string& args) { return es::test::RunCli(ES_BINARY, args); }
 
+// tests/support/smtp_sink.py; __FILE__ is relative to the build directory
+// (where the binary lives) when the build passes relative paths.
 std::string SinkScript() {
-  return (std::filesystem::path(__FILE__).parent_path().parent_path() / "support" / "smtp_sink.py").string();
+  std::filesystem::path self(__FILE__);
+  if (self.is_relative()) self = std::filesystem::canonical("/proc/self/exe").parent_path() / self;
+  return (self.parent_path().parent_path() / "support" / "smtp_sink.py").string();
 }
 
 class CliNotify : public ::testing::Test {

@@ -17,7 +17,7 @@ constexpr const char* kHookSecret = "server-notify-secret-0123456789";
 constexpr const char* kSmtpPassword = "relay-password-never-shown";
 
 std::string SinkScript() {
-  return (std::filesystem::path(__FILE__).parent_path().parent_path() / "support" / "smtp_sink.py").string();
+  return std::string(ES_SOURCE_DIR) + "/tests/support/smtp_sink.py";
 }
 
 TEST(ServerNotify, SettingsTestAndAFailedRunNotifyOnce) {
