@@ -9,6 +9,7 @@ PACKAGES=(
   nlohmann-json3-dev libsimdjson-dev libcpp-httplib-dev libcli11-dev libcurl4-openssl-dev libssl-dev
   libsqlite3-dev libpq-dev postgresql libhowardhinnant-date-dev libsodium-dev
   libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
+  python3-aiosmtpd
 )
 # Node.js and npm only for the conformance tests, and only when the machine
 # has none (a Node.js installed outside Debian's packages is kept as it is).

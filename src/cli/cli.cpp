@@ -30,6 +30,7 @@ int Main(int argc, char** argv) {
   AddUserCommands(app);
   AddConflictsCommands(app);
   AddMappingCommands(app);
+  AddNotifyCommands(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

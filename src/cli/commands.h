@@ -27,6 +27,7 @@ void AddScheduleCommands(CLI::App& app);  // schedule add|list|remove|next|run-n
 void AddUserCommands(CLI::App& app);  // user add|list|remove (dashboard sign-in)
 void AddConflictsCommands(CLI::App& app);  // conflicts list|resolve|policy
 void AddMappingCommands(CLI::App& app);  // mapping validate|preview|import|export|list|versions|rollback
+void AddNotifyCommands(CLI::App& app);  // notify set|show|test
 
 // Exit code a command's callback sets (CLI11 callbacks return void).
 void SetExitCode(int code);

@@ -7,12 +7,14 @@
 #include "cli/cli_common.h"
 #include "cli/commands.h"
 #include "cli/confirm_prompt.h"
+#include "cli/notify_cli.h"
 #include "cli/progress.h"
 #include "cli/run_summary.h"
 #include "cli/signals.h"
 #include "common/clock.h"
 #include "engine/orchestrator.h"
 #include "http/transport.h"
+#include "notify/run_events.h"
 #include "platforms/platforms.h"
 
 namespace es::cli {
@@ -28,6 +30,20 @@ struct SyncArgs {
   std::string ids;
   bool yes = false;
 };
+
+// The run's notification events (notify/run_events.h), sent before the
+// command prints its summary.
+void AnnounceRun(store::StateStore& store, const engine::SyncRequest& req, const Result<engine::RunReport>& report) {
+  CliNotifier cli(store);
+  if (report.ok()) {
+    notify::NotifyRunEnded(cli.notifier(), store, report->run, report->failure);
+    return;
+  }
+  for (const auto& e : notify::RefusedRunEvents(req.tenant_id, req.source_connection, req.target_connection,
+                                                report.status(), SystemClock::Get().NowMillis())) {
+    cli.notifier().Notify(e);
+  }
+}
 
 int RunSync(const SyncArgs& a) {
   int rc = 0;
@@ -61,6 +77,7 @@ int RunSync(const SyncArgs& a) {
   bar.set_dry_run(a.dry_run);
   auto report = orchestrator.Run(req, [&](const engine::Progress& p) { bar.Update(p); });
   bar.Finish();
+  if (!a.dry_run) AnnounceRun(*store, req, report);
   if (!report.ok()) return Fail("sync", report.status());
   const auto& run = report->run;
   if (run.status == store::RunStatus::kStopped) DetachStalledStdout();

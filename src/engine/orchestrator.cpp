@@ -275,6 +275,7 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
   report.rate_limited = ends.target->rate_limited();
   report.source_kind = source_kind;
   report.target_kind = target_kind;
+  report.failure = failure.category();
   return report;
 }
 

@@ -68,6 +68,7 @@ struct RunReport {
   int64_t rate_limited = 0;                    // target answers that were rate limits
   std::string source_kind;                     // "woo"
   std::string target_kind;                     // "qbo"
+  ErrorCategory failure = ErrorCategory::kOk;  // what ended a failed run (kAuthentication: credentials refused)
 };
 
 // Loads an enabled connection as the tenant's sandbox mode runs it

@@ -8,6 +8,7 @@
 #include "http/target_guard.h"
 #include "server/api_auth.h"
 #include "server/dashboard/dashboard.h"
+#include "notify/notifier.h"
 #include "platforms/platforms.h"
 #include "server/api_schedules.h"
 #include "server/connectivity.h"
@@ -49,6 +50,8 @@ struct HttpServer::Impl {
   ServerContext ctx;
   std::unique_ptr<QboTokenManager> tokens;
   std::unique_ptr<ConnectivityProbe> probes;
+  notify::CurlMailSender mail;
+  std::unique_ptr<notify::Notifier> notifier;
   std::unique_ptr<RunExecutor> runs;
   GatedServer http;
   std::unique_ptr<Router> router;
@@ -142,6 +145,19 @@ HttpServer::HttpServer(ServerConfig config, store::StateStore& base_store, Serve
   c.tokens = i.tokens.get();
   i.probes = std::make_unique<ConnectivityProbe>(c);
   c.probes = i.probes.get();
+  notify::NotifierOptions no;
+  no.policy = Impl::TargetPolicyOf(i.config);
+  no.insecure_skip_tls_verify = i.config.insecure_skip_tls_verify;
+  no.on_failure = [](const notify::NotificationEvent& e, const char* channel, const Status& why) {
+    Log(LogLevel::kWarn, "notification_failed",
+        {{"tenant", e.tenant_id},
+         {"kind", e.kind},
+         {"channel", channel},
+         {"category", std::string(CategoryName(why.category()))},
+         {"error", why.message()}});
+  };
+  i.notifier = std::make_unique<notify::Notifier>(i.observed, i.transport, clock, i.mail, std::move(no));
+  c.notifier = i.notifier.get();
   i.runs = std::make_unique<RunExecutor>(c, i.config.max_concurrent_runs);
   c.runs = i.runs.get();
   c.started_at_ms = clock.NowMillis();
@@ -169,6 +185,7 @@ Status HttpServer::Start() {
   RegisterConflictRoutes(i.ctx, *i.router);
   RegisterMappingRoutes(i.ctx, *i.router);
   RegisterSandboxRoutes(i.ctx, *i.router);
+  RegisterNotificationRoutes(i.ctx, *i.router);
   for (auto& r : i.registrars) r(i.ctx, *i.router);
   RegisterDashboardRoutes(i.ctx, i.http);
 

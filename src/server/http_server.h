@@ -57,6 +57,11 @@ class RunExecutor;
 class ConnectivityProbe;
 class QboTokenManager;
 class IsolatingStore;
+}  // namespace es::server
+namespace es::notify {
+class Notifier;
+}  // namespace es::notify
+namespace es::server {
 
 // What route handlers get. Pointers are non-null and valid while the server
 // runs; every object is thread-safe.
@@ -73,6 +78,7 @@ struct ServerContext {
   RunExecutor* runs = nullptr;
   ConnectivityProbe* probes = nullptr;
   QboTokenManager* tokens = nullptr;
+  notify::Notifier* notifier = nullptr;  // notification events (src/notify): runs, safety checks, API tests
   int64_t started_at_ms = 0;
 
   // Appends to the audit log with the caller's user id (failures are logged,
@@ -118,6 +124,7 @@ class HttpServer {
 // The built-in route groups (api_*.cpp); HttpServer::Start registers them.
 void RegisterConnectionRoutes(ServerContext& ctx, Router& router);
 void RegisterSyncRoutes(ServerContext& ctx, Router& router);
+void RegisterNotificationRoutes(ServerContext& ctx, Router& router);
 void RegisterHistoryRoutes(ServerContext& ctx, Router& router);
 void RegisterMetricsRoutes(ServerContext& ctx, Router& router);
 void RegisterOAuthRoutes(ServerContext& ctx, Router& router);

@@ -4,6 +4,8 @@
 #include <exception>
 #include <optional>
 
+#include "notify/notifier.h"
+#include "notify/run_events.h"
 #include "server/http_server.h"
 #include "server/log.h"
 #include "server/token_manager.h"
@@ -233,7 +235,21 @@ Result<engine::RunReport> RunExecutor::Execute(Job& job, const engine::SyncReque
     return thrown;
   }
   if (report->ok()) Finished(**report);
+  Announce(request, *report);
   return std::move(*report);
+}
+
+void RunExecutor::Announce(const engine::SyncRequest& request, const Result<engine::RunReport>& report) {
+  if (ctx_.notifier == nullptr || request.dry_run) return;
+  if (report.ok()) {
+    notify::NotifyRunEnded(*ctx_.notifier, *ctx_.store, report->run, report->failure);
+  } else {
+    for (const auto& e : notify::RefusedRunEvents(request.tenant_id, request.source_connection,
+                                                  request.target_connection, report.status(),
+                                                  ctx_.clock->NowMillis())) {
+      ctx_.notifier->Notify(e);
+    }
+  }
 }
 
 void RunExecutor::Abandon(Job& job, const engine::SyncRequest& request, const Status& why) {
@@ -258,6 +274,7 @@ void RunExecutor::Abandon(Job& job, const engine::SyncRequest& request, const St
         Status s = ctx_.store->UpdateRun(failed);
         if (s.ok()) {
           ctx_.metrics->Add("easysale_runs_total", {{"tenant", request.tenant_id}, {"status", "failed"}});
+          if (ctx_.notifier != nullptr) notify::NotifyRunEnded(*ctx_.notifier, *ctx_.store, failed, why.category());
         }
       }
     }

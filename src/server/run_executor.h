@@ -17,7 +17,9 @@
 // `max_concurrent` runs execute at once; beyond that Start is refused with
 // RateLimit. Before a run, QBO tokens of its connections are refreshed under
 // the QboTokenManager guard when they expire soon. Finished runs feed the
-// metrics registry (records, durations, API requests, rate-limit hits).
+// metrics registry (records, durations, API requests, rate-limit hits) and
+// raise notification events (a failed run, refused credentials, a growing
+// failed queue) on the server's notifier.
 //
 // The engine picks run ids itself; RunObserverStore (the store the
 // orchestrator writes through) reports CreateRun, and the locks taken and
@@ -107,6 +109,9 @@ class RunExecutor {
   void Record(const engine::RunReport& report);
   void RefreshTokens(const engine::SyncRequest& request);
   void Finished(const engine::RunReport& report);
+  // Raises the run's notification events (notify/run_events.h); dry runs
+  // raise none. Never throws.
+  void Announce(const engine::SyncRequest& request, const Result<engine::RunReport>& report);
   void ReapLocked();
 
   ServerContext& ctx_;

@@ -69,4 +69,23 @@ Result<std::vector<Connection>> EncryptedStore::ListConnections(const std::strin
   return list;
 }
 
+Status EncryptedStore::PutNotificationSettings(const NotificationSettings& settings) {
+  if (settings.secrets.empty()) return ForwardingStore::PutNotificationSettings(settings);
+  NotificationSettings sealed = settings;
+  sealed.secrets = box_.Seal(settings.secrets, settings.tenant_id + "/notifications");
+  return ForwardingStore::PutNotificationSettings(sealed);
+}
+
+Result<std::optional<NotificationSettings>> EncryptedStore::GetNotificationSettings(const std::string& tenant) {
+  ES_ASSIGN_OR_RETURN(std::optional<NotificationSettings> s, ForwardingStore::GetNotificationSettings(tenant));
+  if (!s.has_value() || s->secrets.empty() || !SecretBox::LooksSealed(s->secrets)) return s;
+  auto plain = box_.Open(s->secrets, tenant + "/notifications");
+  if (!plain.ok()) {
+    return Status::Internal("notification secrets of tenant '" + tenant +
+                            "' could not be decrypted (wrong master key or corrupted data)");
+  }
+  s->secrets = std::move(*plain);
+  return s;
+}
+
 }  // namespace es::store

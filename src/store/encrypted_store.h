@@ -16,6 +16,9 @@
 // newer tokens between this writer's read and its write). Writes to one
 // connection are serialised in this process for that check.
 //
+// Notification settings: NotificationSettings::secrets is sealed the same
+// way (associated data "<tenant>/notifications") on Put and opened on Get.
+//
 // Failures: a secret that does not open (wrong master key, tampering) is an
 // Internal error naming the connection, never the secret. Thread-safe
 // if the inner store is; `inner` and `box` must outlive the decorator.
@@ -39,6 +42,8 @@ class EncryptedStore final : public ForwardingStore {
   Status PutConnection(const Connection& c) override;
   Result<std::optional<Connection>> GetConnection(const std::string& tenant, const std::string& id) override;
   Result<std::vector<Connection>> ListConnections(const std::string& tenant) override;
+  Status PutNotificationSettings(const NotificationSettings& settings) override;
+  Result<std::optional<NotificationSettings>> GetNotificationSettings(const std::string& tenant) override;
 
   // Associated data binding a sealed secret to its row.
   static std::string AssociatedData(const std::string& tenant, const std::string& id) { return tenant + "/" + id; }

@@ -285,6 +285,21 @@ class ForwardingStore : public StateStore {
     return inner_.SetSandboxMode(tenant, on, now_ms);
   }
   Result<bool> SandboxMode(const std::string& tenant) override { return inner_.SandboxMode(tenant); }
+  // Notifications block.
+  Status PutNotificationSettings(const NotificationSettings& settings) override {
+    return inner_.PutNotificationSettings(settings);
+  }
+  Result<std::optional<NotificationSettings>> GetNotificationSettings(const std::string& tenant) override {
+    return inner_.GetNotificationSettings(tenant);
+  }
+  Result<NotificationSlot> ReserveNotification(const std::string& tenant, const std::string& kind, int64_t now_ms,
+                                               int64_t window_ms) override {
+    return inner_.ReserveNotification(tenant, kind, now_ms, window_ms);
+  }
+  Status AddNotificationLog(const NotificationLogEntry& entry) override { return inner_.AddNotificationLog(entry); }
+  Result<std::vector<NotificationLogEntry>> ListNotificationLog(const std::string& tenant, int limit) override {
+    return inner_.ListNotificationLog(tenant, limit);
+  }
 
  private:
   StateStore& inner_;

@@ -18,6 +18,8 @@
 //                                                    (two_way_store.h)
 //   ConfirmationStore  confirmation tokens and the per-tenant sandbox mode
 //                                                    (confirmation_store.h)
+//   NotificationStore  notification settings, rate limits, sent log
+//                                                    (notification_store.h)
 // Two implementations share one SQL layer (store/sql): SQLite and
 // PostgreSQL.
 //
@@ -34,6 +36,7 @@
 #include "store/job_store.h"
 #include "store/qbo_budget_store.h"
 #include "store/confirmation_store.h"
+#include "store/notification_store.h"
 #include "store/records.h"
 #include "store/run_store.h"
 #include "store/schedule_store.h"
@@ -56,7 +59,8 @@ class StateStore : public SyncStateStore,
                    public UserStore,
                    public TwoWayStore,
                    public MappingStore,
-                   public ConfirmationStore {
+                   public ConfirmationStore,
+                   public NotificationStore {
  public:
   ~StateStore() override = default;
 

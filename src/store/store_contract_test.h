@@ -130,6 +130,7 @@ class StoreContractTest : public ::testing::TestWithParam<StoreContractParam> {
 #include "store/store_contract_user_tests.h"        // IWYU pragma: export
 #include "store/store_contract_twoway_tests.h"      // IWYU pragma: export
 #include "store/store_contract_mapping_tests.h"     // IWYU pragma: export
+#include "store/store_contract_notify_tests.h"      // IWYU pragma: export
 #include "store/store_contract_batch_tests.h"       // IWYU pragma: export
 #include "store/store_contract_job_tests.h"         // IWYU pragma: export
 #include "store/store_contract_budget_tests.h"      // IWYU pragma: export

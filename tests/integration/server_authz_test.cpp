@@ -180,6 +180,13 @@ class AuthzTest : public ::testing::Test {
     v.push_back({"POST", "/auth/logout", fixed("/auth/logout"), none, {204, 204, 204, 204, 204, 204}});
     v.push_back({"GET", "/auth/link", fixed("/auth/link?token=nope"), none, {400, 400, 400, 400, 400, 400}});
     v.push_back({"GET", "/api/v1/session", fixed("/api/v1/session"), none, {401, 401, 401, 200, 200, 200}});
+    const std::string notifications = "/api/v1/notifications";
+    v.push_back({"GET", notifications, fixed(notifications), none, {401, 401, 401, 200, 200, 200}});
+    v.push_back({"PUT", notifications, fixed(notifications), fixed(R"({"rateLimitMinutes":10})"),
+                 {401, 401, 401, 403, 200, 200}});
+    // No target configured: nothing to send.
+    v.push_back({"POST", notifications + "/test", fixed(notifications + "/test"), none,
+                 {401, 401, 401, 403, 400, 400}});
     return v;
   }
 

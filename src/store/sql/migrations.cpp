@@ -30,6 +30,9 @@ constexpr Migration kMigrations[] = {
     {7, "qbo_budget",
 #include "store/migrations/0007_qbo_budget.sql"
     },
+    {8, "notifications",
+#include "store/migrations/0008_notifications.sql"
+    },
     {9, "twoway",
 #include "store/migrations/0009_twoway.sql"
     },

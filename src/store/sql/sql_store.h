@@ -206,6 +206,16 @@ class SqlStore : public StateStore {
   Status SetSandboxMode(const std::string& tenant, bool on, int64_t now_ms) override;
   Result<bool> SandboxMode(const std::string& tenant) override;
 
+  // ---- NotificationStore (sql_store_notify.cpp)
+  // config must be a JSON object; secrets are stored as given.
+  Status PutNotificationSettings(const NotificationSettings& settings) override;
+  Result<std::optional<NotificationSettings>> GetNotificationSettings(const std::string& tenant) override;
+  // One upsert in a transaction (see queries_notify.h).
+  Result<NotificationSlot> ReserveNotification(const std::string& tenant, const std::string& kind, int64_t now_ms,
+                                               int64_t window_ms) override;
+  Status AddNotificationLog(const NotificationLogEntry& entry) override;
+  Result<std::vector<NotificationLogEntry>> ListNotificationLog(const std::string& tenant, int limit) override;
+
  protected:
   Executor& exec() { return *exec_; }
 
