@@ -27,6 +27,7 @@
 #include "connectors/qbo/sandbox/server.h"
 #include "connectors/woo/sandbox/server.h"
 #include "store/factory/open_store.h"
+#include "support/child_process.h"
 
 namespace es::testing {
 namespace {
@@ -34,75 +35,16 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using es::test::Child;
+using es::test::ReadFile;
+using es::test::WaitExit;
+using es::test::WaitFor;
 
-// A child running the binary with stdout and stderr in files (or stdout on
-// `stdout_fd` when given).
-struct Child {
-  pid_t pid = -1;
-  fs::path out, err;
-  std::string Out() const { return ReadFile(out); }
-  std::string Err() const { return ReadFile(err); }
-};
-
-std::vector<std::string> Split(const std::string& args) {
-  std::vector<std::string> v;
-  std::stringstream ss(args);
-  std::string w;
-  while (ss >> w) v.push_back(w);
-  return v;
-}
+std::vector<std::string> Split(const std::string& args) { return es::test::SplitArgs(args); }
 
 Child Spawn(const std::vector<std::string>& args, const fs::path& dir, const std::string& name, int stdout_fd = -1,
             const std::map<std::string, std::string>& env = {}) {
-  Child c;
-  c.out = dir / (name + ".out");
-  c.err = dir / (name + ".err");
-  c.pid = fork();
-  if (c.pid == 0) {
-    int out = stdout_fd >= 0 ? stdout_fd : open(c.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = open(c.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(out, STDOUT_FILENO);
-    dup2(err, STDERR_FILENO);
-    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> argv;
-    std::string bin = ES_BINARY;
-    argv.push_back(bin.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  return c;
-}
-
-// Exit code (128 + signal when killed); -1 on timeout (the child is then killed).
-int WaitExit(pid_t pid, int timeout_ms) {
-  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-  int status = 0;
-  while (Clock::now() < deadline) {
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, &status, 0);
-  return -1;
-}
-
-bool WaitFor(const std::function<bool()>& cond, int timeout_ms) {
-  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (Clock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return cond();
+  return es::test::Spawn(ES_BINARY, args, dir, name, stdout_fd, env);
 }
 
 struct Ran {

@@ -29,6 +29,7 @@
 #include "connectors/woo/sandbox/server.h"
 #include "store/factory/open_store.h"
 #include "store/postgres/postgres_test_harness.h"
+#include "support/child_process.h"
 
 namespace es::testing {
 namespace {
@@ -39,61 +40,17 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr int kTenants = 6;
 constexpr int kOrders = 40;
 
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using es::test::ReadFile;
+using es::test::WaitExit;
+using Proc = es::test::Child;
 
-struct Proc {
-  pid_t pid = -1;
-  fs::path out, err;
-};
+std::string ReadAll(const fs::path& p) { return ReadFile(p); }
 
 Proc Spawn(const std::vector<std::string>& args, const fs::path& dir, const std::string& name) {
-  Proc p;
-  p.out = dir / (name + ".out");
-  p.err = dir / (name + ".err");
-  p.pid = fork();
-  if (p.pid == 0) {
-    int out = open(p.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = open(p.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(out, STDOUT_FILENO);
-    dup2(err, STDERR_FILENO);
-    std::vector<char*> argv;
-    std::string bin = ES_BINARY;
-    argv.push_back(bin.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  return p;
+  return es::test::Spawn(ES_BINARY, args, dir, name);
 }
 
-// Exit code (128 + signal when killed); -1 on timeout (then killed).
-int WaitExit(pid_t pid, int timeout_ms) {
-  const auto deadline = SteadyClock::now() + std::chrono::milliseconds(timeout_ms);
-  int status = 0;
-  while (SteadyClock::now() < deadline) {
-    if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, &status, 0);
-  return -1;
-}
-
-bool WaitFor(const std::function<bool()>& cond, int timeout_ms) {
-  const auto deadline = SteadyClock::now() + std::chrono::milliseconds(timeout_ms);
-  while (SteadyClock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return cond();
-}
+bool WaitFor(const std::function<bool()>& cond, int timeout_ms) { return es::test::WaitFor(cond, timeout_ms, 50); }
 
 // The JSON lines of a worker's stdout.
 std::vector<Json> Events(const fs::path& out) {

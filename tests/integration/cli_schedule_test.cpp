@@ -25,6 +25,7 @@
 #include "connectors/qbo/sandbox/server.h"
 #include "connectors/woo/sandbox/server.h"
 #include "store/factory/open_store.h"
+#include "support/child_process.h"
 
 namespace es::testing {
 namespace {
@@ -35,65 +36,18 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr const char* kMasterKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 constexpr const char* kJwtSecret = "schedule-test-jwt-secret-0123456789abcdef0123456789";
 
-std::string ReadAll(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-struct Proc {
-  pid_t pid = -1;
-  fs::path out, err;
-  std::string Out() const { return ReadAll(out); }
-  std::string Err() const { return ReadAll(err); }
-};
+using Proc = es::test::Child;
 
 Proc Launch(const std::vector<std::string>& args, const fs::path& dir, const std::string& name) {
-  Proc c;
-  c.out = dir / (name + ".out");
-  c.err = dir / (name + ".err");
-  c.pid = fork();
-  if (c.pid == 0) {
-    int out = open(c.out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = open(c.err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(out, STDOUT_FILENO);
-    dup2(err, STDERR_FILENO);
-    setenv("EASYSALE_MASTER_KEY", kMasterKey, 1);
-    setenv("EASYSALE_JWT_SECRET", kJwtSecret, 1);
-    setenv("EASYSALE_ALLOW_PRIVATE_TARGETS", "1", 1);
-    std::vector<char*> argv;
-    std::string bin = ES_BINARY;
-    argv.push_back(bin.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  return c;
+  return es::test::Spawn(ES_BINARY, args, dir, name, -1,
+                         {{"EASYSALE_MASTER_KEY", kMasterKey},
+                          {"EASYSALE_JWT_SECRET", kJwtSecret},
+                          {"EASYSALE_ALLOW_PRIVATE_TARGETS", "1"}});
 }
 
-int AwaitExit(pid_t pid, int timeout_ms) {
-  const auto deadline = SteadyClock::now() + std::chrono::milliseconds(timeout_ms);
-  int status = 0;
-  while (SteadyClock::now() < deadline) {
-    if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, &status, 0);
-  return -1;
-}
+int AwaitExit(pid_t pid, int timeout_ms) { return es::test::WaitExit(pid, timeout_ms); }
 
-bool Eventually(const std::function<bool()>& cond, int timeout_ms) {
-  const auto deadline = SteadyClock::now() + std::chrono::milliseconds(timeout_ms);
-  while (SteadyClock::now() < deadline) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return cond();
-}
+bool Eventually(const std::function<bool()>& cond, int timeout_ms) { return es::test::WaitFor(cond, timeout_ms, 50); }
 
 struct Out {
   int code = -1;

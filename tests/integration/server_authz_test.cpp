@@ -180,6 +180,9 @@ class AuthzTest : public ::testing::Test {
     v.push_back({"POST", "/auth/logout", fixed("/auth/logout"), none, {204, 204, 204, 204, 204, 204}});
     v.push_back({"GET", "/auth/link", fixed("/auth/link?token=nope"), none, {400, 400, 400, 400, 400, 400}});
     v.push_back({"GET", "/api/v1/session", fixed("/api/v1/session"), none, {401, 401, 401, 200, 200, 200}});
+    v.push_back({"GET", "/api/v1/conflicts", fixed("/api/v1/conflicts"), none, {401, 401, 401, 200, 200, 200}});
+    v.push_back({"POST", "/api/v1/conflicts/{id}/resolve", fixed("/api/v1/conflicts/999999/resolve"),
+                 fixed(R"({"take":"woo"})"), {401, 401, 401, 404, 404, 404}});
     const std::string notifications = "/api/v1/notifications";
     v.push_back({"GET", notifications, fixed(notifications), none, {401, 401, 401, 200, 200, 200}});
     v.push_back({"PUT", notifications, fixed(notifications), fixed(R"({"rateLimitMinutes":10})"),

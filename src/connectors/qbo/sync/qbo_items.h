@@ -31,8 +31,10 @@ model::Product ItemProduct(const Json& item);
 
 class QboItemSource final : public engine::Source {
  public:
+  // `budget`: the realm's request budget (shared with the realm's writers).
   QboItemSource(std::unique_ptr<TokenStore> tokens, std::unique_ptr<Client> client, Clock& clock,
-                const engine::EngineOptions& options);
+                const engine::EngineOptions& options, std::shared_ptr<engine::AccountBudget> budget,
+                std::string tenant);
   Result<engine::SourcePage> Fetch(const engine::FetchRequest& request) override;
   bool SupportsModifiedAfter(const std::string& entity) const override { return entity == "item"; }
   int64_t requests() const override { return gateway_.calls(); }

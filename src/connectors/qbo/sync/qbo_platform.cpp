@@ -126,7 +126,8 @@ engine::Platform QboPlatform() {
     auto tokens = std::make_unique<ConnectionTokenStore>(env.store, env.tenant, c.id);
     auto client = std::make_unique<Client>(cfg, env.transport, env.clock, *tokens);
     return std::unique_ptr<engine::Source>(
-        std::make_unique<QboItemSource>(std::move(tokens), std::move(client), env.clock, env.options));
+        std::make_unique<QboItemSource>(std::move(tokens), std::move(client), env.clock, env.options,
+                                        RealmBudget(env, cfg), env.tenant));
   };
   p.make_target = [](const engine::ConnectorEnv& env, const store::Connection& c,
                      const Json& target_config) -> Result<std::unique_ptr<engine::Target>> {
