@@ -270,7 +270,11 @@ test("overview and schedules pages", async () => {
   await go("schedules", "Schedules");
   const status = await page.evaluate(async () => (await fetch("/api/v1/schedules")).status);
   if (status === 404) assert.match(await text("#not-available"), /not available/);
-  else await page.waitForSelector("main table");
+  else {
+    // The tenant has no schedule yet: the list says so (or shows its table).
+    await page.waitForSelector("main table, main p.muted");
+    assert.match(await text("main"), /No schedules\.|Cron|cron/);
+  }
   await shot("11-schedules");
 });
 
@@ -287,14 +291,14 @@ test("mappings: edit a mapping and see the preview change", async (t) => {
   await page.waitForSelector("#preview-output");
   await page.waitForFunction(() => document.querySelector("#preview-output").textContent.length > 2, { timeout: 20000 });
   const before = await text("#preview-output");
-  // Change the first default value (or, failing that, the first string) of the mapping.
+  // Change the first default value or concat prefix of the mapping.
   const changed = await page.$eval("#mapping-json", (ta) => {
     const m = JSON.parse(ta.value);
     let done = false;
     const walk = (o) => {
       if (done || !o || typeof o !== "object") return;
       for (const k of Object.keys(o)) {
-        if (!done && k === "default" && typeof o[k] !== "object") { o[k] = "BROWSER-TEST"; done = true; }
+        if (!done && (k === "default" || k === "prefix") && typeof o[k] !== "object") { o[k] = "BROWSER-TEST"; done = true; }
         else walk(o[k]);
       }
     };
@@ -304,7 +308,7 @@ test("mappings: edit a mapping and see the preview change", async (t) => {
     return done;
   });
   if (!changed) {
-    t.skip("the first mapping has no default value to change");
+    t.skip("the first mapping has no default value or prefix to change");
     return;
   }
   await page.waitForFunction((b) => document.querySelector("#preview-output").textContent !== b, { timeout: 20000 }, before);

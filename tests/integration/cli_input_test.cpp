@@ -449,7 +449,7 @@ TEST_F(CliInput, SupabaseKindWorksFromTheCli) {
   r = home_.RunKeyed("connection add --tenant shop --id wh --kind supabase --config " + Quote(DumpJson(config)) +
                      " --secret " + Quote(DumpJson(secret)));
   ASSERT_EQ(r.code, 0) << r.err;
-  r = home_.RunKeyed("sync --tenant shop --source woo --target wh --json");
+  r = home_.RunKeyed("sync --tenant shop --source woo --target wh --json --yes");
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   auto j = ParseJson(r.out);
   ASSERT_TRUE(j.ok()) << r.out << r.err;
