@@ -372,7 +372,10 @@ int RunDemo(const DemoArgs& a) {
                   {"WooCommerce sandbox", woo.base_url()},
                   {"QuickBooks sandbox", qbo.base_url()}};
   DemoDashboard dashboard;
-  s = dashboard.Start(**store, *transport, tenant, qbo, a.port);
+  const std::string log_path = dir + "/server.log";
+  std::error_code mkdir_error;
+  std::filesystem::create_directories(dir, mkdir_error);  // a --store URL leaves it unmade
+  s = dashboard.Start(**store, *transport, tenant, qbo, a.port, log_path);
   if (!s.ok()) {
     fprintf(stderr, "error: dashboard: %s\n", s.ToString().c_str());
     return 1;
@@ -387,6 +390,7 @@ int RunDemo(const DemoArgs& a) {
   printf("\nDashboard:   %s\n             (a one-time link that signs you in as %s, the demo's admin)\n",
          dashboard.sign_in_url().c_str(), DemoDashboard::kUser);
   printf("Status page: http://127.0.0.1:%d/  (Ctrl-C to stop)\n", page.port());
+  printf("Server log:  %s\n", log_path.c_str());
   fflush(stdout);
   while (!stop.load()) SystemClock::Get().SleepMillis(100);
   DetachStalledStdout();

@@ -7,6 +7,7 @@
 #include "common/clock.h"
 #include "common/crypto.h"
 #include "server/api_auth.h"
+#include "server/log.h"
 #include "server/server_config.h"
 
 namespace es::cli {
@@ -34,7 +35,14 @@ int FreePort() {
 }  // namespace
 
 Status DemoDashboard::Start(store::StateStore& store, http::Transport& transport, const std::string& tenant,
-                            const qbo::sandbox::Server& qbo, int port) {
+                            const qbo::sandbox::Server& qbo, int port, const std::string& log_path) {
+  log_ = std::fopen(log_path.c_str(), "a");
+  if (log_ == nullptr) return Status::Internal("cannot open the server log " + log_path);
+  std::FILE* log = log_;
+  server::SetLogSink([log](const std::string& line) {
+    std::fprintf(log, "%s\n", line.c_str());
+    std::fflush(log);
+  });
   server::ServerConfig config;
   config.host = "127.0.0.1";
   config.port = port > 0 ? port : FreePort();
@@ -65,6 +73,11 @@ Status DemoDashboard::Start(store::StateStore& store, http::Transport& transport
 void DemoDashboard::Stop() {
   if (server_) server_->Stop();
   server_.reset();
+  if (log_ != nullptr) {
+    server::SetLogSink(nullptr);
+    std::fclose(log_);
+    log_ = nullptr;
+  }
 }
 
 }  // namespace es::cli

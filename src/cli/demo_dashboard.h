@@ -6,8 +6,11 @@
 // before any key existed), points the QuickBooks connect flow at the QBO
 // sandbox, adds the user demo@example.com (admin, a random password nobody
 // sees) and issues a one-time sign-in link (10 minutes). Loopback only.
+// The server's JSON log lines go to log_path (appended), not to the
+// terminal the demo's summary is printed on; Stop() restores the sink.
 #pragma once
 
+#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -26,7 +29,7 @@ class DemoDashboard {
 
   // port 0 = a free port. Borrows store, transport and the sandbox.
   Status Start(store::StateStore& store, http::Transport& transport, const std::string& tenant,
-               const qbo::sandbox::Server& qbo, int port);
+               const qbo::sandbox::Server& qbo, int port, const std::string& log_path);
   void Stop();
   const std::string& base_url() const { return base_url_; }
   // base_url + "/auth/link?token=…"
@@ -35,6 +38,7 @@ class DemoDashboard {
 
  private:
   std::unique_ptr<server::HttpServer> server_;
+  std::FILE* log_ = nullptr;
   std::string base_url_;
   std::string sign_in_url_;
 };

@@ -356,6 +356,16 @@ TEST(CliInterruptDemo, PipedDemoExitsWithinSecondsOnCtrlC) {
       seen.append(buf.data(), static_cast<size_t>(n));
     }
     ASSERT_NE(seen.find("Status page:"), std::string::npos) << seen << c.Err();
+    // The server's JSON log goes to a file in the data directory, not to the terminal.
+    const size_t at = seen.find("http://127.0.0.1:", seen.find("Dashboard:"));
+    ASSERT_NE(at, std::string::npos) << seen;
+    const int dashboard_port = std::stoi(seen.substr(at + 17));
+    httplib::Client dashboard("127.0.0.1", dashboard_port);
+    auto health = dashboard.Get("/health");
+    ASSERT_TRUE(health) << "dashboard at port " << dashboard_port;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_EQ(c.Err().find("\"event\""), std::string::npos) << c.Err();
+    EXPECT_NE(ReadFile(dir / "b" / "server.log").find("\"event\""), std::string::npos);
     ASSERT_EQ(kill(c.pid, SIGTERM), 0);
     const auto t0 = Clock::now();
     EXPECT_EQ(WaitExit(c.pid, 15'000), 128 + SIGTERM) << c.Err();
