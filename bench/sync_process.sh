@@ -52,6 +52,9 @@ QBO_URL=$(sed -n 's/^listening on //p' "$WORK/qbo.out")
 [[ -n $WOO_URL && -n $QBO_URL ]] || { echo "sync_process: the sandboxes did not start" >&2; cat "$WORK"/*.err >&2; exit 1; }
 
 STORE="--store sqlite://$WORK/state.db --tenant bench"
+export EASYSALE_MASTER_KEY=${EASYSALE_MASTER_KEY:-$(openssl rand -hex 32)}
+export EASYSALE_YES=1  # the measured sync runs unattended (docs/confirmations.md)
+"$BIN" tenant add bench --store "sqlite://$WORK/state.db" >/dev/null
 "$BIN" connection add $STORE --id woo --kind woo \
   --config "{\"base_url\":\"$WOO_URL\"}" \
   --secret "{\"consumer_key\":\"$(field "$WORK/woo.out" consumer_key)\",\"consumer_secret\":\"$(field "$WORK/woo.out" consumer_secret)\"}" >/dev/null

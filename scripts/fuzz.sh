@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 FUZZ_SECONDS=${FUZZ_SECONDS:-20}
 BUILD_DIR=${FUZZ_BUILD_DIR:-build-fuzz}
 JOBS=${FUZZ_JOBS:-2}
-ALL_TARGETS=(json_fuzz jwt_fuzz woo_webhook_fuzz qbo_webhook_fuzz secret_box_fuzz woo_codec_fuzz woo_decode_diff_fuzz cron_fuzz mapping_fuzz)
+ALL_TARGETS=(json_fuzz jwt_fuzz woo_webhook_fuzz qbo_webhook_fuzz secret_box_fuzz woo_codec_fuzz woo_decode_diff_fuzz cron_fuzz mapping_fuzz qbo_encode_diff_fuzz)
 if [[ $# -gt 0 ]]; then TARGETS=("$@"); else TARGETS=("${ALL_TARGETS[@]}"); fi
 
 if ! command -v clang++ >/dev/null; then

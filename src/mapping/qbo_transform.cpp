@@ -235,6 +235,7 @@ Result<qbo::SalesDocument> OrderToSalesDocumentAs(const model::Order& order, qbo
     if (!config.deposit_account_id.empty()) d.deposit_to_account = {config.deposit_account_id, ""};
   }
 
+  d.lines.reserve(order.lines.size() + order.shipping_lines.size() + order.fees.size() + 1);
   const std::vector<std::string> item_rates = ItemRateIds(order);
   const std::vector<std::string> shipping_rates = ShippingRateIds(order);
   Decimal discount;

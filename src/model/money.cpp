@@ -5,14 +5,24 @@
 namespace es::model {
 
 int CurrencyExponent(std::string_view c) {
-  static constexpr std::array<std::string_view, 16> kZero = {
-      "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW",
-      "PYG", "RWF", "UGX", "UYI", "VND", "VUV", "XAF", "XOF"};
-  static constexpr std::array<std::string_view, 7> kThree = {"BHD", "IQD", "JOD", "KWD",
-                                                             "LYD", "OMR", "TND"};
-  for (auto z : kZero) if (z == c) return 0;
-  for (auto t : kThree) if (t == c) return 3;
-  return 2;
+  // Called for every amount: one switch on the three letters, no string compares.
+  if (c.size() != 3) return 2;
+  constexpr auto code = [](const char* s) {
+    return static_cast<uint32_t>(static_cast<unsigned char>(s[0])) << 16 |
+           static_cast<uint32_t>(static_cast<unsigned char>(s[1])) << 8 | static_cast<unsigned char>(s[2]);
+  };
+  switch (code(c.data())) {
+    case code("BIF"): case code("CLP"): case code("DJF"): case code("GNF"):
+    case code("ISK"): case code("JPY"): case code("KMF"): case code("KRW"):
+    case code("PYG"): case code("RWF"): case code("UGX"): case code("UYI"):
+    case code("VND"): case code("VUV"): case code("XAF"): case code("XOF"):
+      return 0;
+    case code("BHD"): case code("IQD"): case code("JOD"): case code("KWD"):
+    case code("LYD"): case code("OMR"): case code("TND"):
+      return 3;
+    default:
+      return 2;
+  }
 }
 
 namespace {

@@ -2,11 +2,14 @@
 // Token handling is in oauth.cpp.
 #include "connectors/qbo/client.h"
 
+#include "common/json_writer.h"
+
 #include <algorithm>
 #include <cctype>
 #include <set>
 #include <unordered_map>
 
+#include "common/json_writer.h"
 #include "connectors/qbo/codec.h"
 #include "connectors/qbo/request_id.h"
 
@@ -268,7 +271,13 @@ Result<std::vector<BatchResult>> Client::Batch(const std::vector<BatchOp>& ops, 
                               std::to_string(kMaxBatchOps) + " allowed");
   }
   ES_RETURN_IF_ERROR(CheckRequestId(request_id, kMaxBatchRequestIdLength));
-  Json items = Json::array();
+  // The body is written as text: each item's members in key order ("Query" or
+  // the entity, then "bId", then "operation"), as DumpJson writes a tree.
+  std::string text;
+  JsonWriter w(text);
+  w.BeginObject();
+  w.Key("BatchItemRequest");
+  w.BeginArray();
   std::set<std::string> seen;
   for (const BatchOp& op : ops) {
     if (op.bid.empty() || op.bid.size() > kMaxBatchIdLength) {
@@ -276,33 +285,45 @@ Result<std::vector<BatchResult>> Client::Batch(const std::vector<BatchOp>& ops, 
                                 " characters");
     }
     if (!seen.insert(op.bid).second) return Status::Validation("QBO batch bId '" + op.bid + "' is used twice");
-    Json item = {{"bId", op.bid}};
+    w.BeginObject();
     if (op.operation.empty()) {
       if (op.query.empty()) return Status::Validation("QBO batch item '" + op.bid + "' has neither operation nor query");
-      item["Query"] = op.query;
+      w.Member("Query", op.query);
+      w.Member("bId", op.bid);
     } else {
       if (op.operation != "create" && op.operation != "update" && op.operation != "delete") {
         return Status::Validation("QBO batch item '" + op.bid + "': unknown operation '" + op.operation + "'");
       }
       Status s = CheckEntity(op.entity);
       if (!s.ok()) return s.WithContext("QBO batch item '" + op.bid + "'");
-      if (!op.body.is_object()) {
-        return Status::Validation("QBO batch item '" + op.bid + "': body must be a JSON object");
+      const bool object = op.body_text.empty() ? op.body.is_object() : op.body_text.front() == '{';
+      if (!object) return Status::Validation("QBO batch item '" + op.bid + "': body must be a JSON object");
+      // Members in byte order of their keys (the entity name may sort anywhere).
+      std::pair<std::string_view, int> members[] = {{op.entity, 0}, {"bId", 1}, {"operation", 2}};
+      std::sort(std::begin(members), std::end(members));
+      for (const auto& [key, which] : members) {
+        if (which == 0) {
+          w.Key(op.entity);
+          w.Raw(op.body_text.empty() ? DumpJson(op.body) : op.body_text);
+        } else if (which == 1) {
+          w.Member("bId", op.bid);
+        } else {
+          w.Member("operation", op.operation);
+        }
       }
-      item["operation"] = op.operation;
-      item[op.entity] = op.body;
     }
-    items.push_back(std::move(item));
+    w.EndObject();
   }
+  w.EndArray();
+  w.EndObject();
   http::Params params;
   if (!request_id.empty()) params.emplace_back("requestid", request_id);
-  Json body = {{"BatchItemRequest", std::move(items)}};
-  ES_ASSIGN_OR_RETURN(Json envelope, Call("POST", PathFor("batch", params), DumpJson(body), "QBO batch"));
+  ES_ASSIGN_OR_RETURN(Json envelope, Call("POST", PathFor("batch", params), text, "QBO batch"));
 
-  std::unordered_map<std::string, const Json*> by_bid;
+  std::unordered_map<std::string, Json*> by_bid;
   auto it = envelope.find("BatchItemResponse");
   if (it != envelope.end() && it->is_array()) {
-    for (const Json& r : *it) {
+    for (Json& r : *it) {
       if (r.is_object()) by_bid[GetStringOr(r, "bId")] = &r;
     }
   }
@@ -317,7 +338,7 @@ Result<std::vector<BatchResult>> Client::Batch(const std::vector<BatchOp>& ops, 
       results.push_back(std::move(res));
       continue;
     }
-    const Json& r = *found->second;
+    Json& r = *found->second;
     if (HasFault(r)) {
       res.status = FaultFromJson(r, 400).WithContext("QBO batch item '" + op.bid + "'");
     } else if (op.operation.empty()) {
@@ -326,7 +347,7 @@ Result<std::vector<BatchResult>> Client::Batch(const std::vector<BatchOp>& ops, 
       if (page.ok()) res.query = std::move(page).value();
       else res.status = page.status().WithContext("QBO batch item '" + op.bid + "'");
     } else if (auto e = r.find(op.entity); e != r.end() && e->is_object()) {
-      res.entity = *e;
+      res.entity = std::move(*e);  // each bId is answered once; the envelope is dropped after
     } else {
       res.status = Status::Internal("QBO batch item '" + op.bid + "' has no '" + op.entity + "' object");
     }

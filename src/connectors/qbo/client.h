@@ -84,6 +84,9 @@ struct BatchOp {
   std::string entity;     // "Invoice"
   Json body;              // entity object (or empty for a query)
   std::string query;      // for queries
+  // The entity object already as JSON text (e.g. DumpJson(body) computed for
+  // a request id, or an Encode…Text): sent instead of `body` when non-empty.
+  std::string body_text;
 };
 
 struct BatchResult {

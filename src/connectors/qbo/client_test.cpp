@@ -142,7 +142,7 @@ TEST_F(QboClientTest, MinorVersionOnEveryRequestAndRequestIdOnWrites) {
   ASSERT_TRUE(c.Read("Customer", "70").ok());
   ASSERT_TRUE(c.Query("SELECT * FROM Customer").ok());
   ASSERT_TRUE(c.Ping().ok());
-  ASSERT_TRUE(c.Batch({BatchOp{"b1", "create", "Customer", Json{{"DisplayName", "G"}}, ""}}, "rid-batch").ok());
+  ASSERT_TRUE(c.Batch({BatchOp{"b1", "create", "Customer", Json{{"DisplayName", "G"}}, "", ""}}, "rid-batch").ok());
   ASSERT_TRUE(c.Delete("Invoice", "266", "3", "rid-del").ok());
   ASSERT_TRUE(c.Void("Invoice", "266", "4", "rid-void-inv").ok());
   ASSERT_TRUE(c.Void("Payment", "301", "1", "rid-void-pay").ok());
@@ -452,10 +452,10 @@ TEST_F(QboClientTest, BatchMapsOutOfOrderItemsByBid) {
   MemoryTokenStore store(Tokens(kHourMs));
   Client c(config_, t, clock_, store);
   std::vector<BatchOp> ops = {
-      {"b1", "create", "Customer", Json{{"DisplayName", "Grace Hopper (#1043)"}}, ""},
-      {"b2", "update", "Invoice", Json{{"Id", "266"}, {"SyncToken", "0"}, {"sparse", true}}, ""},
-      {"b3", "delete", "Payment", Json{{"Id", "301"}, {"SyncToken", "1"}}, ""},
-      {"b4", "", "", Json(), "SELECT * FROM Item WHERE Sku = 'HD-BL-M'"},
+      {"b1", "create", "Customer", Json{{"DisplayName", "Grace Hopper (#1043)"}}, "", ""},
+      {"b2", "update", "Invoice", Json{{"Id", "266"}, {"SyncToken", "0"}, {"sparse", true}}, "", ""},
+      {"b3", "delete", "Payment", Json{{"Id", "301"}, {"SyncToken", "1"}}, "", ""},
+      {"b4", "", "", Json(), "SELECT * FROM Item WHERE Sku = 'HD-BL-M'", ""},
   };
   auto r = c.Batch(ops, "batch-rid-1");
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -490,14 +490,40 @@ TEST_F(QboClientTest, BatchMapsOutOfOrderItemsByBid) {
   EXPECT_FALSE(items[3].contains("operation"));
 }
 
+// The body is written as text; it is exactly the tree the client built
+// before (members in key order), and a pre-encoded body_text is sent as is.
+TEST_F(QboClientTest, BatchBodyTextEqualsTheTreeDump) {
+  FakeTransport t([&](const http::Request&) -> Result<http::Response> {
+    return JsonResponse(200, ReadFixture("batch_response_mixed.json"));
+  });
+  MemoryTokenStore store(Tokens(kHourMs));
+  Client c(config_, t, clock_, store);
+  Json doc = {{"DocNumber", "WC-1 \"é\"\n"}, {"Line", Json::array()}, {"TotalAmt", JsonNumberFixed(*Decimal::Parse("5"), 2)}};
+  std::vector<BatchOp> ops = {
+      {"b1", "create", "Customer", Json{{"DisplayName", "Grace Hopper (#1043)"}}, "", ""},
+      {"b2", "update", "Invoice", Json(), "", DumpJson(doc)},
+      {"b3", "delete", "zPayment", Json{{"Id", "301"}, {"SyncToken", "1"}}, "", ""},
+      {"b4", "", "", Json(), "SELECT * FROM Item WHERE Sku = 'HD-BL-M'", ""},
+  };
+  ASSERT_TRUE(c.Batch(ops, "batch-rid-2").ok());
+  Json items = Json::array();
+  items.push_back({{"bId", "b1"}, {"operation", "create"}, {"Customer", {{"DisplayName", "Grace Hopper (#1043)"}}}});
+  items.push_back({{"bId", "b2"}, {"operation", "update"}, {"Invoice", doc}});
+  items.push_back({{"bId", "b3"}, {"operation", "delete"}, {"zPayment", {{"Id", "301"}, {"SyncToken", "1"}}}});
+  items.push_back({{"bId", "b4"}, {"Query", "SELECT * FROM Item WHERE Sku = 'HD-BL-M'"}});
+  EXPECT_EQ(t.requests().at(0).body, DumpJson(Json{{"BatchItemRequest", items}}));
+  std::vector<BatchOp> not_object = {{"b1", "create", "Customer", Json(), "", "[1]"}};
+  EXPECT_TRUE(c.Batch(not_object, "r").status().IsValidation());
+}
+
 TEST_F(QboClientTest, BatchMissingItemIsInternal) {
   FakeTransport t([&](const http::Request&) -> Result<http::Response> {
     return JsonResponse(200, R"({"BatchItemResponse":[{"bId":"b1","Customer":{"Id":"1"}}]})");
   });
   MemoryTokenStore store(Tokens(kHourMs));
   Client c(config_, t, clock_, store);
-  auto r = c.Batch({{"b1", "create", "Customer", Json{{"DisplayName", "A"}}, ""},
-                    {"b2", "create", "Customer", Json{{"DisplayName", "B"}}, ""}},
+  auto r = c.Batch({{"b1", "create", "Customer", Json{{"DisplayName", "A"}}, "", ""},
+                    {"b2", "create", "Customer", Json{{"DisplayName", "B"}}, "", ""}},
                    "");
   ASSERT_TRUE(r.ok());
   EXPECT_TRUE((*r)[0].status.ok());
@@ -510,16 +536,16 @@ TEST_F(QboClientTest, BatchLimitsCheckedBeforeSending) {
   MemoryTokenStore store(Tokens(kHourMs));
   Client c(config_, t, clock_, store);
   std::vector<BatchOp> ops;
-  for (int i = 0; i < 31; ++i) ops.push_back({"b" + std::to_string(i), "create", "Customer", Json::object(), ""});
+  for (int i = 0; i < 31; ++i) ops.push_back({"b" + std::to_string(i), "create", "Customer", Json::object(), "", ""});
   EXPECT_TRUE(c.Batch(ops, "r").status().IsValidation());
   ops.resize(30);
   EXPECT_TRUE(c.Batch(ops, std::string(37, 'x')).status().IsValidation());
-  std::vector<BatchOp> long_bid = {{"b1234567890", "create", "Customer", Json::object(), ""}};
+  std::vector<BatchOp> long_bid = {{"b1234567890", "create", "Customer", Json::object(), "", ""}};
   EXPECT_TRUE(c.Batch(long_bid, "r").status().IsValidation());
-  std::vector<BatchOp> dup = {{"b1", "create", "Customer", Json::object(), ""},
-                              {"b1", "create", "Customer", Json::object(), ""}};
+  std::vector<BatchOp> dup = {{"b1", "create", "Customer", Json::object(), "", ""},
+                              {"b1", "create", "Customer", Json::object(), "", ""}};
   EXPECT_TRUE(c.Batch(dup, "r").status().IsValidation());
-  std::vector<BatchOp> bad_op = {{"b1", "merge", "Customer", Json::object(), ""}};
+  std::vector<BatchOp> bad_op = {{"b1", "merge", "Customer", Json::object(), "", ""}};
   EXPECT_TRUE(c.Batch(bad_op, "r").status().IsValidation());
   EXPECT_TRUE(t.requests().empty());
   EXPECT_EQ(c.requests_sent(), 0);

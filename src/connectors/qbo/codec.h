@@ -4,9 +4,11 @@
 #pragma once
 
 #include <initializer_list>
+#include <string>
 #include <string_view>
 
 #include "common/json.h"
+#include "common/json_writer.h"
 #include "common/status.h"
 #include "connectors/qbo/types.h"
 
@@ -20,6 +22,19 @@ Json EncodeSalesDocument(const SalesDocument& d);
 Result<SalesDocument> DecodeSalesDocument(const Json& j, SalesDocKind kind);
 Json EncodePayment(const Payment& p);
 Result<Payment> DecodePayment(const Json& j);
+
+// The same encodings written straight to JSON text, without a tree: the text
+// equals DumpJson(Encode…(x)) byte for byte (same members, same order, same
+// number text and escaping), so either may be sent or fingerprinted.
+// Write… append the object to a writer (e.g. inside a batch body).
+std::string EncodeCustomerText(const Customer& c);
+std::string EncodeItemText(const Item& i);
+std::string EncodeSalesDocumentText(const SalesDocument& d);
+std::string EncodePaymentText(const Payment& p);
+void WriteCustomer(JsonWriter& w, const Customer& c);
+void WriteItem(JsonWriter& w, const Item& i);
+void WriteSalesDocument(JsonWriter& w, const SalesDocument& d);
+void WritePayment(JsonWriter& w, const Payment& p);
 
 // Checks what QBO would reject before a sales document is sent (Encode does
 // not drop anything): CustomerRef set, at least one non-subtotal line, every

@@ -66,7 +66,8 @@ void SetNumber(TapeNode& n, std::string_view lit) {
 
 class Walker {
  public:
-  explicit Walker(std::vector<TapeNode>& nodes) : nodes_(nodes) {}
+  Walker(std::vector<TapeNode>& nodes, std::vector<TapeKey>& keys, std::vector<TapeKey>& pending)
+      : nodes_(nodes), keys_(keys), pending_(pending) {}
 
   const std::string& error() const { return error_; }
 
@@ -85,7 +86,6 @@ class Walker {
     const size_t idx = nodes_.size();
     nodes_.emplace_back();
     nodes_[idx].key = key;
-    nodes_[idx].key_prefix = TapeNode::Prefix(key);
     switch (t) {
       case od::json_type::object: {
         if (depth >= kMaxDepth) return FailDepth();
@@ -99,6 +99,7 @@ class Walker {
           if (auto e = obj.reset().get(unused)) return Fail(e);
         }
         uint32_t count = 0;
+        const size_t mark = pending_.size();  // nested objects move theirs out before returning
         for (auto member : obj) {
           od::field f;
           if (auto e = std::move(member).get(f)) return Fail(e);
@@ -106,11 +107,16 @@ class Walker {
           if (auto e = f.unescaped_key().get(k)) return Fail(e);
           if (Reserved(k)) return FailReserved();
           od::value fv = f.value();
+          const auto offset = static_cast<uint32_t>(nodes_.size() - idx);
           if (!Value(fv, depth + 1, k, false)) return false;
+          pending_.push_back({TapeNode::Prefix(k), static_cast<uint32_t>(k.size()), offset});
           ++count;
         }
         nodes_[idx].kind = TapeNode::Kind::kObject;
         nodes_[idx].count = count;
+        nodes_[idx].keys_at = static_cast<uint32_t>(keys_.size());
+        keys_.insert(keys_.end(), pending_.begin() + static_cast<std::ptrdiff_t>(mark), pending_.end());
+        pending_.resize(mark);
         break;
       }
       case od::json_type::array: {
@@ -173,6 +179,8 @@ class Walker {
   bool FailReserved() { return Fail("a string starts with the reserved sequence \\u001f#num:"); }
 
   std::vector<TapeNode>& nodes_;
+  std::vector<TapeKey>& keys_;
+  std::vector<TapeKey>& pending_;
   std::string error_;
 };
 
@@ -181,13 +189,13 @@ class Walker {
 const TapeNode* TapeNode::find(std::string_view k) const {
   if (kind != Kind::kObject) return nullptr;
   const uint64_t prefix = Prefix(k);
-  const TapeNode* found = nullptr;
-  const TapeNode* c = first();
-  for (uint32_t n = 0; n < count; ++n, c = c->next_sibling())
-    if (c->key_prefix == prefix && c->key.size() == k.size() &&
-        (k.size() <= 8 || std::memcmp(c->key.data() + 8, k.data() + 8, k.size() - 8) == 0))
-      found = c;
-  return found;
+  for (const TapeKey* e = keys + count; e != keys;) {
+    --e;
+    if (e->prefix != prefix || e->size != k.size()) continue;
+    const TapeNode* c = this + e->offset;
+    if (k.size() <= 8 || std::memcmp(c->key.data() + 8, k.data() + 8, k.size() - 8) == 0) return c;
+  }
+  return nullptr;
 }
 
 std::string TapeNode::scalar_text() const {
@@ -229,6 +237,8 @@ Tape::~Tape() = default;
 
 Status Tape::Parse(std::string_view text) {
   nodes_.clear();
+  keys_.clear();
+  pending_.clear();
   auto invalid = [](const std::string& what) { return Status::Validation("invalid JSON: " + what, "invalid_json"); };
   if (text.size() > kMaxBytes)
     return Status::Validation("JSON body of " + std::to_string(text.size()) + " bytes exceeds the limit of " +
@@ -243,7 +253,7 @@ Status Tape::Parse(std::string_view text) {
   m.buf.append(simdjson::SIMDJSON_PADDING, '\0');
   if (auto e = m.parser.iterate(m.buf.data(), text.size(), m.buf.size()).get(m.doc))
     return invalid(simdjson::error_message(e));
-  Walker w(nodes_);
+  Walker w(nodes_, keys_, pending_);
   od::json_type t{};
   if (auto e = m.doc.type().get(t)) return invalid(simdjson::error_message(e));
   const bool container = t == od::json_type::object || t == od::json_type::array;
@@ -259,6 +269,9 @@ Status Tape::Parse(std::string_view text) {
     if (!m.doc.current_location().get(at)) return invalid("unexpected content after the value");
   }
   nodes_.front().raw = Trim(text);
+  // The index is complete (no more reallocation): point each object at its run.
+  for (TapeNode& n : nodes_)
+    if (n.kind == TapeNode::Kind::kObject) n.keys = keys_.data() + n.keys_at;
   return Status::Ok();
 }
 

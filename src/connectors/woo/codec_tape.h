@@ -27,6 +27,14 @@
 
 namespace es::woo::detail {
 
+// One member of an object in the object's key index: what find() compares
+// first, without touching the (much larger) member nodes.
+struct TapeKey {
+  uint64_t prefix;  // the key's first 8 bytes (zero-padded)
+  uint32_t size;    // the key's length
+  uint32_t offset;  // the member node: object node + offset
+};
+
 struct TapeNode {
   enum class Kind : uint8_t { kNull, kBool, kInt, kUint, kFloat, kString, kArray, kObject };
   Kind kind = Kind::kNull;
@@ -37,8 +45,9 @@ struct TapeNode {
   uint64_t u = 0;            // kUint
   std::string_view text;     // kString: unescaped; kFloat: the literal
   std::string_view key;      // member of an object: its (unescaped) key
-  uint64_t key_prefix = 0;   // its first 8 bytes (zero-padded): a cheap first test in find()
   std::string_view raw;      // elements of the root array, and the root: their exact JSON text
+  const TapeKey* keys = nullptr;  // kObject: its members' keys, in order (`count` of them)
+  uint32_t keys_at = 0;           // kObject, while parsing: where they start in the tape's index
 
   bool is_null() const { return kind == Kind::kNull; }
   bool is_object() const { return kind == Kind::kObject; }
@@ -51,6 +60,7 @@ struct TapeNode {
   const TapeNode* first() const { return count == 0 ? nullptr : this + 1; }
   const TapeNode* next_sibling() const { return this + span; }
   // The last member named `key`; nullptr when absent or not an object.
+  // Scans the key index from the end, so the last duplicate is found first.
   const TapeNode* find(std::string_view k) const;
   static uint64_t Prefix(std::string_view k) {
     uint64_t p = 0;
@@ -78,6 +88,8 @@ class Tape {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   std::vector<TapeNode> nodes_;
+  std::vector<TapeKey> keys_;     // the objects' key indexes, one run per object
+  std::vector<TapeKey> pending_;  // while parsing: members of the open objects
 };
 
 }  // namespace es::woo::detail

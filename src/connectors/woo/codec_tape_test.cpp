@@ -127,3 +127,41 @@ TEST(WooTapeDecode, NumbersDuplicatesAndByteOrderMarkReadAsInTheTree) {
 
 }  // namespace
 }  // namespace es::woo
+
+namespace es::woo::detail {
+namespace {
+
+// find() reads each object's key index: the last duplicate wins even with
+// nested objects between the duplicates; keys sharing their first 8 bytes
+// are told apart by length and by the rest; a reused tape forgets the last
+// document's keys.
+TEST(WooTape, FindUsesEachObjectsOwnKeysLastDuplicateFirst) {
+  Tape tape;
+  ASSERT_TRUE(tape.Parse(R"({"billing":{"email":"a"},"x":{"y":{"billing":1}},"date_created":"d1",
+                             "date_createX":"d2","date_created_gmt":"d3","billing":{"email":"b","email":"c"},
+                             "e":{}})")
+                  .ok());
+  const TapeNode& root = tape.root();
+  const TapeNode* billing = root.find("billing");
+  ASSERT_NE(billing, nullptr);
+  ASSERT_NE(billing->find("email"), nullptr);
+  EXPECT_EQ(billing->find("email")->text, "c");
+  EXPECT_EQ(root.find("date_created")->text, "d1");
+  EXPECT_EQ(root.find("date_createX")->text, "d2");
+  EXPECT_EQ(root.find("date_created_gmt")->text, "d3");
+  EXPECT_EQ(root.find("date_create"), nullptr);
+  EXPECT_EQ(root.find("y"), nullptr);  // a nested key is not the root's
+  ASSERT_NE(root.find("x"), nullptr);
+  EXPECT_EQ(root.find("x")->find("y")->find("billing")->u, 1u);
+  EXPECT_EQ(root.find("e")->find("anything"), nullptr);
+  EXPECT_EQ(billing->find("email")->find("email"), nullptr);  // not an object
+
+  ASSERT_TRUE(tape.Parse(R"([{"id":1},{"id":2,"id":3}])").ok());
+  const TapeNode* second = tape.root().first()->next_sibling();
+  EXPECT_EQ(tape.root().first()->find("id")->u, 1u);
+  EXPECT_EQ(second->find("id")->u, 3u);
+  EXPECT_EQ(tape.root().find("id"), nullptr);  // an array
+}
+
+}  // namespace
+}  // namespace es::woo::detail

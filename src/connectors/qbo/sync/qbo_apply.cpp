@@ -344,10 +344,13 @@ class Applier {
         std::vector<BatchOp> batch;
         for (size_t k = from; k < to; ++k) {
           const PlanOp& op = plan_.ops[ops[k]];
-          batch.push_back({"b" + std::to_string(k - from), "create", st_.qops[ops[k]].qbo_entity, op.payload, ""});
           // The batch's requestid covers what is sent, so a retried or replayed
           // batch is answered from QBO's memory while a changed one is executed.
-          key += op.entity + "/" + op.source_id + "/" + crypto::Hex(crypto::Sha256(DumpJson(op.payload))) + "|";
+          // The text is dumped once, for the id and as the item's body.
+          std::string text = DumpJson(op.payload);
+          key += op.entity + "/" + op.source_id + "/" + crypto::Hex(crypto::Sha256(text)) + "|";
+          batch.push_back({"b" + std::to_string(k - from), "create", st_.qops[ops[k]].qbo_entity, Json(), "",
+                           std::move(text)});
         }
         std::string rid = MakeRequestId(tenant, t_.gateway_.realm_id(), "batch", key, "create", kMaxBatchRequestIdLength);
         auto result = t_.gateway_.BatchWith(std::move(permit), batch, rid);
@@ -355,14 +358,14 @@ class Applier {
           for (size_t k = from; k < to; ++k) outcomes[k] = {result.status(), Json()};
           continue;
         }
-        std::map<std::string, const BatchResult*> by_bid;
-        for (const auto& r : *result) by_bid[r.bid] = &r;
+        std::map<std::string, BatchResult*> by_bid;
+        for (auto& r : *result) by_bid[r.bid] = &r;
         for (size_t k = from; k < to; ++k) {
           auto it = by_bid.find("b" + std::to_string(k - from));
           if (it == by_bid.end())
             outcomes[k] = {Status::Internal("batch response has no item b" + std::to_string(k - from)), Json()};
           else
-            outcomes[k] = {it->second->status, it->second->entity};
+            outcomes[k] = {it->second->status, std::move(it->second->entity)};  // bIds are unique
         }
       }
     };
@@ -384,8 +387,9 @@ class Applier {
       std::string key;
       for (size_t k = 0; k < chunk.size(); ++k) {
         const PlanOp& op = plan_.ops[chunk[k]];
-        batch.push_back({"u" + std::to_string(k), "update", st_.qops[chunk[k]].qbo_entity, op.payload, ""});
-        key += op.entity + "/" + op.source_id + "/" + crypto::Hex(crypto::Sha256(DumpJson(op.payload))) + "|";
+        std::string text = DumpJson(op.payload);
+        key += op.entity + "/" + op.source_id + "/" + crypto::Hex(crypto::Sha256(text)) + "|";
+        batch.push_back({"u" + std::to_string(k), "update", st_.qops[chunk[k]].qbo_entity, Json(), "", std::move(text)});
       }
       const auto& info = ctx_.run();
       auto result = t_.gateway_.Batch(
