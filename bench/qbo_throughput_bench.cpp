@@ -24,6 +24,7 @@
 #include <thread>
 #include <vector>
 
+#include "sandbox_setup.h"
 #include "common/clock.h"
 #include "connectors/qbo/client.h"
 #include "connectors/qbo/codec.h"
@@ -63,20 +64,7 @@ void Report(const char* mode, int64_t writes, double secs, int64_t requests, int
 // A tenant with a WooCommerce connection "woo" and a QBO connection "qbo".
 void AddTenant(store::StateStore& store, const std::string& tenant, woo::sandbox::Server& woo,
                const woo::sandbox::Options& wo, qbo::sandbox::Server& qbo, const qbo::sandbox::Options& qo) {
-  auto tokens = qbo.IssueTokens();
-  int64_t now = SystemClock::Get().NowMillis();
-  (void)store.PutTenant({tenant, tenant, now});
-  store::Connection w{tenant, "woo", "woo", "", {{"base_url", woo.base_url()}},
-                      DumpJson({{"consumer_key", wo.consumer_key}, {"consumer_secret", wo.consumer_secret}}), true, now};
-  store::Connection q{tenant, "qbo", "qbo", "",
-                      {{"api_base", qbo.base_url()}, {"token_url", qbo.token_url()}, {"realm_id", qo.realm_id},
-                       {"client_id", qo.client_id}},
-                      DumpJson({{"client_secret", qo.client_secret}, {"access_token", tokens.access_token},
-                                {"refresh_token", tokens.refresh_token},
-                                {"access_expires_at_ms", now + tokens.expires_in_s * 1000}}),
-                      true, now};
-  (void)store.PutConnection(w);
-  (void)store.PutConnection(q);
+  (void)bench::AddSandboxTenant(store, tenant, bench::InProcessEndpoints(woo, wo, qbo, qo));
 }
 
 // Sets *stop after `minutes` (unless *done first).

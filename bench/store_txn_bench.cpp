@@ -19,6 +19,7 @@
 #include <string>
 #include <unistd.h>
 
+#include "sandbox_setup.h"
 #include "common/clock.h"
 #include "connectors/qbo/sandbox/server.h"
 #include "connectors/woo/sandbox/server.h"
@@ -115,21 +116,8 @@ int Run(int orders, std::string url) {
     return 1;
   }
   CountingStore counting(**base);
-  auto tokens = qbo.IssueTokens();
-  int64_t now = SystemClock::Get().NowMillis();
-  const std::string tenant = "bench-" + std::to_string(now);
-  (void)counting.PutTenant({tenant, tenant, now});
-  store::Connection w{tenant, "woo", "woo", "", {{"base_url", woo.base_url()}},
-                      DumpJson({{"consumer_key", wo.consumer_key}, {"consumer_secret", wo.consumer_secret}}), true, now};
-  store::Connection q{tenant, "qbo", "qbo", "",
-                      {{"api_base", qbo.base_url()}, {"token_url", qbo.token_url()}, {"realm_id", qo.realm_id},
-                       {"client_id", qo.client_id}},
-                      DumpJson({{"client_secret", qo.client_secret}, {"access_token", tokens.access_token},
-                                {"refresh_token", tokens.refresh_token},
-                                {"access_expires_at_ms", now + tokens.expires_in_s * 1000}}),
-                      true, now};
-  (void)counting.PutConnection(w);
-  (void)counting.PutConnection(q);
+  const std::string tenant = "bench-" + std::to_string(SystemClock::Get().NowMillis());
+  (void)bench::AddSandboxTenant(counting, tenant, bench::InProcessEndpoints(woo, wo, qbo, qo));
   const auto set_up = counting.calls();
   auto transport = http::MakeCurlTransport();
   engine::Orchestrator orch(counting, *transport, SystemClock::Get(), platforms::Registry());

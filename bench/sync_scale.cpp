@@ -8,34 +8,41 @@
 // one per process).
 //
 //   build/sync_scale [--orders 10000,100000] [--customers N] [--dry-run] [--incremental]
-//                    [--sandbox-bin build/easysale-sync]
+//                    [--generate] [--sandbox-bin build/easysale-sync]
 //
-// Registered customers: N/6 + 1 unless --customers says.
+// Registered customers: N/6 + 1 unless --customers says. --generate starts
+// the Woo sandbox with --generate-orders (orders computed from the seed on
+// demand, for sizes a held store cannot take); --progress N prints the
+// figures so far on stderr every N orders. --unpaced registers the QBO
+// realm's budget without limits (10 requests in flight) before the run: the
+// engine otherwise paces itself to QBO's 500 requests a minute whatever the
+// sandbox's throttling, and that pace, not the engine's cost, sets the wall
+// time (3,400 requests for 10,000 orders: at least 7 minutes). Each line also gives the
+// sandboxes' CPU during the run (from /proc) and the 1-minute load average
+// at the start and end.
 //
 // --incremental runs a full sync first (not measured), then measures an
 // incremental run over the unchanged store.
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstdlib>
 
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <map>
 #include <string>
 #include <vector>
 
+#include "sandbox_setup.h"
 #include "common/clock.h"
+#include "connectors/qbo/sync/gateway.h"
+#include "engine/account_budget.h"
 #include "engine/orchestrator.h"
 #include "http/transport.h"
 #include "platforms/platforms.h"
 #include "store/factory/open_store.h"
-
-extern char** environ;
 
 namespace es {
 namespace {
@@ -44,60 +51,11 @@ struct Args {
   std::vector<int> orders = {10000};
   bool dry_run = false;
   bool incremental = false;
+  bool generate = false;
+  bool unpaced = false;
+  int64_t progress = 0;  // orders between progress lines (0 = none)
   int customers = 0;  // 0 = orders / 6 + 1
   std::string sandbox_bin = "build/easysale-sync";
-};
-
-// A sandbox in a child process; its "key=value" start-up lines.
-class Sandbox {
- public:
-  Sandbox(const std::string& bin, std::vector<std::string> args) {
-    int fds[2];
-    if (pipe(fds) != 0) return;
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
-    posix_spawn_file_actions_addclose(&fa, fds[0]);
-    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    args.insert(args.begin(), bin);
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (posix_spawn(&pid_, bin.c_str(), &fa, nullptr, argv.data(), environ) != 0) pid_ = -1;
-    posix_spawn_file_actions_destroy(&fa);
-    close(fds[1]);
-    FILE* out = fdopen(fds[0], "r");
-    char line[4096];
-    // The woo sandbox prints orders= last, the qbo sandbox refresh_token=.
-    while (out != nullptr && fgets(line, sizeof line, out) != nullptr) {
-      std::string l(line);
-      while (!l.empty() && (l.back() == '\n' || l.back() == '\r')) l.pop_back();
-      if (l.rfind("listening on ", 0) == 0) {
-        values_["url"] = l.substr(13);
-        continue;
-      }
-      auto eq = l.find('=');
-      if (eq != std::string::npos) values_[l.substr(0, eq)] = l.substr(eq + 1);
-      if (l.rfind("orders=", 0) == 0 || l.rfind("refresh_token=", 0) == 0) break;
-    }
-    out_ = out;
-  }
-  ~Sandbox() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (out_ != nullptr) fclose(out_);
-  }
-  std::string operator[](const std::string& k) const {
-    auto it = values_.find(k);
-    return it == values_.end() ? "" : it->second;
-  }
-
- private:
-  pid_t pid_ = -1;
-  FILE* out_ = nullptr;
-  std::map<std::string, std::string> values_;
 };
 
 double CpuSeconds() {
@@ -113,10 +71,17 @@ double PeakRssMb() {
   return static_cast<double>(u.ru_maxrss) / 1024.0;
 }
 
+double LoadAverage() {
+  double load[1] = {-1};
+  return getloadavg(load, 1) == 1 ? load[0] : -1;
+}
+
 int RunOne(const Args& a, int orders) {
-  Sandbox woo(a.sandbox_bin, {"sandbox", "woo", "--port", "0", "--orders", std::to_string(orders), "--customers",
-                              std::to_string(a.customers > 0 ? a.customers : orders / 6 + 1)});
-  Sandbox qbo(a.sandbox_bin, {"sandbox", "qbo", "--port", "0", "--no-throttle"});
+  std::vector<std::string> woo_args = {"sandbox", "woo", "--port", "0", "--orders", std::to_string(orders), "--customers",
+                                       std::to_string(a.customers > 0 ? a.customers : orders / 6 + 1)};
+  if (a.generate) woo_args.push_back("--generate-orders");
+  bench::ChildSandbox woo(a.sandbox_bin, woo_args);
+  bench::ChildSandbox qbo(a.sandbox_bin, {"sandbox", "qbo", "--port", "0", "--no-throttle"});
   if (woo["url"].empty() || qbo["url"].empty()) {
     fprintf(stderr, "sync_scale: the sandboxes did not start (%s)\n", a.sandbox_bin.c_str());
     return 1;
@@ -130,19 +95,15 @@ int RunOne(const Args& a, int orders) {
       fprintf(stderr, "sync_scale: %s\n", store.status().ToString().c_str());
       return 1;
     }
-    const int64_t now = SystemClock::Get().NowMillis();
-    (void)(*store)->PutTenant({"bench", "bench", now});
-    store::Connection w{"bench", "woo", "woo", "", {{"base_url", woo["url"]}},
-                        DumpJson({{"consumer_key", woo["consumer_key"]}, {"consumer_secret", woo["consumer_secret"]}}),
-                        true, now};
-    store::Connection q{"bench", "qbo", "qbo", "",
-                        {{"api_base", qbo["url"]}, {"token_url", qbo["token_url"]}, {"realm_id", qbo["realm_id"]},
-                         {"client_id", qbo["client_id"]}},
-                        DumpJson({{"client_secret", qbo["client_secret"]}, {"access_token", qbo["access_token"]},
-                                  {"refresh_token", qbo["refresh_token"]}, {"access_expires_at_ms", 0}}),
-                        true, now};
-    (void)(*store)->PutConnection(w);
-    (void)(*store)->PutConnection(q);
+    if (Status s = bench::AddSandboxTenant(**store, "bench", bench::ChildEndpoints(woo, qbo)); !s.ok()) {
+      fprintf(stderr, "sync_scale: %s\n", s.ToString().c_str());
+      return 1;
+    }
+    if (a.unpaced) {
+      engine::BudgetLimits unlimited;
+      unlimited.max_in_flight = 10;
+      engine::AccountBudgets::Process().Get(qbo::QboBudgetAccount(qbo["realm_id"], qbo["url"]), unlimited);
+    }
     auto transport = http::MakeCurlTransport();
     engine::Orchestrator orch(**store, *transport, SystemClock::Get(), platforms::Registry());
     engine::SyncRequest req;
@@ -160,21 +121,38 @@ int RunOne(const Args& a, int orders) {
       }
       req.mode = "incremental";
     }
-    const double cpu0 = CpuSeconds();
+    const double cpu0 = CpuSeconds(), woo0 = woo.CpuSeconds(), qbo0 = qbo.CpuSeconds(), load0 = LoadAverage();
     const auto start = std::chrono::steady_clock::now();
-    auto r = orch.Run(req);
+    // Progress on stderr every --progress orders: the trend of a run that may not finish in time.
+    int64_t next_report = a.progress;
+    auto on_progress = [&](const engine::Progress& p) {
+      if (p.entity != "order" || a.progress <= 0 || p.done < next_report) return;
+      next_report = p.done + a.progress;
+      const double w = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double c = CpuSeconds() - cpu0;
+      fprintf(stderr,
+              "progress: orders=%lld wall_s=%.0f cpu_us_per_order=%.0f peak_rss_mb=%.1f woo_cpu_us_per_order=%.0f "
+              "qbo_cpu_us_per_order=%.0f load=%.1f\n",
+              static_cast<long long>(p.done), w, c * 1e6 / static_cast<double>(p.done), PeakRssMb(),
+              (woo.CpuSeconds() - woo0) * 1e6 / static_cast<double>(p.done),
+              (qbo.CpuSeconds() - qbo0) * 1e6 / static_cast<double>(p.done), LoadAverage());
+    };
+    auto r = orch.Run(req, on_progress);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double cpu = CpuSeconds() - cpu0;
+    const double woo_cpu = woo.CpuSeconds() - woo0, qbo_cpu = qbo.CpuSeconds() - qbo0;
     if (!r.ok()) {
       fprintf(stderr, "sync_scale: %s\n", r.status().ToString().c_str());
       rc = 1;
     } else {
       printf("{\"orders\":%d,\"mode\":\"%s%s\",\"status\":\"%s\",\"fetched\":%lld,\"cpu_s\":%.2f,"
              "\"cpu_us_per_order\":%.0f,\"wall_s\":%.1f,\"peak_rss_mb\":%.1f,\"source_requests\":%lld,"
-             "\"target_requests\":%lld}\n",
+             "\"target_requests\":%lld,\"woo_sandbox_cpu_us_per_order\":%.0f,\"qbo_sandbox_cpu_us_per_order\":%.0f,"
+             "\"woo_sandbox_rss_mb\":%.1f,\"qbo_sandbox_rss_mb\":%.1f,\"load_start\":%.1f,\"load_end\":%.1f}\n",
              orders, req.mode.c_str(), a.dry_run ? " dry-run" : "", store::RunStatusName(r->run.status),
              static_cast<long long>(r->run.totals.fetched), cpu, cpu * 1e6 / orders, wall, PeakRssMb(),
-             static_cast<long long>(r->source_requests), static_cast<long long>(r->target_requests));
+             static_cast<long long>(r->source_requests), static_cast<long long>(r->target_requests),
+             woo_cpu * 1e6 / orders, qbo_cpu * 1e6 / orders, woo.RssMb(), qbo.RssMb(), load0, LoadAverage());
       fflush(stdout);
       // What the run did, and why it was not clean when it was not.
       fprintf(stderr, "counts: %s\n", DumpJson(r->run.counts).c_str());
@@ -200,6 +178,9 @@ int main(int argc, char** argv) {
     std::string arg = argv[i];
     if (arg == "--dry-run") a.dry_run = true;
     else if (arg == "--incremental") a.incremental = true;
+    else if (arg == "--generate") a.generate = true;
+    else if (arg == "--unpaced") a.unpaced = true;
+    else if (arg == "--progress" && i + 1 < argc) a.progress = atoll(argv[++i]);
     else if (arg == "--sandbox-bin" && i + 1 < argc) a.sandbox_bin = argv[++i];
     else if (arg == "--customers" && i + 1 < argc) a.customers = atoi(argv[++i]);
     else if (arg == "--orders" && i + 1 < argc) {
@@ -212,7 +193,8 @@ int main(int argc, char** argv) {
       }
     } else {
       fprintf(stderr,
-              "usage: sync_scale [--orders N[,N…]] [--customers N] [--dry-run] [--incremental] [--sandbox-bin PATH]\n");
+              "usage: sync_scale [--orders N[,N…]] [--customers N] [--dry-run] [--incremental] [--generate] "
+              "[--unpaced] [--progress N] [--sandbox-bin PATH]\n");
       return 2;
     }
   }

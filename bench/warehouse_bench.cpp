@@ -1,6 +1,7 @@
 // Warehouse upsert throughput (SPEC §4 "PostgreSQL bulk path ≥ 50,000 rows/s").
 //
 //   scripts/with-postgres.sh build/warehouse_bench [--rows 100000] [--rest-rows 20000] [--raw-bytes 1500] [--parallel 2]
+//                                                 [--copy binary|text]
 //
 // Generates canonical order rows (with a raw JSON document of about
 // --raw-bytes each) and measures rows/s upserted into a fresh warehouse
@@ -101,6 +102,7 @@ int Fail(const std::string& what, const es::Status& s) {
 int main(int argc, char** argv) {
   std::string pg = std::getenv("EASYSALE_TEST_PG_URL") ? std::getenv("EASYSALE_TEST_PG_URL") : "";
   int n = 100'000, rest_n = 20'000, raw_bytes = 1500, parallel = 2;
+  bool text_copy = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--pg") pg = argv[i + 1];
@@ -108,6 +110,7 @@ int main(int argc, char** argv) {
     else if (a == "--rest-rows") rest_n = std::atoi(argv[i + 1]);
     else if (a == "--raw-bytes") raw_bytes = std::atoi(argv[i + 1]);
     else if (a == "--parallel") parallel = std::atoi(argv[i + 1]);
+    else if (a == "--copy") text_copy = std::string(argv[i + 1]) == "text";
   }
   if (pg.empty()) {
     std::fprintf(stderr, "usage: warehouse_bench --pg postgres://… (or run under scripts/with-postgres.sh)\n");
@@ -118,6 +121,7 @@ int main(int argc, char** argv) {
   cfg.url = pg;
   cfg.schema = schema;
   cfg.bulk_parallelism = parallel;
+  cfg.binary_copy = !text_copy;
   es::supabase::PgWarehouse wh(cfg, es::SystemClock::Get());
   if (es::Status s = wh.Prepare(); !s.ok()) return Fail("prepare", s);
 
@@ -152,8 +156,11 @@ int main(int argc, char** argv) {
     return total;
   };
 
-  std::printf("warehouse_bench: %d orders, raw JSON ~%d bytes each, bulk over %d connections, schema %s\n", n,
-              raw_bytes, parallel, schema.c_str());
+  double load[1] = {-1};
+  (void)getloadavg(load, 1);
+  std::printf("warehouse_bench: %d orders, raw JSON ~%d bytes each, bulk over %d connections, %s COPY, schema %s, "
+              "load %.1f\n",
+              n, raw_bytes, parallel, text_copy ? "text" : "binary", schema.c_str(), load[0]);
   {
     auto v1 = MakeRows(n, raw_bytes, 1);
     if (run("bulk first load (COPY, indexes after)", v1, bulk, n)) return 1;

@@ -24,6 +24,7 @@ struct SandboxArgs {
   std::string host = "127.0.0.1";
   uint64_t seed = 42;
   int orders = 300;
+  bool generate_orders = false;
   int customers = 80;
   int products = 30;
   bool https = false;
@@ -62,6 +63,7 @@ int RunSandbox(const SandboxArgs& a) {
     woo::sandbox::Options o;
     o.seed = a.seed;
     o.orders = a.orders;
+    o.generate_orders = a.generate_orders;
     o.customers = a.customers;
     o.products = a.products;
     o.https = a.https;
@@ -159,6 +161,8 @@ void AddSandboxCommand(CLI::App& app) {
   cmd->add_option("--host", args->host, "address to bind");
   cmd->add_option("--seed", args->seed, "seed of the generated store");
   cmd->add_option("--orders", args->orders, "woo: number of orders");
+  cmd->add_flag("--generate-orders", args->generate_orders,
+                "woo: compute orders from the seed when asked for instead of holding them (millions of orders)");
   cmd->add_option("--customers", args->customers, "woo: number of registered customers");
   cmd->add_option("--products", args->products, "woo: number of products");
   cmd->add_flag("--https", args->https, "woo: serve TLS with a self-signed certificate (Basic auth accepted)");

@@ -4,6 +4,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "connectors/supabase/pg_warehouse_internal.h"
 #include "connectors/supabase/rows.h"
 #include "http/url.h"
 
@@ -20,11 +21,6 @@ namespace {
 
 // The advisory lock warehouse migrators take ("ESYNCWHS").
 constexpr int64_t kWarehouseLockKey = 0x4553594E43574853;
-constexpr size_t kCopyChunkBytes = 1 << 20;
-constexpr size_t kBulkFallbackChunk = 500;
-constexpr size_t kMinRowsPerPartition = 5000;
-// Batches from this size into an empty table take the first-load path.
-constexpr size_t kMinFirstLoadRows = 1000;
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
@@ -39,20 +35,6 @@ bool IsRowLevelError(const Status& s) {
   if (StartsWith(c, "pg:22") || StartsWith(c, "pg:23")) return true;
   return s.IsValidation() && s.message().find("NUL byte") != std::string::npos;
 }
-
-struct PgWarehouse::Batch {
-  const std::vector<Row>* rows = nullptr;
-  std::vector<size_t> unique;       // last occurrence of each key, input order
-  std::vector<std::string> hashes;  // by input index (filled for `unique`)
-  std::unordered_map<std::string, size_t> by_key;
-
-  static std::string Key(const std::string& source, const std::string& source_id) {
-    std::string k = source;
-    k += '\x1f';
-    k += source_id;
-    return k;
-  }
-};
 
 PgWarehouse::PgWarehouse(WarehouseConfig config, Clock& clock)
     : config_(std::move(config)), clock_(clock), schema_(QuoteIdent(config_.schema)) {
@@ -234,8 +216,7 @@ const std::string& PgWarehouse::UpsertSql(Table table) {
   return upsert_sql_[table] = MergeSql(table, select);
 }
 
-// Marks the returned rows inserted/updated; the others of `which` stay unchanged.
-static void ApplyReturned(const PgResult& r, const std::unordered_map<std::string, size_t>& by_key,
+void ApplyReturned(const PgResult& r, const std::unordered_map<std::string, size_t>& by_key,
                           UpsertResult* out) {
   for (int i = 0; i < r.rows(); ++i) {
     std::string key = r.Text(i, 0);
@@ -269,169 +250,6 @@ Status PgWarehouse::RunBatch(Table table, const Batch& batch, const std::vector<
   });
 }
 
-namespace {
-
-// Streams `lines` (already COPY text) into `copy_sql` (… FROM STDIN).
-Status CopyIn(PGconn* conn, const std::string& copy_sql, const std::function<bool(std::string*)>& next,
-              const store::postgres::SecretScrubber& scrub) {
-  PGresult* started = PQexec(conn, copy_sql.c_str());
-  if (PQresultStatus(started) != PGRES_COPY_IN) {
-    Status e = store::postgres::ErrorFromResult(started, conn, scrub);
-    PQclear(started);
-    return e;
-  }
-  PQclear(started);
-  std::string buf;
-  buf.reserve(kCopyChunkBytes + 64 * 1024);
-  bool send_failed = false, more = true;
-  while (more && !send_failed) {
-    more = next(&buf);
-    if (buf.size() >= kCopyChunkBytes || (!more && !buf.empty())) {
-      if (PQputCopyData(conn, buf.data(), static_cast<int>(buf.size())) != 1) send_failed = true;
-      buf.clear();
-    }
-  }
-  if (PQputCopyEnd(conn, send_failed ? "client failed to send data" : nullptr) != 1) send_failed = true;
-  Status copied;
-  while (PGresult* r = PQgetResult(conn)) {
-    if (PQresultStatus(r) != PGRES_COMMAND_OK && copied.ok()) copied = store::postgres::ErrorFromResult(r, conn, scrub);
-    PQclear(r);
-  }
-  if (!copied.ok()) return copied;
-  if (send_failed) return store::postgres::ErrorFromResult(nullptr, conn, scrub);
-  return Status::Ok();
-}
-
-}  // namespace
-
-// One transaction: (1) COPY the keys and content hashes of `which` into a
-// temporary table and find the rows that are new or differ; (2) COPY only
-// those rows into a second temporary table and merge them with one
-// INSERT … ON CONFLICT … DO UPDATE … WHERE the hash differs. Re-runs of
-// unchanged data stop after step 1 and never parse their raw JSON.
-Status PgWarehouse::RunBulk(Table table, const Batch& batch, const std::vector<size_t>& which, UpsertResult* out) {
-  const TableSpec& spec = Spec(table);
-  const std::string target = schema_ + "." + QuoteIdent(spec.name);
-  const std::string keys = "es_keys_" + spec.name, stage = "es_stage_" + spec.name;
-  std::string cols;
-  for (const auto& c : spec.columns) cols += QuoteIdent(c.name) + ", ";
-  cols += "content_hash";
-  const std::string create_keys = "CREATE TEMP TABLE " + keys +
-                                  " (ord integer, source text, source_id text, content_hash text) ON COMMIT DROP";
-  const std::string changed_sql = "SELECT k.ord FROM " + keys + " k LEFT JOIN " + target +
-                                  " t ON t.source = k.source AND t.source_id = k.source_id "
-                                  "WHERE t.content_hash IS DISTINCT FROM k.content_hash ORDER BY k.ord";
-  const std::string create_stage =
-      "CREATE TEMP TABLE " + stage + " ON COMMIT DROP AS SELECT " + cols + " FROM " + target + " WITH NO DATA";
-  const std::string merge = MergeSql(table, "SELECT " + cols + ", now() FROM " + stage);
-  const auto& scrub = pool_->scrubber();
-  return pool_->Run(CallKind::kTransaction, "warehouse bulk upsert " + spec.name, [&](PgSession& s) -> Status {
-    for (size_t idx : which) out->outcomes[idx] = {};
-    ES_RETURN_IF_ERROR(s.Script(create_keys.c_str()));
-    size_t k = 0;
-    ES_RETURN_IF_ERROR(CopyIn(s.conn(), "COPY " + keys + " FROM STDIN", [&](std::string* buf) {
-      if (k >= which.size()) return false;
-      const size_t idx = which[k];
-      const Row& row = (*batch.rows)[idx];
-      *buf += std::to_string(k);
-      buf->push_back('\t');
-      AppendCopyValue(buf, row.values[0]);
-      buf->push_back('\t');
-      AppendCopyValue(buf, row.values[1]);
-      buf->push_back('\t');
-      *buf += batch.hashes[idx];
-      buf->push_back('\n');
-      return ++k < which.size();
-    }, scrub));
-    ES_ASSIGN_OR_RETURN(PgResult changed, s.Exec(changed_sql));
-    if (changed.rows() == 0) return Status::Ok();
-    std::vector<size_t> todo;
-    todo.reserve(static_cast<size_t>(changed.rows()));
-    for (int i = 0; i < changed.rows(); ++i) todo.push_back(which[static_cast<size_t>(changed.Int(i, 0))]);
-    ES_RETURN_IF_ERROR(s.Script(create_stage.c_str()));
-    size_t t = 0;
-    ES_RETURN_IF_ERROR(CopyIn(s.conn(), "COPY " + stage + " (" + cols + ") FROM STDIN", [&](std::string* buf) {
-      if (t >= todo.size()) return false;
-      const Row& row = (*batch.rows)[todo[t]];
-      for (const auto& v : row.values) {
-        AppendCopyValue(buf, v);
-        buf->push_back('\t');
-      }
-      *buf += batch.hashes[todo[t]];
-      buf->push_back('\n');
-      return ++t < todo.size();
-    }, scrub));
-    ES_ASSIGN_OR_RETURN(PgResult merged, s.Exec(merge));
-    ApplyReturned(merged, batch.by_key, out);
-    return Status::Ok();
-  });
-}
-
-Result<bool> PgWarehouse::RunFirstLoad(Table table, const Batch& batch, UpsertResult* out) {
-  const TableSpec& spec = Spec(table);
-  const std::string target = schema_ + "." + QuoteIdent(spec.name);
-  const std::string any_row = "SELECT EXISTS (SELECT 1 FROM " + target + ")";
-  bool empty = false;
-  ES_RETURN_IF_ERROR(pool_->Run(CallKind::kRead, "warehouse first-load check", [&](PgSession& s) -> Status {
-    ES_ASSIGN_OR_RETURN(PgResult r, s.Exec(any_row));
-    empty = r.rows() == 1 && !r.Bool(0, 0);
-    return Status::Ok();
-  }));
-  if (!empty) return false;
-  std::string cols;
-  for (const auto& c : spec.columns) cols += QuoteIdent(c.name) + ", ";
-  cols += "content_hash";
-  // The primary key and the secondary (non-unique) indexes: built again after
-  // the load, each in one sorted pass instead of one insertion per row.
-  const std::string primary =
-      "SELECT quote_ident(conname), pg_get_constraintdef(oid) FROM pg_constraint "
-      "WHERE conrelid = $1::regclass AND contype = 'p'";
-  const std::string secondary =
-      "SELECT pg_get_indexdef(i.indexrelid), quote_ident(n.nspname) || '.' || quote_ident(c.relname) "
-      "FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE i.indrelid = $1::regclass AND NOT i.indisprimary AND NOT i.indisunique";
-  const auto& scrub = pool_->scrubber();
-  bool loaded = false;
-  const std::string what = "warehouse first load " + spec.name;
-  ES_RETURN_IF_ERROR(pool_->Run(CallKind::kTransaction, what, [&](PgSession& s) -> Status {
-    loaded = false;
-    ES_RETURN_IF_ERROR(s.Script(("LOCK TABLE " + target + " IN ACCESS EXCLUSIVE MODE").c_str()));
-    ES_ASSIGN_OR_RETURN(PgResult again, s.Exec(any_row));
-    if (again.rows() != 1 || again.Bool(0, 0)) return Status::Ok();  // someone else loaded it meanwhile
-    ES_ASSIGN_OR_RETURN(PgResult indexes, s.Exec(secondary, Params().Text(target)));
-    ES_ASSIGN_OR_RETURN(PgResult pk, s.Exec(primary, Params().Text(target)));
-    std::vector<std::string> rebuild;
-    for (int i = 0; i < indexes.rows(); ++i) {
-      rebuild.push_back(indexes.Text(i, 0));
-      ES_RETURN_IF_ERROR(s.Script(("DROP INDEX " + indexes.Text(i, 1)).c_str()));
-    }
-    for (int i = 0; i < pk.rows(); ++i) {
-      ES_RETURN_IF_ERROR(s.Script(("ALTER TABLE " + target + " DROP CONSTRAINT " + pk.Text(i, 0)).c_str()));
-      rebuild.insert(rebuild.begin(),
-                     "ALTER TABLE " + target + " ADD CONSTRAINT " + pk.Text(i, 0) + " " + pk.Text(i, 1));
-    }
-    size_t k = 0;
-    ES_RETURN_IF_ERROR(CopyIn(s.conn(), "COPY " + target + " (" + cols + ") FROM STDIN", [&](std::string* buf) {
-      if (k >= batch.unique.size()) return false;
-      const size_t idx = batch.unique[k];
-      for (const auto& v : (*batch.rows)[idx].values) {
-        AppendCopyValue(buf, v);
-        buf->push_back('\t');
-      }
-      *buf += batch.hashes[idx];
-      buf->push_back('\n');
-      return ++k < batch.unique.size();
-    }, scrub));
-    ES_RETURN_IF_ERROR(s.Script("SET LOCAL maintenance_work_mem = '256MB'"));
-    for (const std::string& def : rebuild) ES_RETURN_IF_ERROR(s.Script(def.c_str()));
-    loaded = true;
-    return Status::Ok();
-  }));
-  if (!loaded) return false;
-  for (size_t idx : batch.unique) out->outcomes[idx].kind = RowOutcome::Kind::kInserted;
-  return true;
-}
-
 void PgWarehouse::RowByRow(Table table, const Batch& batch, const std::vector<size_t>& which, UpsertResult* out,
                            Status* fatal) {
   for (size_t idx : which) {
@@ -449,7 +267,7 @@ void PgWarehouse::RowByRow(Table table, const Batch& batch, const std::vector<si
   }
 }
 
-static void Tally(UpsertResult* out) {
+void Tally(UpsertResult* out) {
   out->inserted = out->updated = out->unchanged = out->failed = 0;
   for (const auto& o : out->outcomes) {
     switch (o.kind) {
@@ -466,7 +284,6 @@ Result<UpsertResult> PgWarehouse::Upsert(Table table, const std::vector<Row>& ro
   return BatchUpsert(table, rows);
 }
 
-namespace {
 Status FillBatch(Table table, const std::vector<Row>& rows, std::vector<size_t>* unique,
                  std::vector<std::string>* hashes, std::unordered_map<std::string, size_t>* by_key,
                  std::string (*key)(const std::string&, const std::string&)) {
@@ -487,7 +304,6 @@ Status FillBatch(Table table, const std::vector<Row>& rows, std::vector<size_t>*
   }
   return Status::Ok();
 }
-}  // namespace
 
 Result<UpsertResult> PgWarehouse::BatchUpsert(Table table, const std::vector<Row>& rows) {
   ES_RETURN_IF_ERROR(Prepare());
@@ -503,68 +319,6 @@ Result<UpsertResult> PgWarehouse::BatchUpsert(Table table, const std::vector<Row
     Status fatal;
     RowByRow(table, b, b.unique, &out, &fatal);
     if (!fatal.ok()) return fatal;
-  }
-  Tally(&out);
-  return out;
-}
-
-Result<UpsertResult> PgWarehouse::BulkUpsert(Table table, const std::vector<Row>& rows) {
-  ES_RETURN_IF_ERROR(Prepare());
-  UpsertResult out;
-  out.outcomes.resize(rows.size());
-  out.bulk = true;
-  if (rows.empty()) return out;
-  Batch b;
-  b.rows = &rows;
-  ES_RETURN_IF_ERROR(FillBatch(table, rows, &b.unique, &b.hashes, &b.by_key, &Batch::Key));
-  if (b.unique.size() >= kMinFirstLoadRows) {
-    bool first = false;
-    Status fs = Retrying("warehouse first load", [&] {
-      ES_ASSIGN_OR_RETURN(first, RunFirstLoad(table, b, &out));
-      return Status::Ok();
-    });
-    if (!fs.ok() && !IsRowLevelError(fs)) return Translate(table, fs);
-    if (fs.ok() && first) {
-      Tally(&out);
-      return out;
-    }
-    // Not empty, or a row refused (the load rolled back): the merge path below.
-  }
-  // Partitions by key go through their own connections at once (keys are
-  // unique after deduplication, so the partitions never touch one row).
-  const size_t parts = b.unique.size() >= kMinRowsPerPartition * 2
-                           ? static_cast<size_t>(std::max(1, config_.bulk_parallelism))
-                           : 1;
-  std::vector<std::vector<size_t>> partition(parts);
-  // Contiguous ranges: each partition's keys stay together in the indexes.
-  for (size_t k = 0; k < b.unique.size(); ++k) partition[k * parts / b.unique.size()].push_back(b.unique[k]);
-  std::vector<Status> results(parts);
-  {
-    std::vector<std::thread> workers;
-    for (size_t p = 1; p < parts; ++p)
-      workers.emplace_back([&, p] {
-        results[p] = Retrying("warehouse bulk upsert", [&] { return RunBulk(table, b, partition[p], &out); });
-      });
-    results[0] = Retrying("warehouse bulk upsert", [&] { return RunBulk(table, b, partition[0], &out); });
-    for (auto& w : workers) w.join();
-  }
-  Status s;
-  for (const Status& r : results)
-    if (!r.ok() && (s.ok() || (IsRowLevelError(s) && !IsRowLevelError(r)))) s = r;
-  if (!s.ok()) {
-    if (!IsRowLevelError(s)) return Translate(table, s);
-    // Some row is refused: find it through the batch path, chunk by chunk.
-    for (size_t start = 0; start < b.unique.size(); start += kBulkFallbackChunk) {
-      std::vector<size_t> chunk(b.unique.begin() + static_cast<std::ptrdiff_t>(start),
-                                b.unique.begin() + static_cast<std::ptrdiff_t>(std::min(start + kBulkFallbackChunk,
-                                                                                        b.unique.size())));
-      Status cs = Retrying("warehouse upsert", [&] { return RunBatch(table, b, chunk, &out); });
-      if (cs.ok()) continue;
-      if (!IsRowLevelError(cs)) return Translate(table, cs);
-      Status fatal;
-      RowByRow(table, b, chunk, &out, &fatal);
-      if (!fatal.ok()) return fatal;
-    }
   }
   Tally(&out);
   return out;

@@ -14,7 +14,9 @@
 // partition (bulk_parallelism connections at once) one transaction that
 // COPYs keys + hashes into a temporary table to find new and changed rows,
 // COPYs only those into a second temporary table and merges them with one
-// INSERT … ON CONFLICT … DO UPDATE … WHERE hash differs. A first load (the
+// INSERT … ON CONFLICT … DO UPDATE … WHERE hash differs. Rows are COPYed in
+// PostgreSQL's binary format when config.binary_copy and every value has a
+// binary form (copy_binary.h), else as text. A first load (the
 // table is empty) skips all that: one transaction locks the table, checks it
 // is still empty, drops its primary key and secondary indexes, COPYs the
 // rows straight into it and builds them again after the load (keys are
@@ -26,6 +28,7 @@
 // call once when its connection broke). Not thread-safe.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -58,10 +61,14 @@ class PgWarehouse final : public WarehouseWriter {
   Result<int> SchemaVersion();
   // Connections re-established after they broke (pool statistic).
   int64_t reconnects() const;
+  // Row COPYs sent in binary format so far (statistic; the rest went as text).
+  int64_t binary_copies() const { return binary_copies_; }
   const std::string& quoted_schema() const { return schema_; }
 
+ // Deduplicated rows of one call (defined in pg_warehouse_internal.h).
+  struct Batch;
+
  private:
-  struct Batch;  // deduplicated rows of one call
   Status EnsurePool();
   Status Retrying(const std::string& what, const std::function<Status()>& body);
   Status CheckTables(store::postgres::PgSession& s);
@@ -84,6 +91,7 @@ class PgWarehouse final : public WarehouseWriter {
   std::unique_ptr<store::postgres::ConnectionPool> pool_;
   bool prepared_ = false;
   std::map<Table, std::string> upsert_sql_;
+  std::atomic<int64_t> binary_copies_{0};
 };
 
 // True for statuses whose SQLSTATE blames the row's data (classes 22, 23)

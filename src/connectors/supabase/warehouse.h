@@ -78,6 +78,7 @@ struct WarehouseConfig {
   bool read_only = false;        // never apply migrations; only check the schema
   int bulk_threshold = 1000;     // direct: batches of this many rows or more use COPY + merge
   int bulk_parallelism = 2;      // direct: connections a large bulk batch is split over
+  bool binary_copy = true;       // direct: bulk rows in binary COPY format (text when false or not encodable)
   int rest_batch_rows = 500;     // rest: rows per POST
   int max_attempts = 4;          // per batch, on connection/network errors
   int64_t retry_initial_ms = 200;

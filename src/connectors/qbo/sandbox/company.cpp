@@ -378,6 +378,15 @@ Company::Record& Company::Store(const EntityInfo& e, const std::string& id, Json
   if (!created) {
     create_time = r.obj.contains("MetaData") ? r.obj["MetaData"].value("CreateTime", create_time) : create_time;
     sync = std::to_string(std::stoll(r.obj.value("SyncToken", "0")) + 1);
+    auto old_doc = r.obj.find("DocNumber");
+    if (old_doc != r.obj.end() && old_doc->is_string()) {
+      auto range = t.doc_numbers.equal_range(Lower(old_doc->get<std::string>()));
+      for (auto it = range.first; it != range.second; ++it)
+        if (it->second == id) {
+          t.doc_numbers.erase(it);
+          break;
+        }
+    }
     if (!e.name_field.empty()) {
       auto old = r.obj.find(std::string(e.name_field));
       if (old != r.obj.end() && old->is_string()) {
@@ -392,6 +401,8 @@ Company::Record& Company::Store(const EntityInfo& e, const std::string& id, Json
   obj["sparse"] = false;
   obj["MetaData"] = Json{{"CreateTime", create_time}, {"LastUpdatedTime", Timestamp(now)}};
   r.obj = std::move(obj);
+  if (auto doc = r.obj.find("DocNumber"); doc != r.obj.end() && doc->is_string())
+    t.doc_numbers.emplace(Lower(doc->get<std::string>()), id);
   r.deleted = false;
   r.updated_ms = now;
   if (!e.name_field.empty() && r.obj.value("Active", true)) {

@@ -23,6 +23,7 @@
 #include "common/clock.h"
 #include "common/json.h"
 #include "connectors/qbo/sandbox/entities.h"
+#include "connectors/qbo/sandbox/query.h"
 #include "connectors/qbo/sandbox/wire.h"
 
 namespace es::qbo::sandbox {
@@ -82,6 +83,9 @@ class Company {
     int64_t next_id = 1;
     std::map<std::string, Record, IdLess> rows;
     std::unordered_map<std::string, std::string> names;  // lower-case active name -> Id
+    // lower-case DocNumber -> Ids (deleted rows included; queries re-check),
+    // so that a DocNumber lookup does not scan the table.
+    std::unordered_multimap<std::string, std::string> doc_numbers;
   };
   // What a stored transaction contributes to balances and stock.
   struct Contribution {
@@ -162,6 +166,9 @@ class Company {
 
   // ---- company_read.cpp: query, CDC, batch ----
   Outcome<Json> RunQuery(std::string_view statement) const;
+  // Ids a condition on Id or DocNumber (= or IN) narrows a query to, in the
+  // table's order; nullopt when no condition can use an index.
+  static std::optional<std::vector<std::string>> IndexedIds(const Table& t, const std::vector<Condition>& where);
   ApiResult Cdc(const ApiCall& call) const;
   ApiResult Batch(const ApiCall& call);
 

@@ -29,6 +29,36 @@ std::vector<std::string> SplitCsv(const std::string& s) {
 
 }  // namespace
 
+std::optional<std::vector<std::string>> Company::IndexedIds(const Table& t, const std::vector<Condition>& where) {
+  for (const Condition& c : where) {
+    if (c.op != CompareOp::kEq && c.op != CompareOp::kIn) continue;
+    const std::string field = Lower(c.field);
+    if (field != "id" && field != "docnumber") continue;
+    if (std::any_of(c.values.begin(), c.values.end(),
+                    [](const Literal& v) { return v.kind != Literal::Kind::kString; }))
+      continue;  // numbers compare by value: leave them to the scan
+    std::vector<std::string> ids;
+    for (const Literal& v : c.values) {
+      if (field == "id") {
+        // Ids are digits (or the fixed Ids of seeded rows): the stored spelling.
+        auto row = t.rows.find(v.text);
+        if (row != t.rows.end()) ids.push_back(row->first);
+        else if (v.text.find_first_not_of("0123456789") != std::string::npos)
+          for (const auto& [id, r] : t.rows)
+            if (Lower(id) == Lower(v.text)) ids.push_back(id);
+        continue;
+      }
+      auto range = t.doc_numbers.equal_range(Lower(v.text));
+      for (auto it = range.first; it != range.second; ++it) ids.push_back(it->second);
+    }
+    // The table's order, each row once: the same rows as the scan, in the same order.
+    std::sort(ids.begin(), ids.end(), IdLess());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+  }
+  return std::nullopt;
+}
+
 Outcome<Json> Company::RunQuery(std::string_view statement) const {
   auto parsed = ParseQuery(statement);
   if (!parsed.ok()) return ErrInvalidQuery(parsed.status().message());
@@ -63,6 +93,13 @@ Outcome<Json> Company::RunQuery(std::string_view statement) const {
       auto row = t->rows.find(it->second);
       if (row != t->rows.end() && !row->second.deleted && MatchesAll(q.where, row->second.obj))
         rows.push_back(&row->second.obj);
+    }
+  } else if (auto ids = t ? IndexedIds(*t, q.where) : std::nullopt)  {
+    for (const std::string& id : *ids) {
+      auto row = t->rows.find(id);
+      if (row == t->rows.end() || row->second.deleted) continue;
+      if (hide_inactive && !row->second.obj.value("Active", true)) continue;
+      if (MatchesAll(q.where, row->second.obj)) rows.push_back(&row->second.obj);
     }
   } else if (t) {
     for (const auto& [id, r] : t->rows) {

@@ -311,5 +311,43 @@ TEST_F(SandboxTest, CompanyInfoPreferencesAndReadOnlyLists) {
   EXPECT_EQ(acc["QueryResponse"]["Account"][0]["Id"], "5");
 }
 
+// DocNumber and Id lookups go through indexes; they must answer what a scan
+// answers: case-insensitive text, renumbered and deleted documents, order.
+TEST_F(SandboxTest, DocNumberAndIdLookupsFollowWrites) {
+  std::string cust = NewCustomer("Indexed");
+  std::string item = NewItem("Indexed item");
+  Json line = {{"Amount", 10}, {"DetailType", "SalesItemLineDetail"}, {"SalesItemLineDetail", {{"ItemRef", {{"value", item}}}}}};
+  auto make = [&](const std::string& doc) {
+    auto [s, b] = Post("/invoice", Json{{"CustomerRef", {{"value", cust}}}, {"Line", Json::array({line})}, {"DocNumber", doc}});
+    EXPECT_EQ(s, 200) << DumpJson(b);
+    return b["Invoice"].value("Id", "");
+  };
+  std::string a = make("WC-1"), b = make("wc-2"), c = make("WC-3");
+  auto ids = [&](const std::string& stmt) {
+    std::vector<std::string> out;
+    auto [s, body] = Query(stmt);
+    EXPECT_EQ(s, 200) << DumpJson(body);
+    if (body.contains("QueryResponse") && body["QueryResponse"].contains("Invoice"))
+      for (const Json& row : body["QueryResponse"]["Invoice"]) out.push_back(row.value("Id", ""));
+    return out;
+  };
+  EXPECT_EQ(ids("SELECT * FROM Invoice WHERE DocNumber = 'wc-1'"), std::vector<std::string>{a});
+  EXPECT_EQ(ids("SELECT * FROM Invoice WHERE DocNumber IN ('WC-3', 'WC-2', 'nope', 'WC-3')"),
+            (std::vector<std::string>{b, c}));
+  EXPECT_EQ(ids("SELECT * FROM Invoice WHERE Id IN ('" + c + "', '" + a + "', '999999')"),
+            (std::vector<std::string>{a, c}));
+  // Renumbered: found under the new number only.
+  auto [us, u] = Post("/invoice", Json{{"Id", a}, {"SyncToken", "0"}, {"sparse", true}, {"DocNumber", "WC-9"}});
+  ASSERT_EQ(us, 200) << DumpJson(u);
+  EXPECT_TRUE(ids("SELECT * FROM Invoice WHERE DocNumber = 'WC-1'").empty());
+  EXPECT_EQ(ids("SELECT * FROM Invoice WHERE DocNumber = 'WC-9'"), std::vector<std::string>{a});
+  // Deleted: gone from the lookups; other conditions still apply.
+  ASSERT_EQ(Post("/invoice?operation=delete", Json{{"Id", b}, {"SyncToken", "0"}}).first, 200);
+  EXPECT_TRUE(ids("SELECT * FROM Invoice WHERE DocNumber = 'WC-2'").empty());
+  EXPECT_TRUE(ids("SELECT * FROM Invoice WHERE DocNumber = 'WC-3' AND TotalAmt > 100").empty());
+  auto [cs, count] = Query("SELECT COUNT(*) FROM Invoice WHERE DocNumber IN ('WC-9', 'WC-3')");
+  EXPECT_EQ(count["QueryResponse"]["totalCount"], 2) << DumpJson(count);
+}
+
 }  // namespace
 }  // namespace es::qbo::sandbox

@@ -6,11 +6,26 @@
 #include <optional>
 
 #include "common/crypto.h"
+#include "connectors/woo/sandbox/generated.h"
 #include "connectors/woo/sandbox/render.h"
 #include "model/money.h"
 
 namespace es::woo::sandbox {
 namespace {
+
+// Runs `f` on the data holding order `id`: for a generated order never
+// written, a scratch copy with just that order (nothing is kept).
+template <typename F>
+auto WithOrder(const Store& store, int64_t id, F&& f) {
+  return store.Read([&](const StoreData& d) {
+    if (GeneratedOrders::Pristine(d, id)) {
+      const StoreData scratch = d.generated->Scratch(d, d.generated->IndexOf(id));
+      return f(scratch);
+    }
+    return f(d);
+  });
+}
+
 
 constexpr std::string_view kPrefix = "/wp-json/wc/v3";
 
@@ -93,7 +108,7 @@ ApiResponse Api::DeleteOrderRoute(const ApiRequest& r, int64_t id, const std::st
   }
   const RenderContext ctx{home_url, store_.Read([](const StoreData& d) { return model::CurrencyExponent(d.currency); })};
   // Forced: the answer is the order as it was; trashed: as it is now.
-  Json previous = store_.Read([&](const StoreData& d) -> Json {
+  Json previous = WithOrder(store_, id, [&](const StoreData& d) -> Json {
     auto it = d.orders.find(id);
     return it == d.orders.end() ? Json(nullptr) : RenderOrder(it->second, d, ctx);
   });
@@ -259,7 +274,7 @@ ApiResponse Api::Dispatch(const ApiRequest& r, const std::string& method, const 
     if (id < 0) return NoRoute();
     if (seg.size() == 2) {
       if (get) {
-        return store_.Read([&](const StoreData& d) {
+        return WithOrder(store_, id, [&](const StoreData& d) {
           auto it = d.orders.find(id);
           if (it == d.orders.end())
             return ErrorResponse(404, "woocommerce_rest_shop_order_invalid_id", "Invalid ID.");
@@ -309,7 +324,7 @@ ApiResponse Api::Dispatch(const ApiRequest& r, const std::string& method, const 
     }
     if (seg[2] != "refunds" || seg.size() > 4 || !get) return NoRoute();
     if (!authed) return seg.size() == 3 ? cannot_list() : cannot_view();
-    return store_.Read([&](const StoreData& d) {
+    return WithOrder(store_, id, [&](const StoreData& d) {
       auto order = d.orders.find(id);
       auto bad_order = [] {
         ApiResponse e = ErrorResponse(500, "woocommerce_rest_invalid_order_id", "Invalid order ID.");

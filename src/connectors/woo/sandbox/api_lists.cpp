@@ -6,6 +6,7 @@
 
 #include "common/clock.h"
 #include "connectors/woo/sandbox/api.h"
+#include "connectors/woo/sandbox/generated.h"
 #include "connectors/woo/sandbox/render.h"
 #include "model/money.h"
 
@@ -284,15 +285,17 @@ std::string LinkUrl(const std::string& home_url, const ApiRequest& r, int64_t pa
   return home_url + r.path + "?" + http::BuildQuery(q);
 }
 
-template <typename T>
-ApiResponse Paginate(const std::vector<const T*>& items, const Collection& c, const ApiRequest& r,
-                     const std::string& home_url, const std::function<Json(const T&)>& render) {
-  const int64_t total = static_cast<int64_t>(items.size());
+// The first position of the page (offset wins over page).
+int64_t PageStart(const Collection& c) { return c.offset ? std::max<int64_t>(0, *c.offset) : (c.page - 1) * c.per_page; }
+
+// A page of a list of `total` items: render(i) for the positions of the page.
+ApiResponse PaginateCount(int64_t total, const Collection& c, const ApiRequest& r, const std::string& home_url,
+                          const std::function<Json(int64_t)>& render) {
   const int64_t pages = (total + c.per_page - 1) / c.per_page;
-  const int64_t start = c.offset ? std::max<int64_t>(0, *c.offset) : (c.page - 1) * c.per_page;
+  const int64_t start = PageStart(c);
   ApiResponse out;
   out.body = Json::array();
-  for (int64_t i = start; i < total && i < start + c.per_page; ++i) out.body.push_back(render(*items[i]));
+  for (int64_t i = start; i < total && i < start + c.per_page; ++i) out.body.push_back(render(i));
   out.headers.emplace_back("X-WP-Total", std::to_string(total));
   out.headers.emplace_back("X-WP-TotalPages", std::to_string(pages));
   std::string link;
@@ -308,11 +311,102 @@ ApiResponse Paginate(const std::vector<const T*>& items, const Collection& c, co
   return out;
 }
 
+template <typename T>
+ApiResponse Paginate(const std::vector<const T*>& items, const Collection& c, const ApiRequest& r,
+                     const std::string& home_url, const std::function<Json(const T&)>& render) {
+  return PaginateCount(static_cast<int64_t>(items.size()), c, r, home_url,
+                       [&](int64_t i) { return render(*items[static_cast<size_t>(i)]); });
+}
+
 const std::vector<std::string> kPostOrderby = {"date", "id", "include", "title", "slug", "modified"};
 const std::vector<std::string> kProductOrderby = {"date", "id",         "include", "title",     "slug",
                                                   "modified", "price", "popularity", "rating", "menu_order"};
 
 bool ContainsI(const std::string& hay, const std::string& needle) { return Lower(hay).find(Lower(needle)) != std::string::npos; }
+
+// Orders of a generated store (generated.h): the generated ones never
+// written, from the index, and those in StoreData::orders. Listing by id or
+// date with no filter beyond the statuses — a sync's full walk — costs the
+// page alone: positions map to generated indexes directly (written and
+// created orders are few and checked one by one). Other lists go through
+// the index (24 bytes an order) and build only the orders a filter must read
+// and the page shows.
+ApiResponse ListGeneratedOrders(const StoreData& d, const Collection& c, const ApiRequest& r,
+                                const std::string& home_url, const RenderContext& ctx,
+                                const std::function<bool(const std::string&)>& status_ok, bool deep,
+                                const std::function<bool(const Order&)>& keep) {
+  const GeneratedOrders& g = *d.generated;
+  const auto& statuses = OrderStatuses();
+  const int64_t n = g.count();
+  auto render_at = [&](int64_t i) {  // generated index i
+    const int64_t id = g.IdAt(i);
+    if (g.slot(i).written) return RenderOrder(d.orders.at(id), d, ctx);
+    const StoreData scratch = g.Scratch(d, i);
+    return RenderOrder(scratch.orders.at(id), scratch, ctx);
+  };
+  struct Entry {
+    int64_t id, created, modified;
+    int64_t index;  // generated index, or -1 for an order held in d.orders
+  };
+  auto render = [&](const Entry& e) {
+    return e.index >= 0 ? render_at(e.index) : RenderOrder(d.orders.at(e.id), d, ctx);
+  };
+  const bool asc = c.order == "asc";
+  const bool by_id_or_date = c.orderby == "id" || c.orderby == "date";
+  bool fast = !deep && by_id_or_date && c.include.empty() && c.exclude.empty() && !c.after && !c.before &&
+              !c.modified_after && !c.modified_before &&
+              std::all_of(statuses.begin(), statuses.end(), status_ok);
+  const int64_t last_created = n > 0 ? g.slot(n - 1).created : 0;
+  std::vector<Entry> extras;  // orders created since start that the list keeps
+  if (fast) {
+    for (const auto& [id, o] : d.orders) {
+      if (g.IndexOf(id) >= 0) {
+        fast = fast && keep(o);  // a written generated order the list would drop
+      } else if (keep(o)) {
+        fast = fast && o.created >= last_created;
+        extras.push_back({id, o.created, o.modified, -1});
+      }
+    }
+  }
+  if (fast) {
+    // Generated orders in id order (= date order), then the created ones.
+    std::sort(extras.begin(), extras.end(), [&](const Entry& a, const Entry& b) {
+      if (c.orderby == "date" && a.created != b.created) return a.created < b.created;
+      return a.id < b.id;
+    });
+    const int64_t e = static_cast<int64_t>(extras.size());
+    return PaginateCount(n + e, c, r, home_url, [&](int64_t pos) {
+      const int64_t k = asc ? pos : n + e - 1 - pos;
+      return k < n ? render_at(k) : render(extras[static_cast<size_t>(k - n)]);
+    });
+  }
+  std::vector<Entry> items;
+  for (int64_t i = 0; i < n; ++i) {
+    const GeneratedOrders::Slot& s = g.slot(i);
+    if (s.written) continue;
+    const int64_t id = g.IdAt(i);
+    if (deep) {
+      const StoreData scratch = g.Scratch(d, i);
+      if (!keep(scratch.orders.at(id))) continue;
+    } else if (!status_ok(statuses[s.status]) || !Keep(c, id, s.created, s.modified, d.utc_offset_s)) {
+      continue;
+    }
+    items.push_back({id, s.created, s.modified, i});
+  }
+  for (const auto& [id, o] : d.orders)
+    if (keep(o)) items.push_back({id, o.created, o.modified, -1});
+  auto include_pos = [&](int64_t id) { return std::find(c.include.begin(), c.include.end(), id) - c.include.begin(); };
+  std::stable_sort(items.begin(), items.end(), [&](const Entry& a, const Entry& b) {
+    int64_t ka = 0, kb = 0;
+    if (c.orderby == "include") ka = include_pos(a.id), kb = include_pos(b.id);
+    else if (c.orderby == "modified") ka = a.modified, kb = b.modified;
+    else if (c.orderby != "id") ka = a.created, kb = b.created;
+    if (ka != kb) return asc ? ka < kb : ka > kb;
+    return asc ? a.id < b.id : a.id > b.id;
+  });
+  return PaginateCount(static_cast<int64_t>(items.size()), c, r, home_url,
+                       [&](int64_t i) { return render(items[static_cast<size_t>(i)]); });
+}
 
 }  // namespace
 
@@ -338,29 +432,36 @@ ApiResponse ListOrders(const StoreData& d, const ApiRequest& r, const std::strin
   const std::string* search = p.Value("search");
   if (!errors.empty()) return errors.Response();
   const bool any = statuses.empty() || std::find(statuses.begin(), statuses.end(), "any") != statuses.end();
-
-  std::vector<const Order*> items;
-  for (const auto& [id, o] : d.orders) {
-    // "any" is WP_Query's: every status except those hidden from search
-    // (trash, auto-draft); a trashed order is listed only when asked for.
-    const bool named = std::find(statuses.begin(), statuses.end(), o.status) != statuses.end();
-    if (o.status == "trash" ? !named : !any && !named) continue;
-    if (!Keep(c, id, o.created, o.modified, d.utc_offset_s)) continue;
-    if (customer && o.customer_id != *customer) continue;
+  // "any" is WP_Query's: every status except those hidden from search
+  // (trash, auto-draft); a trashed order is listed only when asked for.
+  auto status_ok = [&](const std::string& status) {
+    const bool named = std::find(statuses.begin(), statuses.end(), status) != statuses.end();
+    return status == "trash" ? named : any || named;
+  };
+  const bool deep = customer || product || (search && !search->empty());  // filters that read the whole order
+  auto keep = [&](const Order& o) {
+    if (!status_ok(o.status)) return false;
+    if (!Keep(c, o.id, o.created, o.modified, d.utc_offset_s)) return false;
+    if (customer && o.customer_id != *customer) return false;
     if (product && std::none_of(o.lines.begin(), o.lines.end(), [&](const OrderLine& l) {
           return l.product_id == *product || l.variation_id == *product;
         }))
-      continue;
-    if (search && !search->empty() && std::to_string(id) != *search && !ContainsI(o.billing.email, *search) &&
+      return false;
+    if (search && !search->empty() && std::to_string(o.id) != *search && !ContainsI(o.billing.email, *search) &&
         !ContainsI(o.billing.first_name + " " + o.billing.last_name, *search) && !ContainsI(o.billing.company, *search))
-      continue;
-    items.push_back(&o);
-  }
+      return false;
+    return true;
+  };
+  RenderContext ctx{home_url, static_cast<int>(dp)};
+  if (d.generated) return ListGeneratedOrders(d, c, r, home_url, ctx, status_ok, deep, keep);
+
+  std::vector<const Order*> items;
+  for (const auto& [id, o] : d.orders)
+    if (keep(o)) items.push_back(&o);
   std::function<int64_t(const Order&)> num;
   if (c.orderby == "modified") num = [](const Order& o) { return o.modified; };
   else if (c.orderby == "date" || c.orderby == "title" || c.orderby == "slug") num = [](const Order& o) { return o.created; };
   SortBy<Order>(items, c, nullptr, num);
-  RenderContext ctx{home_url, static_cast<int>(dp)};
   return Paginate<Order>(items, c, r, home_url, [&](const Order& o) { return RenderOrder(o, d, ctx); });
 }
 
@@ -394,6 +495,20 @@ ApiResponse ListCustomers(const StoreData& d, const ApiRequest& r, const std::st
   const std::string* email = p.Value("email");
   const std::string* search = p.Value("search");
   if (!errors.empty()) return errors.Response();
+  RenderContext ctx{home_url, 2};
+  // By id with no filter (a sync's full walk): generated customers are
+  // numbered without gaps and all have the role "customer" (no sandbox write
+  // adds customers or changes a role), so a page is found by id, not by
+  // sorting them all.
+  const bool contiguous = !d.customers.empty() && d.customers.rbegin()->first - d.customers.begin()->first + 1 ==
+                                                      static_cast<int64_t>(d.customers.size());
+  if (contiguous && c.orderby == "id" && (role == "all" || role == "customer") && !email && !search &&
+      c.include.empty() && c.exclude.empty()) {
+    const int64_t total = static_cast<int64_t>(d.customers.size()), first = d.customers.begin()->first;
+    return PaginateCount(total, c, r, home_url, [&](int64_t pos) {
+      return RenderCustomer(d.customers.at(first + (c.order == "asc" ? pos : total - 1 - pos)), d, ctx);
+    });
+  }
   std::vector<const Customer*> items;
   for (const auto& [id, cu] : d.customers) {
     if (role != "all" && cu.role != role) continue;
@@ -409,7 +524,6 @@ ApiResponse ListCustomers(const StoreData& d, const ApiRequest& r, const std::st
   if (c.orderby == "name") text = [](const Customer& cu) { return Lower(cu.username); };
   if (c.orderby == "registered_date") num = [](const Customer& cu) { return cu.created; };
   SortBy<Customer>(items, c, text, num);
-  RenderContext ctx{home_url, 2};
   return Paginate<Customer>(items, c, r, home_url, [&](const Customer& cu) { return RenderCustomer(cu, d, ctx); });
 }
 

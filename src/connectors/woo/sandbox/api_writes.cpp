@@ -9,6 +9,7 @@
 #include "connectors/woo/sandbox/lifecycle.h"
 #include "connectors/woo/sandbox/pricing.h"
 #include "connectors/woo/sandbox/render.h"
+#include "connectors/woo/sandbox/generated.h"
 #include "connectors/woo/sandbox/seed.h"
 #include "model/money.h"
 
@@ -174,6 +175,7 @@ Result<int64_t> Api::CreateOrder(const Json& body, int64_t now_s) {
 
 Status Api::UpdateOrder(int64_t id, const Json& body, int64_t now_s, bool always_touch) {
   return store_.Write([&](StoreData& d) -> Status {
+    GeneratedOrders::Materialize(d, id);
     auto it = d.orders.find(id);
     if (it == d.orders.end()) return Status::Validation("Invalid ID.", "woocommerce_rest_shop_order_invalid_id");
     for (const char* key : {"shipping_lines", "fee_lines", "coupon_lines"})
@@ -209,15 +211,24 @@ Status Api::UpdateOrder(int64_t id, const Json& body, int64_t now_s, bool always
 }
 
 Result<int64_t> Api::CreateRefund(int64_t order_id, const Json& body, int64_t now_s) {
-  return store_.Write([&](StoreData& d) { return sandbox::CreateRefund(d, order_id, body, now_s); });
+  return store_.Write([&](StoreData& d) {
+    GeneratedOrders::Materialize(d, order_id);
+    return sandbox::CreateRefund(d, order_id, body, now_s);
+  });
 }
 
 Status Api::TrashOrder(int64_t id, int64_t now_s) {
-  return store_.Write([&](StoreData& d) { return sandbox::TrashOrder(d, id, now_s); });
+  return store_.Write([&](StoreData& d) {
+    GeneratedOrders::Materialize(d, id);
+    return sandbox::TrashOrder(d, id, now_s);
+  });
 }
 
 Status Api::DeleteOrder(int64_t id) {
-  return store_.Write([&](StoreData& d) { return sandbox::DeleteOrder(d, id); });
+  return store_.Write([&](StoreData& d) {
+    GeneratedOrders::Materialize(d, id);
+    return sandbox::DeleteOrder(d, id);
+  });
 }
 
 namespace api {

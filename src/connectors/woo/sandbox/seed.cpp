@@ -261,9 +261,7 @@ void GenerateProducts(StoreData& d, Rng& rng, int count) {
   }
 }
 
-struct Guest {
-  model::Address billing;
-};
+}  // namespace
 
 std::string PickStatus(Rng& rng) {
   int64_t r = rng.Range(0, 999);
@@ -274,11 +272,11 @@ std::string PickStatus(Rng& rng) {
   return "completed";
 }
 
-// Builds, prices and stores one order (and its refunds) created at `created`.
-int64_t MakeOrder(StoreData& d, Rng& rng, const std::vector<Guest>& guests, int64_t created,
-                  const std::string& status, int64_t limit) {
-  Order o;
-  o.id = d.next_post_id++;
+BuiltOrder BuildOrder(const StoreData& d, Rng& rng, const std::vector<model::Address>& guests, int64_t created,
+                      const std::string& status, int64_t limit, int64_t* next_post_id, int64_t* next_item_id) {
+  BuiltOrder built;
+  Order& o = built.order;
+  o.id = (*next_post_id)++;
   o.status = status;
   o.currency = d.currency;
   o.created = created;
@@ -291,13 +289,19 @@ int64_t MakeOrder(StoreData& d, Rng& rng, const std::vector<Guest>& guests, int6
     o.customer_user_agent = kAgents[rng.Index(kAgents.size())];
   }
   if (d.customers.empty() || guests.empty() || rng.Chance(300)) {
-    if (!guests.empty()) o.billing = guests[rng.Index(guests.size())].billing;
+    if (!guests.empty()) o.billing = guests[rng.Index(guests.size())];
     o.customer_id = 0;
     o.billing_email_null = rng.Chance(25);
     if (o.billing_email_null) o.billing.email.clear();
   } else {
+    const size_t k = rng.Index(d.customers.size());
     auto it = d.customers.begin();
-    std::advance(it, static_cast<long>(rng.Index(d.customers.size())));
+    // Generated stores number customers without gaps: pick the k-th by id
+    // at once rather than walking the map (the same customer either way).
+    if (d.customers.rbegin()->first - it->first + 1 == static_cast<int64_t>(d.customers.size()))
+      it = d.customers.find(it->first + static_cast<int64_t>(k));
+    else
+      std::advance(it, static_cast<long>(k));
     o.customer_id = it->first;
     o.billing = it->second.billing;
   }
@@ -355,7 +359,7 @@ int64_t MakeOrder(StoreData& d, Rng& rng, const std::vector<Guest>& guests, int6
     std::advance(it, static_cast<long>(rng.Index(d.coupons.size())));
     in.coupon = it->second;
   }
-  PriceOrder(in, d.tax_rates, &d.next_item_id, &o);
+  PriceOrder(in, d.tax_rates, next_item_id, &o);
 
   // Payment and dates.
   int64_t pm = rng.Range(0, 99);
@@ -397,47 +401,65 @@ int64_t MakeOrder(StoreData& d, Rng& rng, const std::vector<Guest>& guests, int6
     last = clamp(created + rng.Range(1, 120));
   }
   auto add_refund = [&](Refund f, const std::string& reason) {
-    f.id = d.next_post_id++;
+    f.id = (*next_post_id)++;
     f.order_id = o.id;
     f.created = clamp(last + rng.Range(1, 10) * kDay);
     f.reason = reason;
     f.refunded_payment = o.payment_method == "stripe" || o.payment_method == "paypal";
     last = f.created;
     o.refund_ids.push_back(f.id);
-    d.refunds[f.id] = std::move(f);
+    built.refunds.push_back(std::move(f));
   };
   if (status == "refunded") {
-    add_refund(FullRefund(o, &d.next_item_id), "Order fully refunded.");
+    add_refund(FullRefund(o, next_item_id), "Order fully refunded.");
   } else if ((status == "completed" || status == "processing") && rng.Chance(100) && !o.lines.empty()) {
     size_t li = rng.Index(o.lines.size());
-    add_refund(PartialRefund(o, li, 1, &d.next_item_id), kReasons[rng.Index(kReasons.size())]);
+    add_refund(PartialRefund(o, li, 1, next_item_id), kReasons[rng.Index(kReasons.size())]);
     if (rng.Chance(300) && o.lines.size() > 1)
-      add_refund(PartialRefund(o, (li + 1) % o.lines.size(), 1, &d.next_item_id), "Second item returned");
+      add_refund(PartialRefund(o, (li + 1) % o.lines.size(), 1, next_item_id), "Second item returned");
   }
   o.modified = clamp(last + rng.Range(0, 60));
+  return built;
+}
+
+void CountOrder(StoreData& d, const Order& o) {
+  const bool paid = o.status == "processing" || o.status == "completed" || o.status == "refunded";
   if (o.customer_id && paid) d.customers[o.customer_id].is_paying = true;
   for (const auto& l : o.lines) {
     auto it = d.products.find(l.product_id);
     if (it != d.products.end()) it->second.total_sales += l.quantity;
   }
   d.last_write = std::max(d.last_write, o.modified);
-  const int64_t id = o.id;
-  d.orders[id] = std::move(o);
+}
+
+namespace {
+
+// Builds, prices and stores one order (and its refunds) created at `created`.
+int64_t MakeOrder(StoreData& d, Rng& rng, const std::vector<model::Address>& guests, int64_t created,
+                  const std::string& status, int64_t limit) {
+  BuiltOrder b = BuildOrder(d, rng, guests, created, status, limit, &d.next_post_id, &d.next_item_id);
+  CountOrder(d, b.order);
+  for (auto& f : b.refunds) d.refunds[f.id] = std::move(f);
+  const int64_t id = b.order.id;
+  d.orders[id] = std::move(b.order);
   return id;
 }
 
-std::vector<Guest> MakeGuests(Rng& rng, size_t n) {
-  std::vector<Guest> guests;
+
+}  // namespace
+
+std::vector<model::Address> MakeGuests(Rng& rng, size_t n) {
+  std::vector<model::Address> guests;
   for (size_t i = 0; i < n; ++i) {
     std::string first = kFirst[rng.Index(kFirst.size())], last = kLast[rng.Index(kLast.size())];
     std::string email = EmailPart(first) + "." + EmailPart(last) + ".guest" + std::to_string(i) + "@example.org";
     if (i % 7 == 3) email[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(email[0])));
-    guests.push_back({MakeAddress(rng, first, last, email)});
+    guests.push_back(MakeAddress(rng, first, last, email));
   }
   return guests;
 }
 
-}  // namespace
+const std::vector<std::string>& OrderStatuses() { return kStatuses; }
 
 uint64_t Rng::Next() {
   uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
@@ -471,16 +493,21 @@ std::string Rng::Hex(size_t n) {
 
 int64_t SeedEpoch(uint64_t seed) { return 1'767'225'600 - static_cast<int64_t>(seed % 60) * kDay; }
 
-StoreData GenerateStore(const SeedOptions& options) {
+StoreData GenerateCatalog(const SeedOptions& options, Rng& rng) {
   StoreData d;
   d.currency = options.currency;
   d.epoch = SeedEpoch(options.seed);
   d.tax_rates = DefaultRates();
   d.coupons = DefaultCoupons();
-  Rng rng(options.seed);
   GenerateCustomers(d, rng, std::max(0, options.customers));
   GenerateProducts(d, rng, std::max(0, options.products));
-  std::vector<Guest> guests = MakeGuests(rng, std::max<size_t>(4, static_cast<size_t>(options.orders) / 12));
+  return d;
+}
+
+StoreData GenerateStore(const SeedOptions& options) {
+  Rng rng(options.seed);
+  StoreData d = GenerateCatalog(options, rng);
+  std::vector<model::Address> guests = MakeGuests(rng, std::max<size_t>(4, static_cast<size_t>(options.orders) / 12));
   std::vector<int64_t> times;
   for (int i = 0; i < options.orders; ++i) times.push_back(d.epoch - rng.Range(3600, 90 * kDay));
   std::sort(times.begin(), times.end());
@@ -495,7 +522,7 @@ StoreData GenerateStore(const SeedOptions& options) {
 
 int64_t AddRandomOrder(StoreData& data, uint64_t seed, int64_t now) {
   Rng rng(seed ^ (static_cast<uint64_t>(data.next_post_id) * 0x9E3779B97F4A7C15ull));
-  std::vector<Guest> guests = MakeGuests(rng, 4);
+  std::vector<model::Address> guests = MakeGuests(rng, 4);
   std::string status = rng.Chance(500) ? "processing" : PickStatus(rng);
   return MakeOrder(data, rng, guests, now, status, now);
 }

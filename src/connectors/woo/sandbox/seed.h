@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "connectors/woo/sandbox/store.h"
 
@@ -44,6 +45,31 @@ class Rng {
 int64_t SeedEpoch(uint64_t seed);
 
 StoreData GenerateStore(const SeedOptions& options);
+
+// The store without orders: tax rates, coupons, customers and products, as
+// GenerateStore makes them from `rng` (seeded with options.seed).
+StoreData GenerateCatalog(const SeedOptions& options, Rng& rng);
+
+// ---- The pieces GenerateStore uses for orders, shared with generated.h.
+// Guest billing addresses (distinct emails; some repeat across orders).
+std::vector<model::Address> MakeGuests(Rng& rng, size_t n);
+// The generated order statuses, and one drawn with the store's weights.
+const std::vector<std::string>& OrderStatuses();
+std::string PickStatus(Rng& rng);
+
+struct BuiltOrder {
+  Order order;
+  std::vector<Refund> refunds;  // oldest first (order.refund_ids)
+};
+// One order created at `created` (dates clamped to `limit`), priced, with its
+// refunds, drawn from `rng` against the catalogue of `d` without changing
+// `d`: ids come from *next_post_id (the order, then its refunds) and
+// *next_item_id.
+BuiltOrder BuildOrder(const StoreData& d, Rng& rng, const std::vector<model::Address>& guests, int64_t created,
+                      const std::string& status, int64_t limit, int64_t* next_post_id, int64_t* next_item_id);
+// What an order adds to the store's other records: paying customer,
+// products' total_sales, last_write.
+void CountOrder(StoreData& d, const Order& o);
 
 // Appends one random order created at `now` (Unix s) with the same generator
 // (deterministic for a given store state and seed); returns its id.

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -13,6 +14,7 @@
 
 #include "common/clock.h"
 #include "connectors/woo/sandbox/api.h"
+#include "connectors/woo/sandbox/generated.h"
 #include "connectors/woo/sandbox/render.h"
 #include "connectors/woo/sandbox/seed.h"
 #include "connectors/woo/sandbox/tls.h"
@@ -38,7 +40,7 @@ SeedOptions ToSeed(const Options& o) {
 struct Server::Impl {
   explicit Impl(Options o)
       : options(std::move(o)),
-        store(GenerateStore(ToSeed(options))),
+        store(options.generate_orders ? GeneratedOrders::Generate(ToSeed(options)) : GenerateStore(ToSeed(options))),
         api(store, ApiConfig{options.consumer_key, options.consumer_secret, options.https}),
         faults(options.faults),
         webhooks(options.webhooks) {}
@@ -252,7 +254,12 @@ int64_t Server::requests(const std::string& resource) const {
 }
 
 size_t Server::order_count() const {
-  return impl_->store.Read([](const StoreData& d) { return d.orders.size(); });
+  return impl_->store.Read([](const StoreData& d) {
+    size_t n = d.orders.size();
+    if (d.generated)
+      for (int64_t i = 0; i < d.generated->count(); ++i) n += d.generated->slot(i).written ? 0 : 1;
+    return n;
+  });
 }
 
 Result<int64_t> Server::AddOrder(const Json& body) {
@@ -347,25 +354,31 @@ int64_t Server::product_writes() const {
 Json Server::OrderJson(int64_t id) const {
   const std::string home = impl_->base_url;
   return impl_->store.Read([&](const StoreData& d) -> Json {
-    auto it = d.orders.find(id);
-    if (it == d.orders.end()) return nullptr;
-    return RenderOrder(it->second, d, {home, model::CurrencyExponent(d.currency)});
+    auto render = [&](const StoreData& data) -> Json {
+      auto it = data.orders.find(id);
+      if (it == data.orders.end()) return nullptr;
+      return RenderOrder(it->second, data, {home, model::CurrencyExponent(data.currency)});
+    };
+    if (GeneratedOrders::Pristine(d, id)) return render(d.generated->Scratch(d, d.generated->IndexOf(id)));
+    return render(d);
   });
 }
 
 Json Server::AllOrdersJson() const {
-  const std::string home = impl_->base_url;
-  return impl_->store.Read([&](const StoreData& d) {
-    Json all = Json::array();
-    for (const auto& [id, o] : d.orders) all.push_back(RenderOrder(o, d, {home, model::CurrencyExponent(d.currency)}));
-    return all;
-  });
+  Json all = Json::array();
+  for (int64_t id : OrderIds()) all.push_back(OrderJson(id));
+  return all;
 }
 
 std::vector<int64_t> Server::OrderIds() const {
   return impl_->store.Read([](const StoreData& d) {
     std::vector<int64_t> ids;
     for (const auto& [id, o] : d.orders) ids.push_back(id);
+    if (d.generated) {
+      for (int64_t i = 0; i < d.generated->count(); ++i)
+        if (!d.generated->slot(i).written) ids.push_back(d.generated->IdAt(i));
+      std::sort(ids.begin(), ids.end());
+    }
     return ids;
   });
 }

@@ -43,6 +43,10 @@ struct Options {
   bool https = false;  // serve TLS with a self-signed cert generated at start with OpenSSL
   http::FaultOptions faults;
   std::string currency = "USD";
+  // Orders computed from the seed when asked for (generated.h) instead of
+  // held: a store of millions of orders in a few bytes per order. Not the
+  // same orders as the held store of the same seed.
+  bool generate_orders = false;
   WebhookDeliveryOptions webhooks;  // attempts, retry delay, timeout
 };
 

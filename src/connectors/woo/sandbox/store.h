@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -185,6 +186,8 @@ struct ChangeRecord {
   int64_t id = 0;
 };
 
+class GeneratedOrders;  // generated.h
+
 struct StoreData {
   std::string currency = "USD";
   int64_t epoch = 0;            // the fixed "now" of the seeded data (Unix s)
@@ -201,6 +204,9 @@ struct StoreData {
   int64_t last_write = 0;       // last mutation time, for monotonic date_modified
   std::vector<ChangeRecord> changes;  // writes not yet announced (oldest first)
   int64_t product_writes = 0;         // products and variations updated (REST, batch items and test hooks)
+  // Orders computed from the seed on demand (generated.h); null when every
+  // order is in `orders`. An order written since start is copied to `orders`.
+  std::shared_ptr<GeneratedOrders> generated;
 };
 
 class Store {
