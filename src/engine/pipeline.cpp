@@ -11,7 +11,7 @@ constexpr int64_t kCursorOverlapMs = 60'000;
 // Records planned and written together (several source pages): the target's
 // stages and batches span them, so fewer stage ends and partial batches
 // leave its budget idle.
-constexpr size_t kWindowRecords = 300;
+constexpr size_t kWindowRecords = 900;
 
 // Where an incremental walk starts: the cursor minus an overlap, pulled back
 // to the re-read window. Empty = walk everything.

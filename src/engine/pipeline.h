@@ -4,7 +4,7 @@
 //   the plan (Target::Apply; in a dry run the plan is recorded instead) →
 //   record → move the cursor
 //
-// A window is as many source pages as it takes to hold 300 records (or the
+// A window is as many source pages as it takes to hold 900 records (or the
 // rest of the listing), planned and written as one page, so a target's
 // stages and batches span several source pages. The next window is read
 // from the source on a thread of its own while one is planned and written;

@@ -288,9 +288,9 @@ TEST_F(PipelineTest, TargetPlatformFailureEndsTheRunAtOnceWithOneError) {
   }
 }
 
-TEST_F(PipelineTest, SeveralPagesArePlannedAndWrittenTogetherUpTo300Records) {
-  source_.page_size = 120;
-  for (int i = 0; i < 500; ++i) source_.records.push_back({std::to_string(1000 + i), 5'000 + i});
+TEST_F(PipelineTest, SeveralPagesArePlannedAndWrittenTogetherUpTo900Records) {
+  source_.page_size = 400;
+  for (int i = 0; i < 2000; ++i) source_.records.push_back({std::to_string(10000 + i), 5'000 + i});
   auto ctx = Context();
   PageRun r;
   r.route_entity = "customers";
@@ -298,12 +298,12 @@ TEST_F(PipelineTest, SeveralPagesArePlannedAndWrittenTogetherUpTo300Records) {
   r.options = &options_;
   PageRunTotals totals;
   ASSERT_TRUE(RunEntityPages(r, source_, target_, ctx, *store_, &totals).ok());
-  // Pages of 120: three make the first window (360 records), the last two the second.
-  EXPECT_EQ(target_.plan_sizes, (std::vector<size_t>{360, 140}));
+  // Pages of 400: three make the first window (1,200 records), the last two the second.
+  EXPECT_EQ(target_.plan_sizes, (std::vector<size_t>{1200, 800}));
   EXPECT_EQ(totals.pages, 5);
   EXPECT_EQ(source_.requests_seen.size(), 5u);  // the page after the last is never asked for
-  EXPECT_EQ(target_.written.size(), 500u);
-  EXPECT_EQ(Cursor(), FormatIso8601Utc(5'499));
+  EXPECT_EQ(target_.written.size(), 2000u);
+  EXPECT_EQ(Cursor(), FormatIso8601Utc(6'999));
 }
 
 TEST_F(PipelineTest, RecordLevelFailuresLetTheRunGoOn) {
