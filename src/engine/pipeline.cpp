@@ -1,12 +1,17 @@
 #include "engine/pipeline.h"
 
 #include <algorithm>
+#include <future>
 #include <random>
 
 namespace es::engine {
 namespace {
 
 constexpr int64_t kCursorOverlapMs = 60'000;
+// Records planned and written together (several source pages): the target's
+// stages and batches span them, so fewer stage ends and partial batches
+// leave its budget idle.
+constexpr size_t kWindowRecords = 900;
 
 // Where an incremental walk starts: the cursor minus an overlap, pulled back
 // to the re-read window. Empty = walk everything.
@@ -51,6 +56,40 @@ Status Interrupted(RunContext& ctx) {
   return Status::Ok();
 }
 
+// One plan's worth of source records: pages fetched one after another
+// until kWindowRecords are in hand or the listing ends.
+struct Window {
+  std::vector<SourceRecord> records;
+  std::vector<SourceFailure> failures;
+  int64_t total = 0;
+  int first_page = 1;
+  int pages = 0;
+  bool has_more = false;
+  Status status;  // non-ok: page first_page + pages could not be read
+};
+
+// Reads the window that starts at `first_page`. Touches only the source and
+// the clock, so it may run on a thread of its own.
+Window FetchWindow(const PageRun& r, Source& source, RunContext& ctx, FetchRequest req, int first_page) {
+  Window w;
+  w.first_page = first_page;
+  while (w.pages == 0 || (w.has_more && w.records.size() + w.failures.size() < kWindowRecords)) {
+    req.page = first_page + w.pages;
+    auto fetched = FetchWithRetry(r, source, ctx, req);
+    if (!fetched.ok()) {
+      w.status = fetched.status();
+      return w;
+    }
+    SourcePage& pg = *fetched;
+    ++w.pages;
+    w.total = pg.total;
+    w.has_more = pg.has_more && !(pg.records.empty() && pg.failures.empty());
+    for (auto& rec : pg.records) w.records.push_back(std::move(rec));
+    for (auto& f : pg.failures) w.failures.push_back(std::move(f));
+  }
+  return w;
+}
+
 }  // namespace
 
 Status RunEntityPages(const PageRun& r, Source& source, Target& target, RunContext& ctx, store::StateStore& store,
@@ -64,33 +103,40 @@ Status RunEntityPages(const PageRun& r, Source& source, Target& target, RunConte
   ES_ASSIGN_OR_RETURN(req.modified_after, StartOf(r, entity, source, ctx, store));
   const bool by_modification = !req.modified_after.empty();
 
+  // The next window is read on a thread of its own while this one is
+  // planned and written: reading the source changes nothing, so the order of
+  // the exactly-once steps is untouched. (The future joins on every return.)
+  std::future<Window> ahead;
   int64_t done = 0, max_modified = 0;
-  for (int page = 1;; ++page) {
+  int next_page = 1;
+  for (;;) {
     ES_RETURN_IF_ERROR(Interrupted(ctx));
-    req.page = page;
-    auto fetched = FetchWithRetry(r, source, ctx, req);
-    if (!fetched.ok()) {
-      if (ScopeOf(fetched.status()) == FailureScope::kPlatform) {
-        ctx.PlatformFailed(ctx.run().source_connection, fetched.status());
+    Window w = ahead.valid() ? ahead.get() : FetchWindow(r, source, ctx, req, next_page);
+    if (!w.status.ok()) {
+      if (ScopeOf(w.status) == FailureScope::kPlatform) {
+        ctx.PlatformFailed(ctx.run().source_connection, w.status);
         return ctx.platform_failure();
       }
-      return fetched.status().WithContext("fetching " + r.route_entity + " page " + std::to_string(page) + " from " +
-                                          ctx.run().source_connection);
+      return w.status.WithContext("fetching " + r.route_entity + " page " + std::to_string(w.first_page + w.pages) +
+                                  " from " + ctx.run().source_connection);
     }
-    SourcePage& pg = *fetched;
-    ++totals->pages;
+    next_page = w.first_page + w.pages;
+    if (w.has_more)
+      ahead = std::async(std::launch::async,
+                         [&r, &source, &ctx, req, next_page] { return FetchWindow(r, source, ctx, req, next_page); });
+    totals->pages += w.pages;
     ctx.BeginPage(entity);
-    ctx.Fetched(static_cast<int64_t>(pg.records.size() + pg.failures.size()));
-    for (const auto& f : pg.failures) ctx.SourceFailed(f);
+    ctx.Fetched(static_cast<int64_t>(w.records.size() + w.failures.size()));
+    for (const auto& f : w.failures) ctx.SourceFailed(f);
     int64_t page_max = 0;
-    for (const auto& rec : pg.records) page_max = std::max(page_max, rec.modified_at_ms);
+    for (const auto& rec : w.records) page_max = std::max(page_max, rec.modified_at_ms);
 
-    if (!pg.records.empty()) {
+    if (!w.records.empty()) {
       std::vector<std::string> ids;
-      ids.reserve(pg.records.size());
-      for (const auto& rec : pg.records) ids.push_back(rec.source_id);
+      ids.reserve(w.records.size());
+      for (const auto& rec : w.records) ids.push_back(rec.source_id);
       ES_RETURN_IF_ERROR(ctx.PrefetchMappings(entity, ids));
-      ES_ASSIGN_OR_RETURN(Plan plan, target.PlanPage(entity, pg.records, ctx));
+      ES_ASSIGN_OR_RETURN(Plan plan, target.PlanPage(entity, w.records, ctx));
       totals->estimated_requests += plan.estimated_requests;
       for (const PlanOp& op : plan.ops) {
         if (op.kind == OpKind::kSkip) ctx.Skipped(op);
@@ -114,13 +160,13 @@ Status RunEntityPages(const PageRun& r, Source& source, Target& target, RunConte
     ES_RETURN_IF_ERROR(Interrupted(ctx));
     ES_RETURN_IF_ERROR(ctx.Flush());
     ES_RETURN_IF_ERROR(ctx.RenewLock().WithContext("renewing the run lock"));
-    // The cursor moves only after every record of the page is durable.
+    // The cursor moves only after every record of the window is durable.
     max_modified = std::max(max_modified, page_max);
     if (whole_listing && !dry_run && by_modification) ES_RETURN_IF_ERROR(MoveCursor(ctx, store, entity, page_max));
 
-    done += static_cast<int64_t>(pg.records.size() + pg.failures.size());
-    if (r.on_progress) r.on_progress({entity, done, pg.total, ctx.counts()});
-    if (!pg.has_more || (pg.records.empty() && pg.failures.empty())) break;
+    done += static_cast<int64_t>(w.records.size() + w.failures.size());
+    if (r.on_progress) r.on_progress({entity, done, w.total, ctx.counts()});
+    if (!w.has_more) break;
   }
   // A full walk goes by id, so only its end says that everything modified
   // before its newest record is in.

@@ -56,9 +56,11 @@ class RecordingTarget final : public Target {
   Status broken;
   std::vector<std::string> written;
   int attempts = 0;
+  std::vector<size_t> plan_sizes;  // records per PlanPage call
 
   Result<Plan> PlanPage(const std::string& entity, const std::vector<SourceRecord>& records,
                         SyncContext& ctx) override {
+    plan_sizes.push_back(records.size());
     Plan plan;
     for (const auto& r : records) {
       PlanOp op;
@@ -273,10 +275,10 @@ TEST_F(PipelineTest, TargetPlatformFailureEndsTheRunAtOnceWithOneError) {
     EXPECT_EQ(s.message(), "connection 'dst': " + cause.message());
     EXPECT_EQ(ctx.platform_failure().message(), s.message());
     EXPECT_TRUE(ctx.Stopping());
-    // Page 1 was written; page 2 stopped at its first op (record 4 was not tried), page 3 never fetched.
+    // The three pages were planned as one window; writing stopped at record 3's op (4 and 5 were not tried).
     EXPECT_EQ(target_.written, (std::vector<std::string>{"1", "2"}));
     EXPECT_EQ(target_.attempts, 3);
-    EXPECT_EQ(source_.requests_seen.size(), 2u);
+    EXPECT_EQ(source_.requests_seen.size(), 3u);
     EXPECT_EQ(ctx.counts().at("customer").failed, 0);
     ASSERT_TRUE(ctx.Flush().ok());
     auto failed = store_->ListFailed("t", 10);
@@ -284,6 +286,24 @@ TEST_F(PipelineTest, TargetPlatformFailureEndsTheRunAtOnceWithOneError) {
     EXPECT_TRUE(failed->empty());
     EXPECT_EQ(Cursor(), "");  // the walk did not end
   }
+}
+
+TEST_F(PipelineTest, SeveralPagesArePlannedAndWrittenTogetherUpTo900Records) {
+  source_.page_size = 400;
+  for (int i = 0; i < 2000; ++i) source_.records.push_back({std::to_string(10000 + i), 5'000 + i});
+  auto ctx = Context();
+  PageRun r;
+  r.route_entity = "customers";
+  r.mode = "incremental";
+  r.options = &options_;
+  PageRunTotals totals;
+  ASSERT_TRUE(RunEntityPages(r, source_, target_, ctx, *store_, &totals).ok());
+  // Pages of 400: three make the first window (1,200 records), the last two the second.
+  EXPECT_EQ(target_.plan_sizes, (std::vector<size_t>{1200, 800}));
+  EXPECT_EQ(totals.pages, 5);
+  EXPECT_EQ(source_.requests_seen.size(), 5u);  // the page after the last is never asked for
+  EXPECT_EQ(target_.written.size(), 2000u);
+  EXPECT_EQ(Cursor(), FormatIso8601Utc(6'999));
 }
 
 TEST_F(PipelineTest, RecordLevelFailuresLetTheRunGoOn) {
