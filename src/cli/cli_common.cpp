@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <sstream>
 
+#include "common/clock.h"
 #include "common/secret_box.h"
 #include "platforms/platforms.h"
 #include "server/server_config.h"
@@ -190,18 +191,24 @@ int CheckSourceIds(store::StateStore& store, const Common& c, const std::string&
   return s.ok() ? 0 : FailLine(s);
 }
 
-std::unique_ptr<http::Transport> TransportFor(store::StateStore& store, const Common& c,
-                                              const std::vector<std::string>& connections) {
+std::unique_ptr<http::Transport> TransportFor(store::StateStore& store, const std::string& tenant,
+                                              const std::vector<std::string>& connections, bool warn) {
   http::CurlOptions options;
   for (const auto& id : connections) {
-    auto conn = store.GetConnection(c.tenant, id);
+    auto conn = store.GetConnection(tenant, id);
     if (conn.ok() && conn->has_value() && GetBoolOr((*conn)->config, "insecure_skip_tls_verify", false)) {
       options.insecure_skip_tls_verify = true;
-      fprintf(stderr, "warning: connection '%s' sets insecure_skip_tls_verify: TLS certificates are not verified\n",
-              id.c_str());
+      if (warn)
+        fprintf(stderr, "warning: connection '%s' sets insecure_skip_tls_verify: TLS certificates are not verified\n",
+                id.c_str());
     }
   }
   return http::MakeCurlTransport(options);
+}
+
+std::unique_ptr<http::Transport> TransportFor(store::StateStore& store, const Common& c,
+                                              const std::vector<std::string>& connections) {
+  return TransportFor(store, c.tenant, connections, true);
 }
 
 engine::EngineOptions CliEngineOptions() {
@@ -211,6 +218,15 @@ engine::EngineOptions CliEngineOptions() {
   if (const char* lease = getenv("EASYSALE_LOCK_LEASE_MS"); lease != nullptr && atoll(lease) > 0)
     options.lock_lease_ms = atoll(lease);
   return options;
+}
+
+RunEngine MakeRunEngine(store::StateStore& store, const std::string& tenant,
+                        const std::vector<std::string>& connections, bool warn_insecure) {
+  RunEngine e;
+  e.transport = TransportFor(store, tenant, connections, warn_insecure);
+  e.orchestrator = std::make_unique<engine::Orchestrator>(store, *e.transport, SystemClock::Get(),
+                                                          platforms::Registry(), CliEngineOptions());
+  return e;
 }
 
 }  // namespace es::cli

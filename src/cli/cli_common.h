@@ -19,6 +19,7 @@
 
 #include "common/status.h"
 #include "engine/connector.h"
+#include "engine/orchestrator.h"
 #include "http/transport.h"
 #include "store/store.h"
 
@@ -78,9 +79,23 @@ int CheckSourceIds(store::StateStore& store, const Common& c, const std::string&
 // sandboxes with self-signed certificates); a one-line warning says so.
 std::unique_ptr<http::Transport> TransportFor(store::StateStore& store, const Common& c,
                                               const std::vector<std::string>& connections);
+// The same for `tenant`, the warning only when `warn` is set.
+std::unique_ptr<http::Transport> TransportFor(store::StateStore& store, const std::string& tenant,
+                                              const std::vector<std::string>& connections, bool warn);
 
 // Engine options for a CLI run: EASYSALE_LOCK_LEASE_MS shortens the run
 // lock's lease (tests that kill the process use it).
 engine::EngineOptions CliEngineOptions();
+
+// What one run in this process needs, set up in one call by `sync` and by
+// each job of `worker`: a transport for the run's connections (TransportFor)
+// and an orchestrator writing through `store` with CliEngineOptions().
+// `store` must outlive it; the orchestrator goes before the transport.
+struct RunEngine {
+  std::unique_ptr<http::Transport> transport;
+  std::unique_ptr<engine::Orchestrator> orchestrator;
+};
+RunEngine MakeRunEngine(store::StateStore& store, const std::string& tenant,
+                        const std::vector<std::string>& connections, bool warn_insecure = true);
 
 }  // namespace es::cli

@@ -51,13 +51,14 @@ int RunSync(const SyncArgs& a) {
   if (!store) return rc;
   if (int bad = RequireConnections(*store, a.common, {a.source, a.target}); bad != 0) return bad;
   if (int bad = CheckSourceIds(*store, a.common, a.source, SplitList(a.ids)); bad != 0) return bad;
-  auto transport = TransportFor(*store, a.common, {a.source, a.target});
+  RunEngine run_engine = MakeRunEngine(*store, a.common.tenant, {a.source, a.target});
+  engine::Orchestrator& orchestrator = *run_engine.orchestrator;
+  http::Transport& transport = *run_engine.transport;
   auto sandbox = store->SandboxMode(a.common.tenant);
   const bool sandboxed = sandbox.ok() && *sandbox;
   if (sandboxed)
     fprintf(stderr, "notice: SANDBOX MODE — tenant %s writes to the QuickBooks sandbox and the warehouse's sandbox "
             "schema, not to the real books\n", a.common.tenant.c_str());
-  engine::Orchestrator orchestrator(*store, *transport, SystemClock::Get(), platforms::Registry(), CliEngineOptions());
   engine::SyncRequest req;
   req.tenant_id = a.common.tenant;
   req.source_connection = a.source;
@@ -70,7 +71,7 @@ int RunSync(const SyncArgs& a) {
   req.stop = &InstallStopSignals();
   req.on_notice = [](const std::string& notice) { fprintf(stderr, "notice: %s\n", notice.c_str()); };
   if (!a.dry_run && !a.yes && !AssumeYesFromEnv()) {
-    if (int no = ConfirmSync(orchestrator, *store, *transport, req, isatty(STDIN_FILENO) == 1, stdin, stderr); no != 0)
+    if (int no = ConfirmSync(orchestrator, *store, transport, req, isatty(STDIN_FILENO) == 1, stdin, stderr); no != 0)
       return no;
   }
   ProgressBar bar("sync");

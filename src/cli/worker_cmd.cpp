@@ -12,11 +12,8 @@
 #include "cli/signals.h"
 #include "cli/text_table.h"
 #include "common/clock.h"
-#include "engine/orchestrator.h"
-#include "http/transport.h"
 #include "jobs/job_request.h"
 #include "jobs/worker_pool.h"
-#include "platforms/platforms.h"
 
 namespace es::cli {
 namespace {
@@ -76,12 +73,6 @@ Json JobJsonLine(const store::Job& j) {
           {"error", j.error}};
 }
 
-// Whether a connection asks for unverified TLS (local sandboxes).
-bool Insecure(store::StateStore& store, const std::string& tenant, const std::string& id) {
-  auto c = store.GetConnection(tenant, id);
-  return c.ok() && c->has_value() && GetBoolOr((*c)->config, "insecure_skip_tls_verify", false);
-}
-
 int RunWorker(const WorkerArgs& a) {
   int rc = 0;
   auto store = Open(a.common, &rc);
@@ -103,16 +94,12 @@ int RunWorker(const WorkerArgs& a) {
   jobs::JobExecutor execute = [&](const store::Job& job,
                                   const engine::SyncRequest& request) -> Result<engine::RunReport> {
     last_activity = SystemClock::Get().NowMillis();
-    http::CurlOptions curl;
-    curl.insecure_skip_tls_verify = Insecure(*store, job.tenant_id, job.source_connection) ||
-                                    Insecure(*store, job.tenant_id, job.target_connection);
-    auto transport = http::MakeCurlTransport(curl);
     jobs::JobRunStore runs(*store);
-    engine::Orchestrator orchestrator(runs, *transport, SystemClock::Get(), platforms::Registry(),
-                                      CliEngineOptions());
+    RunEngine run = MakeRunEngine(runs, job.tenant_id, {job.source_connection, job.target_connection},
+                                  /*warn_insecure=*/false);
     engine::SyncRequest req = request;
     req.on_notice = [&](const std::string& notice) { print("notice", {{"job", job.id}, {"message", notice}}); };
-    auto report = orchestrator.Run(req);
+    auto report = run.orchestrator->Run(req);
     last_activity = SystemClock::Get().NowMillis();
     return report;
   };

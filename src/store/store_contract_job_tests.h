@@ -132,6 +132,33 @@ TEST_P(StoreContractTest, JobDedupeKeyCoalescesOnlyWhileQueued) {
   EXPECT_EQ(third->job.id, "b");
 }
 
+TEST_P(StoreContractTest, JobCoalescedJobAbsorbsTheRecordsOfTheNewOne) {
+  using job_contract::MakeJob;
+  auto with_ids = [](Job j, Json ids) {
+    j.dedupe_key = "webhook:woo-main>qbo-main:orders";
+    j.request["ids"] = std::move(ids);
+    return j;
+  };
+  ASSERT_TRUE(store().EnqueueJob(with_ids(MakeJob("t1", "a"), Json::array({"1", "2"}))).ok());
+  auto b = store().EnqueueJob(with_ids(MakeJob("t1", "b", 1'500), Json::array({"2", "3"})));
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_TRUE(b->coalesced);
+  EXPECT_EQ(b->job.request["ids"], Json::array({"1", "2", "3"}));
+  auto a = store().GetJob("t1", "a");
+  ASSERT_TRUE(a.ok() && a->has_value());
+  EXPECT_EQ((**a).request["ids"], Json::array({"1", "2", "3"}));
+  EXPECT_EQ((**a).request["mode"], "incremental");  // the rest of the request stays
+  EXPECT_EQ((**a).status, "queued");
+  // Ids already there change nothing; a job for every record widens it to all.
+  EXPECT_EQ(store().EnqueueJob(with_ids(MakeJob("t1", "c"), Json::array({"3"})))->job.request["ids"].size(), 3u);
+  auto all = store().EnqueueJob(with_ids(MakeJob("t1", "d"), Json::array()));
+  ASSERT_TRUE(all.ok());
+  EXPECT_TRUE(all->coalesced);
+  EXPECT_TRUE(all->job.request["ids"].empty());
+  EXPECT_TRUE(store().EnqueueJob(with_ids(MakeJob("t1", "e"), Json::array({"9"})))->job.request["ids"].empty());
+  EXPECT_TRUE((*store().GetJob("t1", "a"))->request["ids"].empty());
+}
+
 TEST_P(StoreContractTest, JobClaimOrderLanesFairnessAndDueTime) {
   using job_contract::MakeJob;
   // Tenant A queued three jobs before tenant B's one; a backfill job is

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "common/clock.h"
 #include "common/json.h"
 #include "connectors/qbo/sandbox/server.h"
 #include "connectors/woo/sandbox/server.h"
@@ -304,6 +305,65 @@ TEST_F(CliSchedule, ServeSyncsTheTenantOnItsScheduleByItself) {
   int scheduled = 0;
   for (const store::SyncRun& r : runs.value()) scheduled += r.triggered_by == "schedule:nightly" ? 1 : 0;
   EXPECT_EQ(scheduled, 1);
+}
+
+// `serve` left alone with a schedule whose slot comes a few seconds after it
+// started: the scheduler queues a backfill job for it, a worker thread runs
+// it, the orders reach QuickBooks — and nothing but the clock triggers it
+// (no API call, no run-now).
+TEST_F(CliSchedule, AScheduleDueInAFewSecondsBecomesAJobAndARunWithNobodyWatching) {
+  ASSERT_EQ(Schedule({"add", "--cron", "0 3 * * *", "--timezone", "Europe/Berlin", "--id", "soon"}).code, 0);
+  Proc serve = Launch({"serve", "--port", "0", "--store", store_url_}, dir_, "serve");
+  ASSERT_TRUE(Eventually([&] { return serve.Out().find("serving on http://") != std::string::npos; }, 30'000))
+      << serve.Err();
+  // The nightly slot moved to 3 s from now, as if the night had come.
+  auto store = store::OpenStore(store_url_);
+  ASSERT_TRUE(store.ok());
+  auto sched = (*store)->GetSchedule("shop", "soon");
+  ASSERT_TRUE(sched.ok() && sched->has_value());
+  store::Schedule s = **sched;
+  const int64_t due = SystemClock::Get().NowMillis() + 3'000;
+  s.next_due_at_ms = due;
+  ASSERT_TRUE((*store)->UpdateSchedule(s).ok());
+  ASSERT_EQ(Docs(), 0);
+
+  store::Job job;
+  ASSERT_TRUE(Eventually(
+      [&] {
+        auto jobs = (*store)->ListJobs({"shop", "", "", 0, ""});
+        if (!jobs.ok() || jobs->empty()) return false;
+        job = jobs->front();
+        return job.status == "succeeded" || job.status == "failed" || job.status == "abandoned";
+      },
+      60'000))
+      << serve.Err();
+  const int64_t finished = SystemClock::Get().NowMillis();
+  printf("[ schedule job ] due +3 s, job %s queued %.1f s after the slot, finished %.1f s after it\n",
+         job.id.c_str(), (job.created_at_ms - due) / 1000.0, (finished - due) / 1000.0);
+  EXPECT_EQ(job.status, "succeeded") << job.error;
+  EXPECT_EQ(job.kind, "sync");
+  EXPECT_EQ(job.lane, "backfill");
+  EXPECT_EQ(job.dedupe_key, "schedule:soon");
+  EXPECT_GE(job.created_at_ms, due);
+  auto jobs = (*store)->ListJobs({"shop", "", "", 0, ""});
+  ASSERT_TRUE(jobs.ok());
+  EXPECT_EQ(jobs->size(), 1u);
+  auto run = (*store)->GetRun("shop", job.run_id);
+  ASSERT_TRUE(run.ok() && run->has_value()) << job.run_id;
+  EXPECT_EQ((*run)->triggered_by, "schedule:soon");
+  EXPECT_EQ((*run)->status, store::RunStatus::kSucceeded);
+  EXPECT_GT((*run)->totals.created, 0);
+  EXPECT_GT(Docs(), 0);
+  std::map<std::string, int> doc_numbers;
+  for (const char* type : {"Invoice", "SalesReceipt"})
+    for (const auto& doc : qbo_->AllEntities(type)) ++doc_numbers[GetStringOr(doc, "DocNumber")];
+  for (const auto& [dn, n] : doc_numbers) EXPECT_EQ(n, 1) << "DocNumber " << dn;
+  auto after = (*store)->GetSchedule("shop", "soon");
+  ASSERT_TRUE(after.ok() && after->has_value());
+  EXPECT_EQ((*after)->last_run_id, job.run_id);
+  EXPECT_GT((*after)->next_due_at_ms, finished);  // the next night, not again now
+  ASSERT_EQ(kill(serve.pid, SIGTERM), 0);
+  EXPECT_EQ(AwaitExit(serve.pid, 20'000), 0) << serve.Err();
 }
 
 }  // namespace

@@ -85,7 +85,6 @@ Status ServerFixture::Start() {
   server::WebhookOptions wo;
   wo.poll_ms = 100;
   wo.retry_base_ms = 50;
-  wo.busy_retry_ms = 50;
   webhooks_ = std::make_unique<server::WebhookService>(wo);
   webhooks_->Attach(*server_);
   return server_->Start();

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -191,6 +192,65 @@ TEST_F(WebhooksTest, ForgedTruncatedAndReplayedDeliveriesAreRefusedAndCounted) {
   EXPECT_EQ(db.find(kWooSecret), std::string::npos);
   EXPECT_EQ(db.find(kQboVerifier), std::string::npos);
   ASSERT_TRUE(fx_.webhooks().WaitIdle(60000));
+}
+
+// Every webhook-driven sync is a job: a burst of deliveries for one tenant's
+// connection becomes one queued job (or two, when the burst goes on while
+// the first one runs) instead of a run per delivery, and every order of the
+// burst is written once.
+TEST_F(WebhooksTest, ABurstOfDeliveriesBecomesOneOrTwoJobsAndEachOrderIsWrittenOnce) {
+  const auto all = fx_.woo().OrderIds();
+  const std::set<std::string> synced_statuses = {"processing", "completed", "on-hold", "refunded"};
+  std::vector<int64_t> burst;
+  for (int64_t id : all) {
+    if (synced_statuses.count(GetStringOr(fx_.woo().OrderJson(id), "status"))) burst.push_back(id);
+    if (burst.size() == 20) break;
+  }
+  ASSERT_GE(burst.size(), 10u);
+  const int64_t before = QboDocuments();
+  for (size_t i = 0; i < burst.size(); ++i) {
+    const std::string body = DumpJson(fx_.woo().OrderJson(burst[i]));
+    auto r = PostWoo(body, "burst-" + std::to_string(i), Sign(kWooSecret, body));
+    ASSERT_EQ(r.status, 200) << r.body;
+  }
+  // Each order a second time, as Woo sends order.updated after order.created.
+  for (size_t i = 0; i < burst.size(); ++i) {
+    Json again = fx_.woo().OrderJson(burst[i]);
+    again["customer_note"] = "second delivery";
+    const std::string body = DumpJson(again);
+    ASSERT_EQ(PostWoo(body, "burst-again-" + std::to_string(i), Sign(kWooSecret, body)).status, 200);
+  }
+  ASSERT_TRUE(fx_.webhooks().WaitIdle(60000));
+
+  store::JobFilter f;
+  f.tenant_id = "t1";
+  f.limit = 0;
+  auto jobs = fx_.store().ListJobs(f);
+  ASSERT_TRUE(jobs.ok()) << jobs.status().ToString();
+  std::set<std::string> ids_in_jobs;
+  for (const auto& j : *jobs) {
+    EXPECT_EQ(j.kind, "webhook-incremental");
+    EXPECT_EQ(j.lane, "realtime");
+    EXPECT_EQ(j.status, "succeeded") << j.error;
+    for (const auto& id : j.request["ids"]) ids_in_jobs.insert(id.get<std::string>());
+    auto run = fx_.store().GetRun("t1", j.run_id);
+    ASSERT_TRUE(run.ok() && run->has_value()) << j.run_id;
+    EXPECT_EQ((*run)->triggered_by, "webhook");
+  }
+  EXPECT_GE(jobs->size(), 1u);
+  EXPECT_LE(jobs->size(), 2u) << "a burst of " << 2 * burst.size() << " deliveries";
+  printf("[ webhook burst ] %zu deliveries -> %zu jobs\n", 2 * burst.size(), jobs->size());
+  for (const auto& d : Deliveries()) EXPECT_EQ(d.status, "done") << d.error;
+  std::map<std::string, int> doc_numbers;
+  for (const char* type : {"Invoice", "SalesReceipt"})
+    for (const auto& doc : fx_.qbo().AllEntities(type)) ++doc_numbers[GetStringOr(doc, "DocNumber")];
+  for (const auto& [dn, n] : doc_numbers) EXPECT_EQ(n, 1) << "DocNumber " << dn;
+  for (int64_t id : burst) {
+    EXPECT_TRUE(ids_in_jobs.count(std::to_string(id))) << id;
+    auto m = fx_.store().GetMapping("t1", "qbo", "order", std::to_string(id));
+    EXPECT_TRUE(m.ok() && m->has_value()) << "order " << id << " was not synced";
+  }
+  EXPECT_EQ(QboDocuments(), before + static_cast<int64_t>(burst.size()));
 }
 
 TEST_F(WebhooksTest, TheCreationPingIsAnswered) {

@@ -27,12 +27,17 @@
 //
 // Working: one background thread claims queued deliveries (leases, so a
 // crash re-delivers them), groups them per tenant, connection and entity and
-// runs one incremental sync per group restricted to the changed ids
-// (triggered_by "webhook"): WooCommerce changes sync to every enabled
-// connection the routing table serves from woo for that entity;
-// QuickBooks changes to documents the engine wrote re-sync the mapped source
-// record. A pair busy with another run is retried shortly; failures are
-// retried with backoff up to max_attempts, then marked failed with the reason.
+// queues one incremental sync job per group restricted to the changed ids
+// (kind "webhook-incremental", real-time lane, triggered_by "webhook";
+// docs/jobs.md): WooCommerce changes sync to every enabled connection the
+// routing table serves from woo for that entity; QuickBooks changes to
+// documents the engine wrote re-sync the mapped source record. The job's
+// dedupe key is "webhook:<source>><target>:<entity>", so a group arriving
+// while the pair's job still waits in the queue joins it (its ids widened):
+// a burst of deliveries becomes one or two runs. A delivery is "done" once
+// its job is queued, with the job's run id; the workers of the RunExecutor
+// (or of any process on the store) run it. Failing to queue is retried with
+// backoff up to max_attempts, then the deliveries are marked failed.
 //
 // Lifecycle: construct, Attach(server) before server.Start() (registers the
 // routes, starts the worker with the server, stops it in the server's Stop()).
@@ -56,7 +61,6 @@ struct WebhookOptions {
   int batch = 500;               // deliveries claimed at once
   int max_attempts = 8;
   int64_t retry_base_ms = 2000;  // doubled per attempt, capped at 5 minutes
-  int64_t busy_retry_ms = 1000;  // the pair is running another sync
   bool run_worker = true;        // false: receive and queue only (benchmarks, a receive-only replica)
 };
 
@@ -72,8 +76,8 @@ class WebhookService {
   void Notify();
   // Stops the worker after the group in hand; idempotent.
   void Stop();
-  // True once no delivery is queued or processing (tests, benchmarks);
-  // false after `timeout_ms`.
+  // True once no delivery is queued or processing and every job the worker
+  // queued has finished (tests, benchmarks); false after `timeout_ms`.
   bool WaitIdle(int64_t timeout_ms);
 
   // Route handlers and the worker share this state (webhook_routes.cpp,
@@ -83,6 +87,8 @@ class WebhookService {
  private:
   void Start(ServerContext& ctx);
   void Loop();
+  // Whether every job the worker queued has finished (forgets those that have).
+  bool JobsFinished(ServerContext& ctx);
 
   const WebhookOptions options_;
   std::unique_ptr<State> state_;

@@ -9,6 +9,7 @@
 #include <map>
 #include <tuple>
 
+#include "jobs/job_request.h"
 #include "platforms/platforms.h"
 #include "server/log.h"
 #include "server/run_executor.h"
@@ -23,6 +24,8 @@ struct WebhookService::State {
   bool stopping = false;  // guarded by mu
   bool wake = false;      // guarded by mu
   bool busy = false;      // guarded by mu: the worker holds claimed deliveries
+  // Jobs the worker queued that WaitIdle has not yet seen finish: (tenant, job id).
+  std::vector<std::pair<std::string, std::string>> jobs;  // guarded by mu
 };
 
 namespace {
@@ -44,30 +47,41 @@ std::vector<std::string> UniqueIds(const std::vector<Delivery>& group) {
   return ids;
 }
 
-// What happened to one sync of a group.
+// What happened to the jobs of a group.
 struct Outcome {
   std::vector<std::string> run_ids;
-  bool busy = false;  // a run of the same pair was in progress
-  Status error;       // the first failure that is worth a retry
+  std::vector<std::string> job_ids;
+  Status error;         // the first failure to queue a job: the deliveries are retried
   std::string ignored;  // nothing to do, with the reason
 
-  void Add(const Result<engine::RunReport>& report) {
-    if (report.ok()) {
-      run_ids.push_back(report->run.id);
-      if (report->run.status == store::RunStatus::kFailed && error.ok()) {
-        error = Status::Internal("sync run " + report->run.id + " failed: " + report->run.error);
+  void Add(const Result<RunExecutor::Queued>& queued) {
+    if (queued.ok()) {
+      if (std::find(run_ids.begin(), run_ids.end(), queued->run_id) == run_ids.end()) {
+        run_ids.push_back(queued->run_id);
+        job_ids.push_back(queued->job_id);
       }
-    } else if (report.status().category() == ErrorCategory::kConflict) {
-      busy = true;
     } else if (error.ok()) {
-      error = report.status();
+      error = queued.status();
     }
   }
 };
 
+// One queued webhook job per tenant × connection pair × entity: a burst of
+// deliveries joins the job still waiting in the queue (its ids widened, see
+// JobStore::EnqueueJob), so it becomes one run, or two when the burst goes
+// on while the first one runs.
+jobs::EnqueueOptions WebhookJob(const engine::SyncRequest& req) {
+  jobs::EnqueueOptions o;
+  o.kind = "webhook-incremental";
+  o.lane = "realtime";
+  o.dedupe_key = "webhook:" + req.source_connection + ">" + req.target_connection + ":" + req.entities.front();
+  return o;
+}
+
 class Processor {
  public:
-  Processor(ServerContext& ctx, const WebhookOptions& options) : ctx_(ctx), options_(options) {}
+  Processor(ServerContext& ctx, const WebhookOptions& options, WebhookService::State& state)
+      : ctx_(ctx), options_(options), state_(state) {}
 
   void Handle(const std::vector<Delivery>& group) {
     const Delivery& first = group.front();
@@ -93,9 +107,7 @@ class Processor {
     for (const auto& id : out.run_ids) runs += (runs.empty() ? "" : ",") + id;
     for (const auto& d : group) {
       Status s;
-      if (out.busy) {
-        s = ctx_.store->RequeueWebhook(d.seq, now + options_.busy_retry_ms, "waiting for a sync of the same pair");
-      } else if (!out.error.ok() && d.attempts < options_.max_attempts) {
+      if (!out.error.ok() && d.attempts < options_.max_attempts) {
         int64_t delay = options_.retry_base_ms << std::min<int64_t>(d.attempts - 1, 8);
         s = ctx_.store->RequeueWebhook(d.seq, now + std::min<int64_t>(delay, 5 * 60 * 1000), out.error.message());
       } else if (!out.error.ok()) {
@@ -110,13 +122,16 @@ class Processor {
             {{"tenant", d.tenant_id}, {"seq", d.seq}, {"category", std::string(CategoryName(s.category()))}});
       }
     }
+    {
+      std::lock_guard lock(state_.mu);
+      for (const auto& id : out.job_ids) state_.jobs.emplace_back(first.tenant_id, id);
+    }
     Log(out.error.ok() ? LogLevel::kInfo : LogLevel::kWarn, "webhook_batch",
         {{"tenant", first.tenant_id},
          {"connection", first.connection_id},
          {"entity", first.entity},
          {"deliveries", group.size()},
          {"runs", runs},
-         {"busy", out.busy},
          {"category", out.error.ok() ? Json(nullptr) : Json(std::string(CategoryName(out.error.category())))}});
   }
 
@@ -152,9 +167,10 @@ class Processor {
       if (!t.enabled || t.id == d.connection_id) continue;
       const std::string route = RouteEntityFor(source->kind, t.kind, d.entity);
       if (route.empty()) continue;
-      out.Add(ctx_.runs->RunNow(Request(d, d.connection_id, t.id, route, ids)));
+      engine::SyncRequest req = Request(d, d.connection_id, t.id, route, ids);
+      out.Add(ctx_.runs->Enqueue(req, WebhookJob(req)));
     }
-    if (out.run_ids.empty() && !out.busy && out.error.ok()) {
+    if (out.run_ids.empty() && out.error.ok()) {
       out.ignored = "no enabled connection syncs '" + d.entity + "' from this connection";
     }
     return out;
@@ -185,9 +201,10 @@ class Processor {
       if (!source->has_value() || !(*source)->enabled) continue;
       const std::string route = RouteEntityFor((*source)->kind, first.source, first.entity);
       if (route.empty()) continue;
-      out.Add(ctx_.runs->RunNow(Request(first, source_id, first.connection_id, route, ids)));
+      engine::SyncRequest req = Request(first, source_id, first.connection_id, route, ids);
+      out.Add(ctx_.runs->Enqueue(req, WebhookJob(req)));
     }
-    if (out.run_ids.empty() && !out.busy && out.error.ok()) {
+    if (out.run_ids.empty() && out.error.ok()) {
       out.ignored = "not a record the engine wrote";
     }
     return out;
@@ -195,6 +212,7 @@ class Processor {
 
   ServerContext& ctx_;
   const WebhookOptions& options_;
+  WebhookService::State& state_;
 };
 
 // Claims a batch and handles it; false when there was nothing to claim.
@@ -279,7 +297,7 @@ bool WebhookService::WaitIdle(int64_t timeout_ms) {
       auto counts = ctx->store->CountWebhooks("");
       if (counts.ok()) {
         auto n = [&](const char* s) { return counts->count(s) ? counts->at(s) : 0; };
-        if (n("queued") == 0 && n("processing") == 0) return true;
+        if (n("queued") == 0 && n("processing") == 0 && JobsFinished(*ctx)) return true;
       }
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -287,9 +305,31 @@ bool WebhookService::WaitIdle(int64_t timeout_ms) {
   return false;
 }
 
+bool WebhookService::JobsFinished(ServerContext& ctx) {
+  std::vector<std::pair<std::string, std::string>> jobs;
+  {
+    std::lock_guard lock(state_->mu);
+    jobs = state_->jobs;
+  }
+  std::vector<std::pair<std::string, std::string>> open;
+  for (const auto& [tenant, id] : jobs) {
+    auto j = ctx.store->GetJob(tenant, id);
+    const bool done = j.ok() && (!j->has_value() || (**j).status == "succeeded" || (**j).status == "failed" ||
+                                 (**j).status == "abandoned" || (**j).status == "cancelled");
+    if (!done) open.emplace_back(tenant, id);
+  }
+  std::lock_guard lock(state_->mu);
+  // Keep what is still open and what was queued meanwhile.
+  std::erase_if(state_->jobs, [&](const auto& j) {
+    return std::find(jobs.begin(), jobs.end(), j) != jobs.end() &&
+           std::find(open.begin(), open.end(), j) == open.end();
+  });
+  return open.empty() && state_->jobs.size() == open.size();
+}
+
 void WebhookService::Loop() {
   ServerContext& ctx = *state_->ctx;
-  Processor processor(ctx, options_);
+  Processor processor(ctx, options_, *state_);
   for (;;) {
     {
       std::unique_lock lock(state_->mu);

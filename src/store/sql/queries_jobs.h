@@ -20,6 +20,10 @@ inline constexpr char kEnqueueJob[] =
 inline constexpr char kQueuedJobByKey[] =
     "SELECT " ES_JOB_COLUMNS " FROM jobs WHERE tenant_id = $1 AND dedupe_key = $2 AND status = 'queued' "
     "ORDER BY seq LIMIT 1";
+// A coalesced enqueue widens the queued job's ids (JobStore::EnqueueJob);
+// nothing when it was claimed meanwhile.
+inline constexpr char kWidenQueuedJob[] =
+    "UPDATE jobs SET request = $1, updated_at_ms = $2 WHERE seq = $3 AND status = 'queued'";
 // First step of a claim: expired leases out of attempts end the job.
 inline constexpr char kAbandonExpiredJobs[] =
     "UPDATE jobs SET status = 'abandoned', worker = '', finished_at_ms = $1, updated_at_ms = $1, "

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 #include "store/sql/queries_jobs.h"
 #include "store/sql/sql_store.h"
@@ -55,6 +56,31 @@ Status HolderWrite(Executor& e, std::string_view what, const char* sql, const Pa
   return Status::Ok();
 }
 
+// The request of a queued job that absorbs `incoming` (same dedupe key):
+// its "ids" become the union of both lists, or empty (every record) when
+// either list is empty; nullopt when nothing changes.
+std::optional<Json> WidenedRequest(const Json& queued, const Json& incoming) {
+  auto ids = [](const Json& r) -> const Json* {
+    return r.is_object() && r.contains("ids") && r["ids"].is_array() ? &r["ids"] : nullptr;
+  };
+  const Json* have = ids(queued);
+  const Json* add = ids(incoming);
+  if (have == nullptr || have->empty()) return std::nullopt;  // already every record
+  Json out = queued;
+  if (add == nullptr || add->empty()) {
+    out["ids"] = Json::array();
+    return out;
+  }
+  bool changed = false;
+  for (const Json& id : *add) {
+    if (std::find(out["ids"].begin(), out["ids"].end(), id) != out["ids"].end()) continue;
+    out["ids"].push_back(id);
+    changed = true;
+  }
+  if (!changed) return std::nullopt;
+  return out;
+}
+
 }  // namespace
 
 Result<EnqueuedJob> SqlStore::EnqueueJob(const Job& job) {
@@ -76,15 +102,32 @@ Result<EnqueuedJob> SqlStore::EnqueueJob(const Job& job) {
   // A transaction: a repeat after a lost COMMIT would see our own insert as
   // the queued twin and report it coalesced (harmless, but wrong).
   ES_RETURN_IF_ERROR(exec().Run(Call::kTransaction, "enqueue job", [&](Session& s) -> Status {
-    ES_ASSIGN_OR_RETURN(Rows ins, s.Exec(q::kEnqueueJob, p));
-    out.coalesced = ins.affected() == 0;
-    const char* sql = out.coalesced ? q::kQueuedJobByKey : q::kGetJob;
-    Params key;
-    key.Text(job.tenant_id).Text(out.coalesced ? job.dedupe_key : job.id);
-    ES_ASSIGN_OR_RETURN(Rows r, s.Exec(sql, key));
-    if (r.empty()) return Status::Internal("enqueued job " + job.id + " cannot be read back");
-    ES_ASSIGN_OR_RETURN(out.job, JobFromRow(r, 0));
-    return Status::Ok();
+    // A twin claimed between the read and the widening no longer absorbs
+    // this job: the insert is tried again (a few times at most).
+    for (int round = 0; round < 3; ++round) {
+      ES_ASSIGN_OR_RETURN(Rows ins, s.Exec(q::kEnqueueJob, p));
+      out.coalesced = ins.affected() == 0;
+      const char* sql = out.coalesced ? q::kQueuedJobByKey : q::kGetJob;
+      Params key;
+      key.Text(job.tenant_id).Text(out.coalesced ? job.dedupe_key : job.id);
+      ES_ASSIGN_OR_RETURN(Rows r, s.Exec(sql, key));
+      if (r.empty()) {
+        if (out.coalesced) continue;  // the twin left the queue meanwhile
+        return Status::Internal("enqueued job " + job.id + " cannot be read back");
+      }
+      ES_ASSIGN_OR_RETURN(out.job, JobFromRow(r, 0));
+      if (!out.coalesced) return Status::Ok();
+      std::optional<Json> widened = WidenedRequest(out.job.request, job.request);
+      if (!widened) return Status::Ok();
+      Params w;
+      w.Text(DumpJson(*widened)).Int(job.created_at_ms).Int(out.job.seq);
+      ES_ASSIGN_OR_RETURN(Rows upd, s.Exec(q::kWidenQueuedJob, w));
+      if (upd.affected() == 0) continue;
+      out.job.request = std::move(*widened);
+      out.job.updated_at_ms = job.created_at_ms;
+      return Status::Ok();
+    }
+    return Status::Conflict("job " + job.id + " could not be queued: its dedupe twin kept leaving the queue");
   }));
   return out;
 }
