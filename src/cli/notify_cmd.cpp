@@ -211,7 +211,7 @@ void AddNotifyCommands(CLI::App& app) {
   s->add_option("--rate-limit-minutes", set->rate_limit_minutes, "one notification per kind per window (0-1440)");
   s->add_option("--failed-queue-threshold", set->failed_queue_threshold, "failed queue size that counts as growing");
   s->add_option("--kinds", set->kinds,
-                "comma list of run_failed,auth_failed,webhook_disabled,failed_queue_growing, or all");
+                "comma list of run_failed,auth_failed,webhook_disabled,webhook_missing,qbo_document_changed,failed_queue_growing, or all");
   s->add_flag("--enable", set->enable, "turn notifications on");
   s->add_flag("--disable", set->disable, "turn notifications off (settings kept)");
   s->callback([set] { SetExitCode(RunSet(*set)); });

@@ -136,7 +136,8 @@ Status NotifyConfig::Validate() const {
   for (size_t i = 0; i < kinds.size(); ++i) {
     if (!KnownKind(kinds[i]) || kinds[i] == kTest) {
       return Status::Validation("kinds[" + std::to_string(i) + "] '" + kinds[i] +
-                                "' is not one of run_failed, auth_failed, webhook_disabled, failed_queue_growing");
+                                "' is not one of run_failed, auth_failed, webhook_disabled, webhook_missing, "
+                                "qbo_document_changed, failed_queue_growing");
     }
   }
   if (webhook.has_value()) {

@@ -16,6 +16,8 @@ namespace es::notify {
 inline constexpr std::string_view kRunFailed = "run_failed";            // a sync run ended failed
 inline constexpr std::string_view kAuthFailed = "auth_failed";          // credentials refused (e.g. QBO revoked)
 inline constexpr std::string_view kWebhookDisabled = "webhook_disabled";  // a shop webhook was found disabled
+inline constexpr std::string_view kWebhookMissing = "webhook_missing";    // no shop webhook delivers an expected topic
+inline constexpr std::string_view kQboDocumentChanged = "qbo_document_changed";  // a document we wrote was edited/deleted in QBO
 inline constexpr std::string_view kFailedQueueGrowing = "failed_queue_growing";
 inline constexpr std::string_view kTest = "test";                       // `notify test`: never rate limited
 

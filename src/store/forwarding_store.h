@@ -175,6 +175,19 @@ class ForwardingStore : public StateStore {
     return inner_.SetWebhooksEnabled(tenant, enabled, now_ms);
   }
   Result<bool> WebhooksEnabled(const std::string& tenant) override { return inner_.WebhooksEnabled(tenant); }
+  // Safety block.
+  Result<int64_t> PurgeWebhooks(int64_t finished_before_ms, int limit) override {
+    return inner_.PurgeWebhooks(finished_before_ms, limit);
+  }
+  Status PutDocumentHash(const DocumentHash& h) override { return inner_.PutDocumentHash(h); }
+  Result<std::optional<DocumentHash>> GetDocumentHash(const std::string& tenant, const std::string& connection,
+                                                     const std::string& doc_type, const std::string& doc_id) override {
+    return inner_.GetDocumentHash(tenant, connection, doc_type, doc_id);
+  }
+  Result<bool> DeleteMapping(const std::string& tenant, const std::string& target_connection,
+                             const std::string& entity, const std::string& source_id) override {
+    return inner_.DeleteMapping(tenant, target_connection, entity, source_id);
+  }
   Result<BudgetGrant> ReserveBudget(const BudgetAsk& ask) override { return inner_.ReserveBudget(ask); }
   Status CloseBudgetBlock(const std::string& account, const std::string& block_id) override {
     return inner_.CloseBudgetBlock(account, block_id);

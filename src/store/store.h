@@ -20,6 +20,7 @@
 //                                                    (confirmation_store.h)
 //   NotificationStore  notification settings, rate limits, sent log
 //                                                    (notification_store.h)
+//   SafetyStore        retention of webhook deliveries (safety_store.h)
 // Two implementations share one SQL layer (store/sql): SQLite and
 // PostgreSQL.
 //
@@ -39,6 +40,7 @@
 #include "store/notification_store.h"
 #include "store/records.h"
 #include "store/run_store.h"
+#include "store/safety_store.h"
 #include "store/schedule_store.h"
 #include "store/server_store.h"
 #include "store/sync_state_store.h"
@@ -60,7 +62,8 @@ class StateStore : public SyncStateStore,
                    public TwoWayStore,
                    public MappingStore,
                    public ConfirmationStore,
-                   public NotificationStore {
+                   public NotificationStore,
+                   public SafetyStore {
  public:
   ~StateStore() override = default;
 

@@ -155,18 +155,27 @@ Status MapHttpError(const http::Response& resp, const std::string& what, int64_t
 }  // namespace
 
 Result<http::Response> Client::Get(const std::string& path, const http::Params& params) {
+  return Send("GET", path, params, "");
+}
+
+Result<http::Response> Client::Send(const std::string& method, const std::string& path, const http::Params& params,
+                                    const std::string& json_body) {
   const std::string_view rel = std::string_view(path).substr(path.find_first_not_of('/') == std::string::npos
                                                                   ? path.size()
                                                                   : path.find_first_not_of('/'));
-  const std::string what = "GET " + std::string(rel);
+  const std::string what = method + " " + std::string(rel);
   auto base = http::ParseUrl(credentials_.base_url);
   if (!base.ok()) return base.status().WithContext("woo base_url");
   const bool https = base->scheme == "https";
   std::string url = credentials_.base_url + kApiPrefix + std::string(rel);
 
   http::Request req;
-  req.method = "GET";
+  req.method = method;
   req.headers = {{"Accept", "application/json"}, {"User-Agent", kUserAgent}};
+  if (!json_body.empty()) {
+    req.headers.emplace_back("Content-Type", "application/json");
+    req.body = json_body;
+  }
   http::Params query = params;
   AuthMode mode = credentials_.auth;
   if (mode == AuthMode::kAuto) mode = https ? AuthMode::kBasic : AuthMode::kOAuth1;
@@ -183,7 +192,7 @@ Result<http::Response> Client::Get(const std::string& path, const http::Params& 
     case AuthMode::kOAuth1:
     case AuthMode::kAuto: {
       oauth1::SignRequest s;
-      s.http_method = "GET";
+      s.http_method = method;
       s.url = url;
       s.params = params;
       s.consumer_key = credentials_.consumer_key;

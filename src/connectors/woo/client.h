@@ -78,6 +78,15 @@ struct Page {
   bool HasMore() const { return page < total_pages; }
 };
 
+// A webhook of the shop (reference woocommerce.md §5.1).
+struct ShopWebhook {
+  int64_t id = 0;
+  std::string name;
+  std::string status;  // active | paused | disabled
+  std::string topic;
+  std::string delivery_url;
+};
+
 class Client {
  public:
   Client(Credentials credentials, http::Transport& transport, Clock& clock);
@@ -97,6 +106,14 @@ class Client {
 
   // Low-level: GET {base}/wp-json/wc/v3/{path} with `params`, signed.
   Result<http::Response> Get(const std::string& path, const http::Params& params);
+  // The same for any method, with an optional JSON body (PUT, POST).
+  Result<http::Response> Send(const std::string& method, const std::string& path, const http::Params& params,
+                              const std::string& json_body);
+
+  // The shop's webhooks (GET /webhooks, every page; client_webhooks.cpp).
+  Result<std::vector<ShopWebhook>> ListWebhooks();
+  // PUT /webhooks/{id} {"status": status}; the webhook as the shop answers.
+  Result<ShopWebhook> SetWebhookStatus(int64_t id, const std::string& status);
 
   // Count of HTTP requests sent (for metrics and benchmarks).
   int64_t requests_sent() const { return requests_sent_; }

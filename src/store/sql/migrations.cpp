@@ -45,6 +45,9 @@ constexpr Migration kMigrations[] = {
     {12, "users",
 #include "store/migrations/0012_users.sql"
     },
+    {13, "safety_nets",
+#include "store/migrations/0013_safety_nets.sql"
+    },
 };
 
 struct RenderedList {

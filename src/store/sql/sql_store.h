@@ -15,7 +15,10 @@
 //   schema_migrations.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <string_view>
+#include <utility>
 
 #include "store/sql/executor.h"
 #include "store/store.h"
@@ -126,6 +129,15 @@ class SqlStore : public StateStore {
   Status SetWebhooksEnabled(const std::string& tenant, bool enabled, int64_t now_ms) override;
   Result<bool> WebhooksEnabled(const std::string& tenant) override;
 
+  // ---- SafetyStore (sql_store_safety.cpp)
+  // One transaction: the deleted rows and their counters.
+  Result<int64_t> PurgeWebhooks(int64_t finished_before_ms, int limit) override;
+  Status PutDocumentHash(const DocumentHash& h) override;
+  Result<std::optional<DocumentHash>> GetDocumentHash(const std::string& tenant, const std::string& connection,
+                                                     const std::string& doc_type, const std::string& doc_id) override;
+  Result<bool> DeleteMapping(const std::string& tenant, const std::string& target_connection,
+                             const std::string& entity, const std::string& source_id) override;
+
   // ---- JobStore (sql_store_jobs.cpp)
   // Enqueue is one statement (INSERT … WHERE NOT EXISTS a queued job with
   // the dedupe key); two racing enqueues with one key may both insert (the
@@ -220,6 +232,12 @@ class SqlStore : public StateStore {
   Executor& exec() { return *exec_; }
 
  private:
+  // Moves delivery `seq` to status `to` with the statement `stmt(from)`
+  // builds (conditional on the status `from` read first) and moves the
+  // counters with it, in one transaction. NotFound for an unknown seq.
+  using MoveStatement = std::function<std::pair<const char*, Params>(const std::string& from)>;
+  Status MoveWebhook(int64_t seq, const std::string& to, std::string_view what, const MoveStatement& stmt);
+
   const std::unique_ptr<Executor> exec_;
 };
 

@@ -286,6 +286,19 @@ Result<Json> Server::UpdateEntity(const std::string& entity, const std::string& 
   return (*answer)[entity];
 }
 
+Status Server::DeleteEntity(const std::string& entity, const std::string& id) {
+  std::string path = entity;
+  for (auto& c : path) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  WireReply read = impl_->company_.Handle(ApiCall{"GET", {path, id}, {}, ""});
+  auto current = ParseJson(read.body);
+  if (read.status != 200 || !current.ok() || !current->contains(entity))
+    return Status::NotFound(entity + " " + id + " does not exist");
+  Json body = {{"Id", id}, {"SyncToken", GetStringOr((*current)[entity], "SyncToken")}};
+  WireReply w = impl_->company_.Handle(ApiCall{"POST", {path}, {{"operation", "delete"}}, DumpJson(body)});
+  if (w.status != 200 || w.fault) return Status::Validation(entity + " " + id + " delete refused: " + w.body.substr(0, 300));
+  return Status::Ok();
+}
+
 Server::Stats Server::stats() const {
   return Stats{impl_->requests_.load(), impl_->throttled_.load(), impl_->batches_.load(), impl_->company_.writes()};
 }

@@ -90,6 +90,11 @@ class Server {
   // as POST /{entity}, counted as a write, announced by webhooks and CDC.
   // Returns the updated object; the Fault's message when refused.
   Result<Json> UpdateEntity(const std::string& entity, const std::string& id, const Json& fields);
+  // Deletes transaction `entity` `id` (Invoice, SalesReceipt, Payment, …)
+  // as a user's delete in QuickBooks: POST ?operation=delete with the
+  // current SyncToken; GET answers it no more, CDC reports it as a
+  // "Deleted" stub. NotFound for an unknown id; Validation when refused.
+  Status DeleteEntity(const std::string& entity, const std::string& id);
 
   struct Stats {
     int64_t requests;   // API requests received

@@ -239,6 +239,7 @@ ApiResponse Api::Dispatch(const ApiRequest& r, const std::string& method, const 
                          "Sorry, you are not allowed to batch manipulate this resource.");
   };
   if (seg.empty()) return NoRoute();
+  if (seg[0] == "webhooks") return api::WebhooksRoute(webhooks_, r, method, seg, home_url, authed);
   const int64_t id = seg.size() >= 2 ? api::ParseId(seg[1]) : -1;
 
   if (seg[0] == "orders") {

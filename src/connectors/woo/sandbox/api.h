@@ -21,6 +21,7 @@
 #include "common/status.h"
 #include "connectors/woo/oauth1.h"
 #include "connectors/woo/sandbox/store.h"
+#include "connectors/woo/sandbox/webhooks.h"
 #include "http/transport.h"
 #include "http/url.h"
 
@@ -70,6 +71,9 @@ class Api {
   Result<int64_t> CreateRefund(int64_t order_id, const Json& body, int64_t now_s);
   Status TrashOrder(int64_t id, int64_t now_s);
   Status DeleteOrder(int64_t id);
+  // Serves /webhooks over `webhooks` (the Server's sender); without one the
+  // resource answers 404.
+  void SetWebhooks(WebhookSender* webhooks) { webhooks_ = webhooks; }
 
  private:
   ApiResponse Dispatch(const ApiRequest& r, const std::string& method, const std::string& home_url,
@@ -78,6 +82,7 @@ class Api {
 
   Store& store_;
   const ApiConfig config_;
+  WebhookSender* webhooks_ = nullptr;
   oauth1::NonceCache nonces_;
 };
 
@@ -94,6 +99,9 @@ ApiResponse ListProducts(const StoreData& d, const ApiRequest& r, const std::str
 ApiResponse ListVariations(const StoreData& d, const ApiRequest& r, const std::string& home_url, int64_t parent);
 // The `dp` query parameter (default: the currency's decimals), or an error.
 Result<int> ParseDp(const ApiRequest& r, const std::string& currency);
+// The /webhooks resource (api_webhooks.cpp); `seg` starts with "webhooks".
+ApiResponse WebhooksRoute(WebhookSender* webhooks, const ApiRequest& r, const std::string& method,
+                          const std::vector<std::string>& seg, const std::string& home_url, bool authed);
 // Writes (api_writes.cpp).
 ApiResponse UpdateProducts(Store& store, const Json& body, const std::string& home_url, int64_t parent,
                            int64_t now_s);

@@ -43,7 +43,9 @@ struct Server::Impl {
         store(options.generate_orders ? GeneratedOrders::Generate(ToSeed(options)) : GenerateStore(ToSeed(options))),
         api(store, ApiConfig{options.consumer_key, options.consumer_secret, options.https}),
         faults(options.faults),
-        webhooks(options.webhooks) {}
+        webhooks(options.webhooks) {
+    api.SetWebhooks(&webhooks);
+  }
 
   int64_t Now() const { return SystemClock::Get().NowSeconds(); }
 
@@ -396,5 +398,11 @@ Status Server::RemoveWebhook(int64_t id) { return impl_->webhooks.Remove(id); }
 bool Server::FlushWebhooks(int timeout_ms) { return impl_->webhooks.Flush(timeout_ms); }
 
 WebhookStats Server::webhook_stats() const { return impl_->webhooks.stats(); }
+
+std::vector<WebhookInfo> Server::ListWebhooks() const { return impl_->webhooks.List(); }
+
+Result<WebhookInfo> Server::SetWebhookStatus(int64_t id, const std::string& status) {
+  return impl_->webhooks.SetStatus(id, status);
+}
 
 }  // namespace es::woo::sandbox

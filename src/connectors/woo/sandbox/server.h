@@ -133,6 +133,10 @@ class Server {
   // false after `timeout_ms`. Deliveries are only sent while started.
   bool FlushWebhooks(int timeout_ms);
   WebhookStats webhook_stats() const;
+  // The webhooks as GET /wp-json/wc/v3/webhooks lists them, and the status
+  // change a PUT makes (test hooks; the REST resource is served as well).
+  std::vector<WebhookInfo> ListWebhooks() const;
+  Result<WebhookInfo> SetWebhookStatus(int64_t id, const std::string& status);
 
  private:
   struct Impl;

@@ -25,6 +25,10 @@ bool IsHttpUrl(std::string_view url) {
   return false;
 }
 
+int64_t NowSeconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
 }  // namespace
 
 bool IsSupportedWebhookTopic(std::string_view topic) {
@@ -63,7 +67,12 @@ Result<int64_t> WebhookSender::Add(const WebhookSubscription& sub) {
   }
   std::lock_guard<std::mutex> lock(mu_);
   const int64_t id = next_id_++;
-  subs_[id] = Subscription{sub.delivery_url, sub.secret, sub.name, sub.topics};
+  Subscription& added = subs_[id];
+  added.url = sub.delivery_url;
+  added.secret = sub.secret;
+  added.name = sub.name;
+  added.topics = sub.topics;
+  added.created_s = added.modified_s = NowSeconds();
   queue_.push_back(Delivery{id, sub.delivery_url, sub.secret, "", "webhook_id=" + std::to_string(id), ""});
   work_cv_.notify_all();
   return id;
@@ -79,10 +88,55 @@ Status WebhookSender::Remove(int64_t id) {
   return Status::Ok();
 }
 
+WebhookInfo WebhookSender::Info(int64_t id, const Subscription& s) {
+  return WebhookInfo{id, s.name, s.status, s.topics, s.url, s.failure_count, s.created_s, s.modified_s};
+}
+
+std::vector<WebhookInfo> WebhookSender::List() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<WebhookInfo> out;
+  for (const auto& [id, s] : subs_) out.push_back(Info(id, s));
+  return out;
+}
+
+Result<WebhookInfo> WebhookSender::Get(int64_t id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = subs_.find(id);
+  if (it == subs_.end()) return Status::NotFound("no webhook with id " + std::to_string(id));
+  return Info(id, it->second);
+}
+
+Result<WebhookInfo> WebhookSender::SetStatus(int64_t id, const std::string& status, const std::string& name) {
+  if (status != "active" && status != "paused" && status != "disabled")
+    return Status::Validation("webhook status must be active, paused or disabled",
+                              "woocommerce_rest_webhook_invalid_status");
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = subs_.find(id);
+  if (it == subs_.end()) return Status::NotFound("no webhook with id " + std::to_string(id));
+  it->second.status = status;
+  if (!name.empty()) it->second.name = name;
+  it->second.modified_s = NowSeconds();
+  return Info(id, it->second);
+}
+
+void WebhookSender::CountOutcome(int64_t webhook_id, bool delivered) {
+  auto it = subs_.find(webhook_id);
+  if (it == subs_.end()) return;
+  Subscription& s = it->second;
+  if (delivered) {
+    s.failure_count = 0;
+  } else if (s.failure_count > kMaxDeliveryFailures) {
+    s.status = "disabled";
+    s.modified_s = NowSeconds();
+  } else {
+    ++s.failure_count;
+  }
+}
+
 bool WebhookSender::Subscribed(std::string_view topic) const {
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [id, s] : subs_)
-    if (std::find(s.topics.begin(), s.topics.end(), topic) != s.topics.end()) return true;
+    if (s.status == "active" && std::find(s.topics.begin(), s.topics.end(), topic) != s.topics.end()) return true;
   return false;
 }
 
@@ -90,7 +144,8 @@ size_t WebhookSender::Publish(std::string_view topic, const std::function<std::s
   std::vector<std::pair<int64_t, const Subscription*>> targets;
   std::unique_lock<std::mutex> lock(mu_);
   for (const auto& [id, s] : subs_)
-    if (std::find(s.topics.begin(), s.topics.end(), topic) != s.topics.end()) targets.emplace_back(id, &s);
+    if (s.status == "active" && std::find(s.topics.begin(), s.topics.end(), topic) != s.topics.end())
+      targets.emplace_back(id, &s);
   if (targets.empty()) return 0;
   // Rendering happens under mu_ so the subscriptions stay valid; it is the
   // caller's own data and never touches this sender.
@@ -202,16 +257,24 @@ void WebhookSender::Run() {
     }
     bool ok = false;
     int64_t delay = std::max(0, options_.retry_delay_ms);
+    const bool ping = d.topic.empty();
+    // Only an active webhook delivers (checked before every attempt: a
+    // removed, paused or disabled one gives the delivery up).
+    auto deliverable = [&] {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = subs_.find(d.webhook_id);
+      return it != subs_.end() && (ping || it->second.status == "active");
+    };
     for (int attempt = 1; attempt <= attempts; ++attempt) {
       if (attempt > 1) {
         if (!WaitUnlessStopping(delay)) break;
         delay *= 2;
-        std::lock_guard<std::mutex> lock(mu_);
-        if (!subs_.count(d.webhook_id)) break;  // removed while retrying
       }
+      if (!deliverable()) break;
       ok = Attempt(d, source);
-      if (ok) break;
       std::lock_guard<std::mutex> lock(mu_);
+      if (!ping) CountOutcome(d.webhook_id, ok);
+      if (ok) break;
       ++stats_.failed_attempts;
     }
     std::lock_guard<std::mutex> lock(mu_);

@@ -22,6 +22,15 @@
 // once), joins, and gives up every delivery still queued. Start() after
 // Stop() resumes with new deliveries.
 //
+// Status (reference woocommerce.md §5.1, §5.4): a webhook is "active",
+// "paused" or "disabled"; only active ones get deliveries (a delivery queued
+// before a webhook stopped being active is given up when its turn comes).
+// Every failed attempt of a delivery (not of the ping) counts as a delivery
+// failure: a success resets failure_count to 0, a failure while the count
+// is already above kMaxDeliveryFailures disables the webhook (the 7th
+// failure in a row), else the count grows. SetStatus() is the REST
+// resource's PUT; it leaves failure_count as it is.
+//
 // Accounting: every queued delivery (pings included) ends either delivered
 // or gave_up; `pending` is queued + in flight. Secrets never appear in a
 // Status. All methods are thread-safe; Publish() and Add() never block on
@@ -56,6 +65,21 @@ struct WebhookSubscription {
   std::string name;  // informational
 };
 
+// WooCommerce's default of woocommerce_max_webhook_delivery_failures.
+inline constexpr int kMaxDeliveryFailures = 5;
+
+// What GET /webhooks shows of a subscription.
+struct WebhookInfo {
+  int64_t id = 0;
+  std::string name;
+  std::string status;  // active | paused | disabled
+  std::vector<std::string> topics;
+  std::string delivery_url;
+  int failure_count = 0;
+  int64_t created_s = 0;   // Unix seconds
+  int64_t modified_s = 0;
+};
+
 struct WebhookStats {
   uint64_t delivered = 0;        // answered 2xx (pings included)
   uint64_t failed_attempts = 0;  // attempts answered outside 2xx or failed in transport
@@ -87,7 +111,14 @@ class WebhookSender {
   Result<int64_t> Add(const WebhookSubscription& sub);
   // Unsubscribes; queued deliveries to it are given up. NotFound if unknown.
   Status Remove(int64_t id);
-  // True when some webhook is subscribed to `topic` ("order.created").
+  // The webhooks, by id; NotFound for an unknown id.
+  std::vector<WebhookInfo> List() const;
+  Result<WebhookInfo> Get(int64_t id) const;
+  // "active" | "paused" | "disabled" (Validation naming the status
+  // otherwise; code woocommerce_rest_webhook_invalid_status); NotFound for
+  // an unknown id. Renaming is allowed alongside (`name` non-empty).
+  Result<WebhookInfo> SetStatus(int64_t id, const std::string& status, const std::string& name = "");
+  // True when some active webhook is subscribed to `topic` ("order.created").
   bool Subscribed(std::string_view topic) const;
   // Queues a delivery of `render()` to every webhook subscribed to `topic`;
   // `render` runs (once, in the caller's thread) only if there is one.
@@ -107,7 +138,13 @@ class WebhookSender {
   struct Subscription {
     std::string url, secret, name;
     std::vector<std::string> topics;
+    std::string status = "active";
+    int failure_count = 0;
+    int64_t created_s = 0, modified_s = 0;
   };
+  static WebhookInfo Info(int64_t id, const Subscription& s);
+  // Counts one delivery attempt's outcome on its webhook (requires mu_).
+  void CountOutcome(int64_t webhook_id, bool delivered);
   struct Delivery {
     int64_t webhook_id = 0;
     std::string url, secret;
