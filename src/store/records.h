@@ -145,7 +145,8 @@ inline constexpr const char* kTenantTables[] = {
     "oauth_states",   "sync_requests", "webhook_deliveries",  "webhook_settings", "jobs",
     "job_tenants",    "schedules",     "user_sessions",       "users",            "twoway_states",
     "sync_policies",  "conflicts",     "field_mappings",      "confirmation_tokens",
-    "tenant_sandbox_mode", "notification_settings", "notification_state", "notification_log"};
+    "tenant_sandbox_mode", "notification_settings", "notification_state", "notification_log",
+    "tenant_settings"};
 
 // The key of a per-record row (mapping, intent, failed entry).
 struct RecordKey {

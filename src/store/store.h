@@ -20,6 +20,7 @@
 //                                                    (confirmation_store.h)
 //   NotificationStore  notification settings, rate limits, sent log
 //                                                    (notification_store.h)
+//   SettingsStore      per-tenant time zone and currency (settings_store.h)
 // Two implementations share one SQL layer (store/sql): SQLite and
 // PostgreSQL.
 //
@@ -40,6 +41,7 @@
 #include "store/records.h"
 #include "store/run_store.h"
 #include "store/schedule_store.h"
+#include "store/settings_store.h"
 #include "store/server_store.h"
 #include "store/sync_state_store.h"
 #include "store/user_store.h"
@@ -60,7 +62,8 @@ class StateStore : public SyncStateStore,
                    public TwoWayStore,
                    public MappingStore,
                    public ConfirmationStore,
-                   public NotificationStore {
+                   public NotificationStore,
+                   public SettingsStore {
  public:
   ~StateStore() override = default;
 

@@ -136,3 +136,4 @@ class StoreContractTest : public ::testing::TestWithParam<StoreContractParam> {
 #include "store/store_contract_budget_tests.h"      // IWYU pragma: export
 #include "store/store_contract_schedule_tests.h"    // IWYU pragma: export
 #include "store/store_contract_confirm_tests.h"     // IWYU pragma: export
+#include "store/store_contract_settings_tests.h"    // IWYU pragma: export

@@ -45,6 +45,9 @@ constexpr Migration kMigrations[] = {
     {12, "users",
 #include "store/migrations/0012_users.sql"
     },
+    {14, "tenant_settings",
+#include "store/migrations/0014_tenant_settings.sql"
+    },
 };
 
 struct RenderedList {
