@@ -1,5 +1,7 @@
 #include "engine/reconcile.h"
 
+#include <unordered_map>
+
 #include "engine/run_context.h"
 
 namespace es::engine {
@@ -35,11 +37,28 @@ Result<ReconcileReport> Reconcile(const Registry& registry, store::StateStore& s
       ++report.by_state["unreadable"];
       if (report.details.size() < 100)
         report.details.push_back({{"order", f.source_id}, {"state", "unreadable"}, {"detail", f.reason}});
+      ReconcileRow row;
+      row.check.source_id = f.source_id;
+      row.check.state = "unreadable";
+      row.check.detail = f.reason;
+      report.rows.push_back(std::move(row));
     }
     if (!res->records.empty()) {
       ES_ASSIGN_OR_RETURN(auto checks, ends.target->Verify(req.entity, res->records, ctx));
+      std::unordered_map<std::string, const model::Order*> orders;
+      for (const auto& rec : res->records)
+        if (const model::Order* o = rec.order()) orders[o->source_id] = o;
       for (const Check& c : checks) {
         if (c.state == "ignored") continue;
+        ReconcileRow row;
+        row.check = c;
+        row.repair = c.state != "matched" && c.state != "linked";
+        if (auto it = orders.find(c.source_id); it != orders.end()) {
+          row.number = it->second->number;
+          row.currency = it->second->currency;
+          row.created_at_ms = it->second->created_at_ms;
+        }
+        report.rows.push_back(std::move(row));
         ++report.orders;
         ++report.by_state[c.state];
         if (c.state == "matched") {

@@ -43,20 +43,6 @@ Result<std::vector<std::string>> StringList(const Json& body, const char* key) {
   return out;
 }
 
-// The tenant's only enabled connection of `kind`; Validation when there is
-// none or more than one (the caller must name it then).
-Result<std::string> DefaultConnection(ServerContext& ctx, const std::string& tenant, const std::string& kind,
-                                      const char* field) {
-  auto list = ctx.store->ListConnections(tenant);
-  if (!list.ok()) return list.status();
-  std::vector<std::string> ids;
-  for (const auto& c : *list)
-    if (c.kind == kind && c.enabled) ids.push_back(c.id);
-  if (ids.size() == 1) return ids[0];
-  return Status::Validation(std::string("'") + field + "' is required: the tenant has " +
-                            std::to_string(ids.size()) + " enabled " + kind + " connections");
-}
-
 // Builds the engine request from a trigger body; the normalised body (for
 // idempotency comparisons) goes to *normalised.
 Result<engine::SyncRequest> ParseTrigger(ServerContext& ctx, const Caller& who, const Json& body,
@@ -72,10 +58,10 @@ Result<engine::SyncRequest> ParseTrigger(ServerContext& ctx, const Caller& who, 
   req.source_connection = GetStringOr(body, "source");
   req.target_connection = GetStringOr(body, "target");
   if (req.source_connection.empty()) {
-    ES_ASSIGN_OR_RETURN(req.source_connection, DefaultConnection(ctx, who.tenant_id, "woo", "source"));
+    ES_ASSIGN_OR_RETURN(req.source_connection, DefaultConnection(*ctx.store, who.tenant_id, "woo", "source"));
   }
   if (req.target_connection.empty()) {
-    ES_ASSIGN_OR_RETURN(req.target_connection, DefaultConnection(ctx, who.tenant_id, "qbo", "target"));
+    ES_ASSIGN_OR_RETURN(req.target_connection, DefaultConnection(*ctx.store, who.tenant_id, "qbo", "target"));
   }
   req.mode = GetStringOr(body, "mode", "incremental");
   if (req.mode != "full" && req.mode != "incremental") {

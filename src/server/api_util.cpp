@@ -176,4 +176,16 @@ Result<std::string> RouteEntity(const std::string& source_kind, const std::strin
                             " (expected one of: " + known + ")");
 }
 
+Result<std::string> DefaultConnection(store::StateStore& store, const std::string& tenant, const std::string& kind,
+                                      const char* field) {
+  auto list = store.ListConnections(tenant);
+  if (!list.ok()) return list.status();
+  std::vector<std::string> ids;
+  for (const auto& c : *list)
+    if (c.kind == kind && c.enabled) ids.push_back(c.id);
+  if (ids.size() == 1) return ids[0];
+  return Status::Validation(std::string("'") + field + "' is required: the tenant has " +
+                            std::to_string(ids.size()) + " enabled " + kind + " connections");
+}
+
 }  // namespace es::server

@@ -55,4 +55,9 @@ Result<ListWindow> ParseListWindow(const std::string& from, const std::string& t
 Result<std::string> RouteEntity(const std::string& source_kind, const std::string& target_kind,
                                 const std::string& entity);
 
+// The tenant's only enabled connection of `kind` ("woo", "qbo"); Validation
+// naming `field` when there is none or more than one (the caller must name it).
+Result<std::string> DefaultConnection(store::StateStore& store, const std::string& tenant, const std::string& kind,
+                                      const char* field);
+
 }  // namespace es::server

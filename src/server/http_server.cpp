@@ -186,6 +186,8 @@ Status HttpServer::Start() {
   RegisterMappingRoutes(i.ctx, *i.router);
   RegisterSandboxRoutes(i.ctx, *i.router);
   RegisterNotificationRoutes(i.ctx, *i.router);
+  RegisterReconcileRoutes(i.ctx, *i.router);
+  RegisterAdminRoutes(i.ctx, *i.router);
   for (auto& r : i.registrars) r(i.ctx, *i.router);
   RegisterDashboardRoutes(i.ctx, i.http);
 

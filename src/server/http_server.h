@@ -132,5 +132,7 @@ void RegisterJobRoutes(ServerContext& ctx, Router& router);  // api_jobs.cpp
 void RegisterConflictRoutes(ServerContext& ctx, Router& router);
 void RegisterMappingRoutes(ServerContext& ctx, Router& router);
 void RegisterSandboxRoutes(ServerContext& ctx, Router& router);
+void RegisterReconcileRoutes(ServerContext& ctx, Router& router);  // api_reconcile.cpp
+void RegisterAdminRoutes(ServerContext& ctx, Router& router);      // api_admin.cpp: settings, users
 
 }  // namespace es::server

@@ -298,6 +298,14 @@ class ForwardingStore : public StateStore {
     return inner_.SetSandboxMode(tenant, on, now_ms);
   }
   Result<bool> SandboxMode(const std::string& tenant) override { return inner_.SandboxMode(tenant); }
+  // Settings block.
+  Status PutTenantSettings(const TenantSettings& settings) override { return inner_.PutTenantSettings(settings); }
+  Result<std::optional<TenantSettings>> GetTenantSettings(const std::string& tenant) override {
+    return inner_.GetTenantSettings(tenant);
+  }
+  Status SetSeenCurrency(const std::string& tenant, const std::string& currency, int64_t now_ms) override {
+    return inner_.SetSeenCurrency(tenant, currency, now_ms);
+  }
   // Notifications block.
   Status PutNotificationSettings(const NotificationSettings& settings) override {
     return inner_.PutNotificationSettings(settings);

@@ -146,7 +146,7 @@ inline constexpr const char* kTenantTables[] = {
     "job_tenants",    "schedules",     "user_sessions",       "users",            "twoway_states",
     "sync_policies",  "conflicts",     "field_mappings",      "confirmation_tokens",
     "tenant_sandbox_mode", "notification_settings", "notification_state", "notification_log",
-    "webhook_delivery_counts", "qbo_document_hashes"};
+    "webhook_delivery_counts", "qbo_document_hashes", "tenant_settings"};
 
 // The key of a per-record row (mapping, intent, failed entry).
 struct RecordKey {

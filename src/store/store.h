@@ -21,6 +21,7 @@
 //   NotificationStore  notification settings, rate limits, sent log
 //                                                    (notification_store.h)
 //   SafetyStore        retention of webhook deliveries (safety_store.h)
+//   SettingsStore      per-tenant time zone and currency (settings_store.h)
 // Two implementations share one SQL layer (store/sql): SQLite and
 // PostgreSQL.
 //
@@ -42,6 +43,7 @@
 #include "store/run_store.h"
 #include "store/safety_store.h"
 #include "store/schedule_store.h"
+#include "store/settings_store.h"
 #include "store/server_store.h"
 #include "store/sync_state_store.h"
 #include "store/user_store.h"
@@ -63,7 +65,8 @@ class StateStore : public SyncStateStore,
                    public MappingStore,
                    public ConfirmationStore,
                    public NotificationStore,
-                   public SafetyStore {
+                   public SafetyStore,
+                   public SettingsStore {
  public:
   ~StateStore() override = default;
 

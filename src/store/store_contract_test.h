@@ -137,3 +137,4 @@ class StoreContractTest : public ::testing::TestWithParam<StoreContractParam> {
 #include "store/store_contract_schedule_tests.h"    // IWYU pragma: export
 #include "store/store_contract_confirm_tests.h"     // IWYU pragma: export
 #include "store/store_contract_safety_tests.h"      // IWYU pragma: export
+#include "store/store_contract_settings_tests.h"    // IWYU pragma: export

@@ -190,6 +190,23 @@ class AuthzTest : public ::testing::Test {
     // No target configured: nothing to send.
     v.push_back({"POST", notifications + "/test", fixed(notifications + "/test"), none,
                  {401, 401, 401, 403, 400, 400}});
+    // Reconcile against the sandboxes (t2 has no QBO connection); the fix of an order needing none is a no-op.
+    v.push_back({"GET", "/api/v1/reconcile", fixed("/api/v1/reconcile?limit=5"), none, {401, 401, 401, 200, 200, 400}});
+    v.push_back({"POST", "/api/v1/reconcile/fix", fixed("/api/v1/reconcile/fix"), fixed(R"({"orderIds":["nope"]})"),
+                 {401, 401, 401, 403, 200, 400}});
+    v.push_back({"GET", "/api/v1/settings", fixed("/api/v1/settings"), none, {401, 401, 401, 200, 200, 200}});
+    v.push_back({"PUT", "/api/v1/settings", fixed("/api/v1/settings"), fixed(R"({"timezone":"Europe/Berlin"})"),
+                 {401, 401, 401, 403, 200, 200}});
+    const std::string users = "/api/v1/users";
+    v.push_back({"GET", users, fixed(users), none, {401, 401, 401, 403, 200, 200}});
+    v.push_back({"POST", users, fixed(users), [](Case c) {
+                   return std::string(R"({"password":"long enough secret","role":"user","email":")") +
+                          (c == kOtherTenant ? "erin" : "carol") + "@example.com\"}";
+                 },
+                 {401, 401, 401, 403, 201, 201}});
+    // The other tenant cannot remove t1's carol.
+    v.push_back({"DELETE", users + "/{email}", fixed(users + "/carol@example.com"), none,
+                 {401, 401, 401, 403, 204, 404}});
     return v;
   }
 

@@ -48,6 +48,9 @@ constexpr Migration kMigrations[] = {
     {13, "safety_nets",
 #include "store/migrations/0013_safety_nets.sql"
     },
+    {14, "tenant_settings",
+#include "store/migrations/0014_tenant_settings.sql"
+    },
 };
 
 struct RenderedList {

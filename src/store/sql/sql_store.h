@@ -228,6 +228,11 @@ class SqlStore : public StateStore {
   Status AddNotificationLog(const NotificationLogEntry& entry) override;
   Result<std::vector<NotificationLogEntry>> ListNotificationLog(const std::string& tenant, int limit) override;
 
+  // ---- SettingsStore (sql_store_settings.cpp)
+  Status PutTenantSettings(const TenantSettings& settings) override;
+  Result<std::optional<TenantSettings>> GetTenantSettings(const std::string& tenant) override;
+  Status SetSeenCurrency(const std::string& tenant, const std::string& currency, int64_t now_ms) override;
+
  protected:
   Executor& exec() { return *exec_; }
 

@@ -44,12 +44,12 @@ class RawDb {
   sqlite3* db_ = nullptr;
 };
 
-TEST(SqliteMigrations, ShippedListIsContiguousFromOne) {
+TEST(SqliteMigrations, ShippedListIsOrderedFromOne) {
   auto ms = SqliteMigrations();
   ASSERT_FALSE(ms.empty());
   EXPECT_EQ(ms[0].version, 1);
   for (size_t i = 0; i < ms.size(); ++i) {
-    EXPECT_EQ(ms[i].version, static_cast<int>(i) + 1);
+    if (i > 0) EXPECT_GT(ms[i].version, ms[i - 1].version);  // numbers are assigned ahead: gaps allowed
     EXPECT_NE(std::string(ms[i].name), "");
     EXPECT_NE(std::string(ms[i].sql).find("CREATE TABLE"), std::string::npos);
   }
