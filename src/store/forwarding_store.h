@@ -221,6 +221,10 @@ class ForwardingStore : public StateStore {
     return inner_.GetJob(tenant, id);
   }
   Result<std::vector<Job>> ListJobs(const JobFilter& filter) override { return inner_.ListJobs(filter); }
+  Result<Job> CancelJob(const std::string& tenant, const std::string& id, const std::string& reason,
+                        int64_t now_ms) override {
+    return inner_.CancelJob(tenant, id, reason, now_ms);
+  }
 
   // Schedules block.
   Status CreateSchedule(const Schedule& s) override { return inner_.CreateSchedule(s); }

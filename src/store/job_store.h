@@ -7,6 +7,7 @@
 //     └──── requeue ────┴───────────────────────────────────┘
 //   a leased/running job whose lease passed is claimable again (its worker
 //   died); after max_attempts claims it becomes abandoned instead.
+//   queued ──cancel──▶ cancelled (final: never claimed, never run)
 //
 // Claim order: the real-time lane before the backfill lane; within a lane,
 // the tenant served least recently first (fairness), then the oldest due
@@ -34,7 +35,8 @@ struct Job {
   Json request = Json::object();  // the run's parameters (entities, mode, ids, dry_run, triggered_by, …)
   std::string lane = "realtime";  // "realtime" | "backfill"
   std::string dedupe_key;         // "" = none
-  std::string status;             // "queued" | "leased" | "running" | "succeeded" | "failed" | "abandoned"
+  std::string status;             // "queued" | "leased" | "running" | "succeeded" | "failed" | "abandoned" |
+                                  // "cancelled"
   std::string run_id;             // the run this job executes; assigned when queued
   std::string worker;             // lease holder ("" when not leased)
   int64_t attempts = 0;           // claims so far
@@ -61,7 +63,8 @@ struct JobFilter {
 };
 
 // Every status, in lifecycle order.
-inline constexpr const char* kJobStatuses[] = {"queued", "leased", "running", "succeeded", "failed", "abandoned"};
+inline constexpr const char* kJobStatuses[] = {"queued",    "leased",    "running", "succeeded",
+                                               "failed",    "abandoned", "cancelled"};
 inline constexpr const char* kJobKinds[] = {"sync", "retry", "reconcile", "webhook-incremental"};
 
 class JobStore {
@@ -96,6 +99,13 @@ class JobStore {
   // when `worker` does not hold the job.
   virtual Status RequeueJob(const std::string& id, const std::string& worker, int64_t not_before_ms,
                             const std::string& error, bool count_attempt, int64_t now_ms) = 0;
+  // Cancels a queued job of `tenant`: status "cancelled", finished now,
+  // `reason` as its error; returned as updated. Atomic against claimers: a
+  // job claimed meanwhile is not cancelled. NotFound for an unknown id (or
+  // another tenant's); Conflict with code "job_not_cancellable" when it is
+  // not queued (leased, running or finished).
+  virtual Result<Job> CancelJob(const std::string& tenant, const std::string& id, const std::string& reason,
+                                int64_t now_ms) = 0;
   virtual Result<std::optional<Job>> GetJob(const std::string& tenant, const std::string& id) = 0;
   // Newest first.
   virtual Result<std::vector<Job>> ListJobs(const JobFilter& filter) = 0;

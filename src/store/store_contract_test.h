@@ -133,6 +133,7 @@ class StoreContractTest : public ::testing::TestWithParam<StoreContractParam> {
 #include "store/store_contract_notify_tests.h"      // IWYU pragma: export
 #include "store/store_contract_batch_tests.h"       // IWYU pragma: export
 #include "store/store_contract_job_tests.h"         // IWYU pragma: export
+#include "store/store_contract_jobcancel_tests.h"   // IWYU pragma: export
 #include "store/store_contract_budget_tests.h"      // IWYU pragma: export
 #include "store/store_contract_schedule_tests.h"    // IWYU pragma: export
 #include "store/store_contract_confirm_tests.h"     // IWYU pragma: export

@@ -59,6 +59,10 @@ inline constexpr char kRequeueJob[] =
     "UPDATE jobs SET status = 'queued', not_before_ms = $3, error = $4, "
     "attempts = CASE WHEN $5 THEN attempts ELSE attempts - 1 END, updated_at_ms = $6, lease_until_ms = 0, "
     "worker = '' WHERE id = $1 AND worker = $2 AND status IN ('leased', 'running')";
+// Only a queued job; a claim committed first wins (the row no longer matches).
+inline constexpr char kCancelJob[] =
+    "UPDATE jobs SET status = 'cancelled', error = $4, finished_at_ms = $3, updated_at_ms = $3, worker = '', "
+    "lease_until_ms = 0 WHERE tenant_id = $1 AND id = $2 AND status = 'queued' RETURNING " ES_JOB_COLUMNS;
 inline constexpr char kGetJob[] = "SELECT " ES_JOB_COLUMNS " FROM jobs WHERE tenant_id = $1 AND id = $2";
 inline constexpr char kListJobs[] =
     "SELECT " ES_JOB_COLUMNS " FROM jobs WHERE tenant_id = $1 AND ($2 = '' OR status = $2) "

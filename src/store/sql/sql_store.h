@@ -156,6 +156,8 @@ class SqlStore : public StateStore {
                     const std::string& error, bool count_attempt, int64_t now_ms) override;
   Result<std::optional<Job>> GetJob(const std::string& tenant, const std::string& id) override;
   Result<std::vector<Job>> ListJobs(const JobFilter& filter) override;
+  Result<Job> CancelJob(const std::string& tenant, const std::string& id, const std::string& reason,
+                        int64_t now_ms) override;
 
   // ---- QboBudgetStore (sql_store_budget.cpp)
   Result<BudgetGrant> ReserveBudget(const BudgetAsk& ask) override;

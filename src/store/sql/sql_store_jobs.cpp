@@ -176,6 +176,29 @@ Status SqlStore::RequeueJob(const std::string& id, const std::string& worker, in
                      id, worker);
 }
 
+Result<Job> SqlStore::CancelJob(const std::string& tenant, const std::string& id, const std::string& reason,
+                                int64_t now_ms) {
+  ES_RETURN_IF_ERROR(RequireNonEmpty("tenant_id", tenant));
+  ES_RETURN_IF_ERROR(RequireNonEmpty("job id", id));
+  std::optional<Job> out;
+  ES_RETURN_IF_ERROR(exec().Run(Call::kTransaction, "cancel job", [&](Session& s) -> Status {
+    out.reset();
+    ES_ASSIGN_OR_RETURN(Rows r, s.Exec(q::kCancelJob, Params().Text(tenant).Text(id).Int(now_ms).Text(reason)));
+    if (r.empty()) return Status::Ok();
+    ES_ASSIGN_OR_RETURN(Job j, JobFromRow(r, 0));
+    out = std::move(j);
+    return Status::Ok();
+  }));
+  if (out.has_value()) return std::move(*out);
+  ES_ASSIGN_OR_RETURN(auto current, GetJob(tenant, id));
+  if (!current.has_value()) return Status::NotFound("job '" + id + "' not found");
+  // A repeat after a lost COMMIT finds its own cancellation.
+  if (current->status == "cancelled" && current->finished_at_ms == now_ms && current->error == reason)
+    return std::move(*current);
+  return Status::Conflict("job '" + id + "' is " + current->status + ", only a queued job can be cancelled",
+                          "job_not_cancellable");
+}
+
 Result<std::optional<Job>> SqlStore::GetJob(const std::string& tenant, const std::string& id) {
   ES_RETURN_IF_ERROR(RequireNonEmpty("tenant_id", tenant));
   ES_RETURN_IF_ERROR(RequireNonEmpty("job id", id));
