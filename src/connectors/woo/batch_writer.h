@@ -7,9 +7,10 @@
 // count as written. A non-2xx answer fails the whole request (413 when over
 // the limit, 401/403 credentials, 429 rate limit, 5xx Network).
 //
-// Authentication is the client's (Basic over https, OAuth 1.0a one-legged
-// over http; the JSON body is not part of the signature). Never puts the
-// secret into a Status. Thread-compatible.
+// Authorisation and the mapping of HTTP errors are the client's (SendSigned
+// in client.h: Basic over https, OAuth 1.0a one-legged over http; the JSON
+// body is not part of the signature). Never puts the secret into a Status.
+// Thread-compatible.
 #pragma once
 
 #include <atomic>

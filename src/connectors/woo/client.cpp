@@ -154,66 +154,77 @@ Status MapHttpError(const http::Response& resp, const std::string& what, int64_t
 
 }  // namespace
 
-Result<http::Response> Client::Get(const std::string& path, const http::Params& params) {
-  return Send("GET", path, params, "");
-}
-
-Result<http::Response> Client::Send(const std::string& method, const std::string& path, const http::Params& params,
-                                    const std::string& json_body) {
-  const std::string_view rel = std::string_view(path).substr(path.find_first_not_of('/') == std::string::npos
-                                                                  ? path.size()
-                                                                  : path.find_first_not_of('/'));
-  const std::string what = method + " " + std::string(rel);
-  auto base = http::ParseUrl(credentials_.base_url);
+Result<http::Response> SendSigned(const Credentials& credentials, http::Transport& transport, Clock& clock,
+                                  const SignedRequest& request) {
+  const std::string& path = request.path;
+  const size_t first = path.find_first_not_of('/');
+  const std::string rel = first == std::string::npos ? std::string() : path.substr(first);
+  const std::string what = request.method + " " + rel;
+  std::string base_url = credentials.base_url;
+  while (!base_url.empty() && base_url.back() == '/') base_url.pop_back();
+  auto base = http::ParseUrl(base_url);
   if (!base.ok()) return base.status().WithContext("woo base_url");
   const bool https = base->scheme == "https";
-  std::string url = credentials_.base_url + kApiPrefix + std::string(rel);
+  const std::string url = base_url + kApiPrefix + rel;
 
   http::Request req;
-  req.method = method;
+  req.method = request.method;
   req.headers = {{"Accept", "application/json"}, {"User-Agent", kUserAgent}};
-  if (!json_body.empty()) {
+  if (!request.json_body.empty()) {
     req.headers.emplace_back("Content-Type", "application/json");
-    req.body = json_body;
+    req.body = request.json_body;
   }
-  http::Params query = params;
-  AuthMode mode = credentials_.auth;
+  http::Params query = request.params;
+  AuthMode mode = credentials.auth;
   if (mode == AuthMode::kAuto) mode = https ? AuthMode::kBasic : AuthMode::kOAuth1;
   switch (mode) {
     case AuthMode::kBasic:
       req.headers.emplace_back(
-          "Authorization",
-          "Basic " + crypto::Base64Encode(credentials_.consumer_key + ":" + credentials_.consumer_secret));
+          "Authorization", "Basic " + crypto::Base64Encode(credentials.consumer_key + ":" + credentials.consumer_secret));
       break;
     case AuthMode::kQueryString:
-      query.emplace_back("consumer_key", credentials_.consumer_key);
-      query.emplace_back("consumer_secret", credentials_.consumer_secret);
+      query.emplace_back("consumer_key", credentials.consumer_key);
+      query.emplace_back("consumer_secret", credentials.consumer_secret);
       break;
     case AuthMode::kOAuth1:
     case AuthMode::kAuto: {
       oauth1::SignRequest s;
-      s.http_method = method;
+      s.http_method = request.method;
       s.url = url;
-      s.params = params;
-      s.consumer_key = credentials_.consumer_key;
-      s.consumer_secret = credentials_.consumer_secret;
-      s.timestamp = clock_.NowSeconds();
+      s.params = request.params;
+      s.consumer_key = credentials.consumer_key;
+      s.consumer_secret = credentials.consumer_secret;
+      s.timestamp = clock.NowSeconds();
       s.nonce = crypto::RandomHex(16);
       for (auto& p : oauth1::Sign(s)) query.push_back(std::move(p));
       break;
     }
   }
   req.url = query.empty() ? url : url + "?" + http::BuildQuery(query);
-  ++requests_sent_;
-  auto resp = transport_.Send(req);
+  auto resp = transport.Send(req);
   if (!resp.ok()) {
     const Status& s = resp.status();
-    return Status::Network(Scrub("woo " + what + ": " + s.message(), credentials_.consumer_secret),
+    return Status::Network(Scrub("woo " + what + ": " + s.message(), credentials.consumer_secret),
                            s.code().empty() ? "transport" : s.code());
   }
   if (resp->status < 200 || resp->status >= 300)
-    return MapHttpError(*resp, what, clock_.NowMillis(), credentials_.consumer_secret);
+    return MapHttpError(*resp, what, clock.NowMillis(), credentials.consumer_secret);
   return resp;
+}
+
+Result<http::Response> Client::Get(const std::string& path, const http::Params& params) {
+  return Send("GET", path, params, "");
+}
+
+Result<http::Response> Client::Send(const std::string& method, const std::string& path, const http::Params& params,
+                                    const std::string& json_body) {
+  ++requests_sent_;
+  SignedRequest request;
+  request.method = method;
+  request.path = path;
+  request.params = params;
+  request.json_body = json_body;
+  return SendSigned(credentials_, transport_, clock_, request);
 }
 
 namespace {

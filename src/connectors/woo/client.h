@@ -87,6 +87,23 @@ struct ShopWebhook {
   std::string delivery_url;
 };
 
+// One authorised request to {base_url}/wp-json/wc/v3/{path} — the one place
+// that signs WooCommerce requests and maps their errors, used by Client and
+// BatchWriter. Authorisation per credentials.auth (kAuto: Basic over https,
+// OAuth 1.0a over http; a JSON body is not part of an OAuth signature).
+// A transport failure is Network; a non-2xx answer maps to Authentication
+// (401/403), NotFound (404 and Woo's invalid order/refund ids), RateLimit
+// (429, or 5xx with Retry-After), Network (5xx) or Validation (other 3xx/4xx),
+// with Woo's code and message. The secret never appears in a Status.
+struct SignedRequest {
+  std::string method = "GET";
+  std::string path;       // relative to /wp-json/wc/v3/, leading '/' ignored
+  http::Params params;    // query parameters (signed with OAuth 1.0a)
+  std::string json_body;  // sent with Content-Type: application/json when not empty
+};
+Result<http::Response> SendSigned(const Credentials& credentials, http::Transport& transport, Clock& clock,
+                                  const SignedRequest& request);
+
 class Client {
  public:
   Client(Credentials credentials, http::Transport& transport, Clock& clock);

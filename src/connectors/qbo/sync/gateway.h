@@ -75,6 +75,15 @@ class QboGateway {
   std::atomic<int64_t> rate_limited_{0};
 };
 
+// A QBO connection opened for a run: the token store, the client on it and
+// the gateway on the client with the realm's budget. Opened by
+// OpenQboSession (qbo_platform.h) for both the item source and the target.
+struct QboSession {
+  std::unique_ptr<TokenStore> tokens;
+  std::unique_ptr<Client> client;
+  std::unique_ptr<QboGateway> gateway;
+};
+
 // QBO's limits per realm (reference §8: 500 requests/min with batches,
 // 10/s, 10 in flight, 40 batches/min) less a safety margin, starts spread
 // 100 ms apart, and the wait after a 429 without Retry-After: 2 s for the

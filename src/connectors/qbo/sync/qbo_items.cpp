@@ -49,13 +49,8 @@ model::Product ItemProduct(const Json& item) {
   return p;
 }
 
-QboItemSource::QboItemSource(std::unique_ptr<TokenStore> tokens, std::unique_ptr<Client> client, Clock& clock,
-                             const engine::EngineOptions& options,
-                             std::shared_ptr<engine::AccountBudget> budget, std::string tenant)
-    : tokens_(std::move(tokens)),
-      client_(std::move(client)),
-      clock_(clock),
-      gateway_(*client_, clock, options.retry, std::move(budget), std::move(tenant)) {}
+QboItemSource::QboItemSource(QboSession session, Clock& clock)
+    : session_(std::move(session)), clock_(clock), gateway_(*session_.gateway) {}
 
 engine::SourcePage QboItemSource::FromRows(const std::vector<Json>& rows) const {
   engine::SourcePage page;

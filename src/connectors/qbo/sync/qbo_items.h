@@ -31,10 +31,10 @@ model::Product ItemProduct(const Json& item);
 
 class QboItemSource final : public engine::Source {
  public:
-  // `budget`: the realm's request budget (shared with the realm's writers).
-  QboItemSource(std::unique_ptr<TokenStore> tokens, std::unique_ptr<Client> client, Clock& clock,
-                const engine::EngineOptions& options, std::shared_ptr<engine::AccountBudget> budget,
-                std::string tenant);
+  // `session`: the connection opened for the run (OpenQboSession in
+  // qbo_platform.h; its gateway draws from the realm's budget, shared with
+  // the realm's writers).
+  QboItemSource(QboSession session, Clock& clock);
   Result<engine::SourcePage> Fetch(const engine::FetchRequest& request) override;
   bool SupportsModifiedAfter(const std::string& entity) const override { return entity == "item"; }
   int64_t requests() const override { return gateway_.calls(); }
@@ -46,10 +46,9 @@ class QboItemSource final : public engine::Source {
  private:
   engine::SourcePage FromRows(const std::vector<Json>& rows) const;
 
-  std::unique_ptr<TokenStore> tokens_;
-  std::unique_ptr<Client> client_;
+  QboSession session_;
   Clock& clock_;
-  QboGateway gateway_;
+  QboGateway& gateway_;  // *session_.gateway
 };
 
 // Current() of the QBO target for items: what QBO holds for each mapped

@@ -112,6 +112,17 @@ Status ConnectionTokenStore::Save(const OAuthTokens& tokens) {
   return store_.PutConnection(conn);
 }
 
+Result<QboSession> OpenQboSession(const engine::ConnectorEnv& env, const store::Connection& c) {
+  ES_ASSIGN_OR_RETURN(Config cfg, ConfigOf(c));
+  if (env.options.insecure_skip_tls_verify) cfg.insecure_skip_tls_verify = true;
+  QboSession session;
+  session.tokens = std::make_unique<ConnectionTokenStore>(env.store, env.tenant, c.id);
+  session.client = std::make_unique<Client>(cfg, env.transport, env.clock, *session.tokens);
+  session.gateway = std::make_unique<QboGateway>(*session.client, env.clock, env.options.retry,
+                                                 RealmBudget(env, cfg), env.tenant);
+  return session;
+}
+
 engine::Platform QboPlatform() {
   engine::Platform p;
   p.kind = "qbo";
@@ -121,23 +132,14 @@ engine::Platform QboPlatform() {
   p.reads = {"item"};
   p.make_source = [](const engine::ConnectorEnv& env,
                      const store::Connection& c) -> Result<std::unique_ptr<engine::Source>> {
-    ES_ASSIGN_OR_RETURN(Config cfg, ConfigOf(c));
-    if (env.options.insecure_skip_tls_verify) cfg.insecure_skip_tls_verify = true;
-    auto tokens = std::make_unique<ConnectionTokenStore>(env.store, env.tenant, c.id);
-    auto client = std::make_unique<Client>(cfg, env.transport, env.clock, *tokens);
-    return std::unique_ptr<engine::Source>(
-        std::make_unique<QboItemSource>(std::move(tokens), std::move(client), env.clock, env.options,
-                                        RealmBudget(env, cfg), env.tenant));
+    ES_ASSIGN_OR_RETURN(QboSession session, OpenQboSession(env, c));
+    return std::unique_ptr<engine::Source>(std::make_unique<QboItemSource>(std::move(session), env.clock));
   };
   p.make_target = [](const engine::ConnectorEnv& env, const store::Connection& c,
                      const Json& target_config) -> Result<std::unique_ptr<engine::Target>> {
     ES_ASSIGN_OR_RETURN(mapping::TransformerConfig config, mapping::TransformerConfig::FromJson(target_config));
-    ES_ASSIGN_OR_RETURN(Config cfg, ConfigOf(c));
-    if (env.options.insecure_skip_tls_verify) cfg.insecure_skip_tls_verify = true;
-    auto tokens = std::make_unique<ConnectionTokenStore>(env.store, env.tenant, c.id);
-    auto client = std::make_unique<Client>(cfg, env.transport, env.clock, *tokens);
-    auto target = std::make_unique<QboTarget>(std::move(tokens), std::move(client), config, env.clock, env.options,
-                                              RealmBudget(env, cfg), env.tenant);
+    ES_ASSIGN_OR_RETURN(QboSession session, OpenQboSession(env, c));
+    auto target = std::make_unique<QboTarget>(std::move(session), config);
     // The tenant's order field mapping (docs/mappings.md), checked again as it is loaded.
     ES_ASSIGN_OR_RETURN(auto stored, env.store.GetMappingVersion(env.tenant, mapping::kOrderMappingName, 0));
     if (stored) {
@@ -185,13 +187,8 @@ engine::Platform QboPlatform() {
 
 namespace es::qbo {
 
-QboTarget::QboTarget(std::unique_ptr<TokenStore> tokens, std::unique_ptr<Client> client,
-                     mapping::TransformerConfig config, Clock& clock, const engine::EngineOptions& options,
-                     std::shared_ptr<engine::AccountBudget> budget, const std::string& tenant)
-    : tokens_(std::move(tokens)),
-      client_(std::move(client)),
-      gateway_(*client_, clock, options.retry, std::move(budget), tenant),
-      config_(std::move(config)) {}
+QboTarget::QboTarget(QboSession session, mapping::TransformerConfig config)
+    : session_(std::move(session)), gateway_(*session_.gateway), config_(std::move(config)) {}
 
 QboTarget::~QboTarget() = default;
 

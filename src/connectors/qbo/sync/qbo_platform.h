@@ -12,6 +12,7 @@
 #include <string>
 
 #include "connectors/qbo/client.h"
+#include "connectors/qbo/sync/gateway.h"
 #include "engine/connector.h"
 
 namespace es::qbo {
@@ -40,6 +41,13 @@ class ConnectionTokenStore final : public TokenStore {
 std::shared_ptr<engine::AccountBudget> RealmBudget(const engine::ConnectorEnv& env, const Config& cfg);
 // A BudgetBackend on the state store's QboBudgetStore (sql_store_budget.cpp).
 std::shared_ptr<engine::BudgetBackend> MakeStoreBudgetBackend(store::StateStore& store);
+
+// The connection `c` opened for a run of env.tenant: client settings from
+// the connection (TLS override from the options), tokens kept in the
+// connection's secret, and a gateway with the retry policy of the options
+// on the realm's budget (RealmBudget). The one place a QBO source or target
+// gets its gateway.
+Result<QboSession> OpenQboSession(const engine::ConnectorEnv& env, const store::Connection& c);
 
 engine::Platform QboPlatform();
 

@@ -75,9 +75,8 @@ struct PlanState {
 
 class QboTarget final : public engine::Target {
  public:
-  QboTarget(std::unique_ptr<TokenStore> tokens, std::unique_ptr<Client> client, mapping::TransformerConfig config,
-            Clock& clock, const engine::EngineOptions& options, std::shared_ptr<engine::AccountBudget> budget,
-            const std::string& tenant);
+  // `session`: the connection opened for the run (OpenQboSession in qbo_platform.h).
+  QboTarget(QboSession session, mapping::TransformerConfig config);
   ~QboTarget() override;
 
   Result<engine::Plan> PlanPage(const std::string& entity, const std::vector<engine::SourceRecord>& records,
@@ -102,9 +101,8 @@ class QboTarget final : public engine::Target {
   friend class Planner;
   friend class Applier;
 
-  std::unique_ptr<TokenStore> tokens_;
-  std::unique_ptr<Client> client_;
-  QboGateway gateway_;
+  QboSession session_;
+  QboGateway& gateway_;  // *session_.gateway
   mapping::TransformerConfig config_;
   std::optional<mapping::FieldMap> order_map_;
   // Accounts for new items and refund receipts, resolved on first need.
