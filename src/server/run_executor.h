@@ -75,12 +75,13 @@ class RunExecutor {
     std::string job_id;
     bool coalesced = false;  // an identical queued job (same dedupe key) absorbed it
   };
-  // Queues `request` as a job and wakes the pool (see above).
+  // Queues `request` as a job and wakes the pool (see above): the way every run of the service starts.
   Result<Queued> Enqueue(const engine::SyncRequest& request, const jobs::EnqueueOptions& options = {});
   // Returns the new run's id (see above).
   Result<std::string> Start(const engine::SyncRequest& request);
-  // Runs a sync on the calling thread and returns when it is over (the
-  // webhook worker uses it): the same token refresh, metrics and log as a
+  // Runs a sync on the calling thread and returns when it is over, without
+  // a job (the service queues its runs through Enqueue; tests use this): the
+  // same token refresh, metrics and log as a
   // run started with Start(), but not counted against max_concurrent (the
   // caller is its own bounded thread). Network when shutting down.
   Result<engine::RunReport> RunNow(const engine::SyncRequest& request);

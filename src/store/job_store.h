@@ -72,11 +72,13 @@ class JobStore {
   virtual ~JobStore() = default;
 
   // Stores `job` as "queued" (status, worker, attempts, lease and finish
-  // fields of the argument are ignored). With a dedupe key, when the tenant already has a queued job with
-  // that key, nothing is inserted and that job is returned with coalesced = true, its request's "ids"
-  // widened to the union of both lists (an empty list, every record, absorbs any; the rest stays). Validation for a missing id, tenant,
-  // connection, an unknown kind or lane, or max_attempts < 1; Conflict for a
-  // duplicate id.
+  // fields of the argument are ignored). With a dedupe key, when the tenant
+  // already has a queued job with that key, nothing is inserted and that job
+  // is returned with coalesced = true; it takes over the new job's records:
+  // its request's "ids" become the union of both lists (an empty list, every
+  // record, absorbs any; the rest of its request stays). Validation for a
+  // missing id, tenant, connection, an unknown kind or lane, or
+  // max_attempts < 1; Conflict for a duplicate id.
   virtual Result<EnqueuedJob> EnqueueJob(const Job& job) = 0;
   // Claims the next job (see the order above) for `worker`: status
   // "leased", lease_until_ms = now + lease_ms, attempts + 1, returned as
