@@ -294,7 +294,8 @@ TEST(ServerApi, RunStatusWhileRunningAndStop) {
   const std::string user = fx.User();
   auto first = fx.Call("POST", "/api/v1/sync", user, Json{{"mode", "full"}});
   ASSERT_EQ(first.status, 202) << first.body;
-  EXPECT_EQ(first.json["status"], "queued");
+  // A worker of the pool may claim the job before the answer is written.
+  EXPECT_TRUE(first.json["status"] == "queued" || first.json["status"] == "running") << first.body;
   ASSERT_TRUE(first.json.contains("jobId")) << first.body;
   const std::string id = first.json["runId"].get<std::string>();
   // Queued until a worker of the pool picks its job up, then running with progress.
