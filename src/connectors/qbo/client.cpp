@@ -2,8 +2,6 @@
 // Token handling is in oauth.cpp.
 #include "connectors/qbo/client.h"
 
-#include "common/json_writer.h"
-
 #include <algorithm>
 #include <cctype>
 #include <set>
@@ -271,8 +269,8 @@ Result<std::vector<BatchResult>> Client::Batch(const std::vector<BatchOp>& ops, 
                               std::to_string(kMaxBatchOps) + " allowed");
   }
   ES_RETURN_IF_ERROR(CheckRequestId(request_id, kMaxBatchRequestIdLength));
-  // The body is written as text: each item's members in key order ("Query" or
-  // the entity, then "bId", then "operation"), as DumpJson writes a tree.
+  // The body is written as text, each object's members in byte order of their
+  // keys, as DumpJson writes the tree built here before.
   std::string text;
   JsonWriter w(text);
   w.BeginObject();
