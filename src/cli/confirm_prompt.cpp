@@ -8,12 +8,12 @@
 #include "common/clock.h"
 #include "engine/sync_plan.h"
 #include "engine/sync_types.h"
+#include "server/mapping_preview.h"
 
 namespace es::cli {
 namespace {
 
-void PrintSummary(const engine::PlanSummary& plan, FILE* out) {
-  fprintf(out, "This sync would write %lld records:\n", static_cast<long long>(plan.touched));
+void PrintEntities(const engine::PlanSummary& plan, FILE* out) {
   for (const auto& [entity, by_op] : plan.ops) {
     std::string line;
     for (const auto& [op, n] : by_op) {
@@ -23,6 +23,11 @@ void PrintSummary(const engine::PlanSummary& plan, FILE* out) {
     }
     if (!line.empty()) fprintf(out, "  %-10s %s\n", engine::RouteEntity(entity).c_str(), line.c_str());
   }
+}
+
+void PrintSummary(const engine::PlanSummary& plan, FILE* out) {
+  fprintf(out, "This sync would write %lld records:\n", static_cast<long long>(plan.touched));
+  PrintEntities(plan, out);
   if (plan.destructive > 0)
     fprintf(out, "WARNING: %lld of them void, delete or overwrite records in the target.\n",
             static_cast<long long>(plan.destructive));
@@ -66,17 +71,37 @@ int ConfirmSync(engine::Orchestrator& orchestrator, store::StateStore& store, ht
     return 2;
   }
   PrintSummary(*plan, out);
+  return AskToProceed(*plan, in, out);
+}
+
+int AskToProceed(const engine::PlanSummary& plan, FILE* in, FILE* out) {
   if (!AskYes("Proceed?", in, out)) {
     fprintf(out, "Nothing written.\n");
     return 1;
   }
-  if (plan->destructive > 0 &&
-      !AskYes(("Really void, delete or overwrite " + std::to_string(plan->destructive) + " records?").c_str(), in,
+  if (plan.destructive > 0 &&
+      !AskYes(("Really void, delete or overwrite " + std::to_string(plan.destructive) + " records?").c_str(), in,
               out)) {
     fprintf(out, "Nothing written.\n");
     return 1;
   }
   return 0;
+}
+
+int ConfirmMappingChange(store::StateStore& store, const std::string& tenant, const std::string& name,
+                         const mapping::FieldMap& map, bool interactive, FILE* in, FILE* out) {
+  auto plan = server::MappingChangePlan(store, tenant, map);
+  if (!plan.ok()) return Fail("counting the records mapping '" + name + "' applies to", plan.status());
+  if (!plan->NeedsConfirmation()) return 0;
+  const std::string what = "mapping '" + name + "' applies to " + std::to_string(plan->touched) + " " +
+                           map.entity + " records already synced";
+  if (!interactive) {
+    fprintf(stderr, "error: %s; add --yes to change it without a terminal to confirm\n", what.c_str());
+    return 2;
+  }
+  fprintf(out, "Changing %s: their next sync writes them with this version.\n", what.c_str());
+  PrintEntities(*plan, out);
+  return AskToProceed(*plan, in, out);
 }
 
 }  // namespace es::cli

@@ -63,6 +63,9 @@ void TakeBack(store::StateStore& store, const store::Connection& c, const std::o
 }
 
 int RunConnectionAdd(const ConnArgs& a) {
+  // '@' marks sandbox mode's state keys (engine::StateKey).
+  if (a.id.find('@') != std::string::npos)
+    return FailLine(Status::Validation("--id: '" + a.id + "' may not contain '@'"));
   const engine::Platform* p = platforms::Registry().Find(a.kind);
   if (p == nullptr)
     return FailLine(Status::Validation("--kind: '" + a.kind + "' is not a connection kind (" + KindList() + ")"));

@@ -9,6 +9,13 @@
 // import FILE    saves FILE as a new version (rc 2 when invalid).
 // export NAME    prints the mapping in force (newest version or default).
 // list, versions NAME, rollback NAME VERSION.
+// import and rollback change how every record of the mapping's entity
+// already synced is written on its next sync: when that is more than 10
+// records they ask "Proceed? [y/N]" on a terminal (confirm_prompt.h), are
+// refused without one (rc 2), and run at once with --yes or EASYSALE_YES=1.
+// The change is audited ("mapping.update" / "mapping.rollback", user "cli").
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -16,6 +23,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/confirm_prompt.h"
 #include "common/clock.h"
 #include "mapping/field_map_qbo.h"
 #include "server/mapping_preview.h"
@@ -29,6 +37,7 @@ struct MappingArgs {
   std::string name;
   std::string order;
   int64_t version = 0;
+  bool yes = false;
 };
 
 Result<std::string> ReadFile(const std::string& path) {
@@ -43,6 +52,44 @@ int PrintErrors(const std::string& what, const std::vector<mapping::MappingError
   fprintf(stderr, "error: %s: %zu error%s\n", what.c_str(), errors.size(), errors.size() == 1 ? "" : "s");
   for (const auto& e : errors) fprintf(stderr, "%s\n", mapping::FormatMappingError(e).c_str());
   return 2;
+}
+
+// The gate before `document` becomes mapping `name` (checked first: rc 2 with
+// the errors when invalid). 0 = go on; `*records` the records it applies to,
+// `*how` how it was confirmed ("not needed", "--yes", "asked").
+int CheckAndConfirm(store::StateStore& store, const MappingArgs& a, const std::string& name, Json& document,
+                    const std::string& what, mapping::FieldMap* checked, int64_t* records, std::string* how) {
+  std::vector<mapping::MappingError> errors;
+  auto m = server::CheckMapping(name, document, &errors);
+  if (!m.ok()) return errors.empty() ? Fail(what, m.status()) : PrintErrors(what, errors);
+  *checked = std::move(*m);
+  auto plan = server::MappingChangePlan(store, a.common.tenant, *checked);
+  if (!plan.ok()) return Fail(what, plan.status());
+  *records = plan->touched;
+  if (!plan->NeedsConfirmation()) {
+    *how = "not needed";
+    return 0;
+  }
+  if (a.yes || AssumeYesFromEnv()) {
+    *how = "--yes";
+    return 0;
+  }
+  *how = "asked";
+  return ConfirmMappingChange(store, a.common.tenant, name, *checked, isatty(STDIN_FILENO) == 1, stdin, stderr);
+}
+
+void AuditChange(store::StateStore& store, const MappingArgs& a, const std::string& action, const std::string& name,
+                 const std::string& how, Json detail) {
+  store::AuditEntry e;
+  e.tenant_id = a.common.tenant;
+  e.at_ms = SystemClock::Get().NowMillis();
+  e.user_id = "cli";
+  e.action = action;
+  e.target = "mapping:" + name;
+  detail["confirmation"] = how;
+  e.detail = std::move(detail);
+  if (Status s = store.AddAudit(e); !s.ok())
+    fprintf(stderr, "warning: the audit entry of the change was not written: %s\n", s.message().c_str());
 }
 
 int Validate(const MappingArgs& a) {
@@ -107,10 +154,16 @@ int Import(const MappingArgs& a) {
   std::string name = a.name;
   if (name.empty() && doc->is_object() && doc->contains("name") && (*doc)["name"].is_string())
     name = (*doc)["name"].get<std::string>();
+  mapping::FieldMap checked;
+  int64_t records = 0;
+  std::string how;
+  if (int no = CheckAndConfirm(*store, a, name, *doc, a.file, &checked, &records, &how); no != 0) return no;
   std::vector<mapping::MappingError> errors;
   auto v = server::SaveMapping(*store, a.common.tenant, name, *doc, "cli", "import", SystemClock::Get().NowMillis(),
                                &errors);
   if (!v.ok()) return errors.empty() ? Fail("mapping import", v.status()) : PrintErrors(a.file, errors);
+  AuditChange(*store, a, "mapping.update", name, how,
+              {{"version", *v}, {"entity", checked.entity}, {"records", records}});
   if (a.common.json) printf("%s\n", DumpJson({{"name", name}, {"version", *v}}).c_str());
   else printf("imported: mapping '%s' version %lld\n", name.c_str(), static_cast<long long>(*v));
   return 0;
@@ -155,10 +208,17 @@ int Rollback(const MappingArgs& a) {
   if (!*old)
     return Fail("mapping rollback", Status::NotFound("mapping '" + a.name + "' has no version " +
                                                      std::to_string(a.version)));
+  Json doc = (*old)->document;
+  mapping::FieldMap checked;
+  int64_t records = 0;
+  std::string how;
+  if (int no = CheckAndConfirm(*store, a, a.name, doc, a.name, &checked, &records, &how); no != 0) return no;
   std::vector<mapping::MappingError> errors;
   auto v = server::SaveMapping(*store, a.common.tenant, a.name, (*old)->document, "cli",
                                "rollback to " + std::to_string(a.version), SystemClock::Get().NowMillis(), &errors);
   if (!v.ok()) return errors.empty() ? Fail("mapping rollback", v.status()) : PrintErrors(a.name, errors);
+  AuditChange(*store, a, "mapping.rollback", a.name, how,
+              {{"from", a.version}, {"version", *v}, {"entity", checked.entity}, {"records", records}});
   printf("rolled back: mapping '%s' version %lld holds version %lld\n", a.name.c_str(), static_cast<long long>(*v),
          static_cast<long long>(a.version));
   return 0;
@@ -178,6 +238,8 @@ void AddMappingCommands(CLI::App& app) {
     if (version) c->add_option("version", args->version, "version to restore")->required()->check(CLI::PositiveNumber);
     if (std::string(name) == "preview") c->add_option("--order", args->order, "order id (default: the newest)");
     if (std::string(name) == "import") c->add_option("--name", args->name, "save under this name (default: the file's)");
+    if (std::string(name) == "import" || std::string(name) == "rollback")
+      c->add_flag("--yes", args->yes, "change it without asking, also when it applies to more than 10 synced records");
     c->callback([args, run] { SetExitCode(run(*args)); });
   };
   add("validate", "Check a mapping file (rc 2 and one line per error)", Validate, true, false, false);

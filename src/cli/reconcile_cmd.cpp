@@ -1,9 +1,16 @@
-// `reconcile`: every order's net amount against the target; --fix plans (and with --yes applies) the repairs.
+// `reconcile`: every order's net amount against the target; --fix plans the
+// repairs and shows the plan. They are applied with --yes (or EASYSALE_YES=1);
+// on a terminal, without either, the plan is followed by "Proceed? [y/N]"
+// (and a second question when a repair voids, deletes or overwrites), as
+// `sync` asks. Without a terminal the plan ends with how to apply it (rc 3).
+#include <unistd.h>
+
 #include <cstdio>
 #include <memory>
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/confirm_prompt.h"
 #include "cli/run_summary.h"
 #include "cli/signals.h"
 #include "common/clock.h"
@@ -27,8 +34,10 @@ int RunReconcile(const ReconcileArgs& a) {
   auto store = OpenForTenant(a.common, &rc);
   if (!store) return rc;
   if (int bad = RequireConnections(*store, a.common, {a.source, a.target}); bad != 0) return bad;
+  bool yes = a.yes || AssumeYesFromEnv();
+  const bool ask = a.fix && !yes && !a.common.json && isatty(STDIN_FILENO) == 1;
   // Only a run that writes needs a graceful stop; reading stops on the spot.
-  std::atomic<bool>* stop = a.fix && a.yes ? &InstallStopSignals() : nullptr;
+  std::atomic<bool>* stop = a.fix && yes ? &InstallStopSignals() : nullptr;
   auto transport = TransportFor(*store, a.common, {a.source, a.target});
   auto r = engine::Reconcile(platforms::Registry(), *store, *transport, SystemClock::Get(), a.common.tenant, a.source,
                              a.target);
@@ -62,7 +71,7 @@ int RunReconcile(const ReconcileArgs& a) {
   req.target_connection = a.target;
   req.entities = {"orders"};
   req.ids = r->repair_ids;
-  req.dry_run = !a.yes;
+  req.dry_run = !yes;
   req.triggered_by = "reconcile";
   req.stop = stop;
   req.on_notice = [](const std::string& notice) { fprintf(stderr, "notice: %s\n", notice.c_str()); };
@@ -72,10 +81,27 @@ int RunReconcile(const ReconcileArgs& a) {
   }
   auto fixed = orchestrator.Run(req);
   if (!fixed.ok()) return Fail("reconcile --fix", fixed.status());
+  if (ask) {
+    // The plan, then the question; a yes runs the repairs for real.
+    PrintPlan(*fixed);
+    const engine::PlanSummary plan = engine::SummarizeCounts(fixed->counts);
+    if (plan.touched == 0) {
+      printf("nothing to write: the repairs need no change in the target\n");
+      return 3;
+    }
+    fprintf(stderr, "These repairs write %lld records.\n", static_cast<long long>(plan.touched));
+    if (int no = AskToProceed(plan, stdin, stderr); no != 0) return no;
+    yes = true;
+    stop = &InstallStopSignals();
+    req.stop = stop;
+    req.dry_run = false;
+    fixed = orchestrator.Run(req);
+    if (!fixed.ok()) return Fail("reconcile --fix", fixed.status());
+  }
   if (fixed->run.status == store::RunStatus::kStopped) {
     DetachStalledStdout();
     if (a.common.json) {
-      j["fix"] = {{"run_id", fixed->run.id}, {"applied", a.yes}, {"status", store::RunStatusName(fixed->run.status)},
+      j["fix"] = {{"run_id", fixed->run.id}, {"applied", yes}, {"status", store::RunStatusName(fixed->run.status)},
                   {"counts", fixed->run.counts}};
       printf("%s\n", DumpJson(j).c_str());
     } else {
@@ -84,17 +110,17 @@ int RunReconcile(const ReconcileArgs& a) {
     return StopExitCode();
   }
   if (a.common.json) {
-    j["fix"] = {{"run_id", fixed->run.id}, {"applied", a.yes}, {"status", store::RunStatusName(fixed->run.status)},
+    j["fix"] = {{"run_id", fixed->run.id}, {"applied", yes}, {"status", store::RunStatusName(fixed->run.status)},
                 {"plan", fixed->previews}, {"counts", fixed->run.counts}};
     printf("%s\n", DumpJson(j).c_str());
-  } else if (!a.yes) {
+  } else if (!yes) {
     PrintPlan(*fixed);
     printf("run again with --fix --yes to apply these repairs\n");
   } else {
     printf("repairs applied in run %s: %s\n", fixed->run.id.c_str(), store::RunStatusName(fixed->run.status));
     PrintLifecycle(*fixed);
   }
-  if (!a.yes) return 3;
+  if (!yes) return 3;
   return fixed->run.status == store::RunStatus::kSucceeded ? 0 : 3;
 }
 

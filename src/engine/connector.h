@@ -56,6 +56,23 @@ struct EngineOptions {
   int64_t recheck_window_ms = 3 * 24 * 3600 * 1000LL;
 };
 
+// Sandbox mode keeps its own sync state (engine/sandbox_mode.h): the key a
+// connection's id map, write intents, cursors and two-way state are kept
+// under — the connection id, or "<id>@sandbox" while the tenant is in
+// sandbox mode. Connection ids cannot hold '@', so no real id is ever a
+// sandbox key.
+inline constexpr char kSandboxStateSuffix[] = "@sandbox";
+inline std::string StateKey(const std::string& connection_id, bool sandbox) {
+  return sandbox ? connection_id + kSandboxStateSuffix : connection_id;
+}
+// The connection id of a state key (the sandbox suffix removed).
+inline std::string ConnectionOfStateKey(const std::string& key) {
+  const std::string_view suffix = kSandboxStateSuffix;
+  if (key.size() > suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0)
+    return key.substr(0, key.size() - suffix.size());
+  return key;
+}
+
 // Where a run is and what it may do. Filled by the engine.
 struct RunInfo {
   std::string tenant_id;
@@ -67,6 +84,12 @@ struct RunInfo {
   bool dry_run = false;
   // Which lane of the target account's budget the run's requests use.
   Lane lane = Lane::kBackfill;
+  // The tenant was in sandbox mode when the run opened its connections: its
+  // state is kept apart from real mode's (StateKey).
+  bool sandbox = false;
+  // The keys of the run's id map, intents, cursors and two-way state.
+  std::string SourceState() const { return StateKey(source_connection, sandbox); }
+  std::string TargetState() const { return StateKey(target_connection, sandbox); }
 };
 
 // The engine's services to a target during one run. Not thread-safe: a run

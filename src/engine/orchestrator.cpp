@@ -30,6 +30,7 @@ Result<Endpoints> OpenEndpoints(const Registry& registry, store::StateStore& sto
                                 Clock& clock, const EngineOptions& options, const std::string& tenant,
                                 const std::string& source_connection, const std::string& target_connection) {
   Endpoints e;
+  ES_ASSIGN_OR_RETURN(e.sandbox, store.SandboxMode(tenant));
   ES_ASSIGN_OR_RETURN(e.source_connection, LoadEnabledConnection(store, tenant, source_connection));
   ES_ASSIGN_OR_RETURN(e.target_connection, LoadEnabledConnection(store, tenant, target_connection));
   const Platform* sp = registry.Find(e.source_connection.kind);
@@ -205,6 +206,7 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
   info.target_kind = target_kind;
   info.run_id = run_id;
   info.dry_run = request.dry_run;
+  info.sandbox = ends.sandbox;
   info.lane = request.lane.value_or(request.ids.empty() ? Lane::kBackfill : Lane::kRealtime);
   RunContext ctx(info, store_, clock_, stop.get(), std::move(crash_hook));
   ctx.SetLockRenewal(

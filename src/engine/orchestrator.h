@@ -84,6 +84,7 @@ struct Endpoints {
   store::Connection target_connection;
   std::unique_ptr<Source> source;
   std::unique_ptr<Target> target;
+  bool sandbox = false;  // the tenant's sandbox mode as the connections were opened
 };
 Result<Endpoints> OpenEndpoints(const Registry& registry, store::StateStore& store, http::Transport& transport,
                                 Clock& clock, const EngineOptions& options, const std::string& tenant,

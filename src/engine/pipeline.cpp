@@ -19,7 +19,7 @@ Result<std::string> StartOf(const PageRun& r, const std::string& entity, Source&
                             store::StateStore& store) {
   if (r.mode != "incremental" || !r.ids.empty() || !source.SupportsModifiedAfter(entity)) return std::string();
   const RunInfo& info = ctx.run();
-  auto cursor = store.GetCursor(info.tenant_id, info.source_connection, info.target_connection, entity);
+  auto cursor = store.GetCursor(info.tenant_id, info.SourceState(), info.TargetState(), entity);
   if (!cursor.ok()) return cursor.status();
   if (!cursor->has_value() || (*cursor)->empty()) return std::string();
   int64_t since = ParseIso8601(**cursor);
@@ -33,10 +33,10 @@ Result<std::string> StartOf(const PageRun& r, const std::string& entity, Source&
 Status MoveCursor(RunContext& ctx, store::StateStore& store, const std::string& entity, int64_t max_modified_ms) {
   if (max_modified_ms <= 0) return Status::Ok();
   const RunInfo& info = ctx.run();
-  auto cur = store.GetCursor(info.tenant_id, info.source_connection, info.target_connection, entity);
+  auto cur = store.GetCursor(info.tenant_id, info.SourceState(), info.TargetState(), entity);
   if (!cur.ok()) return cur.status();
   if (cur->has_value() && ParseIso8601(**cur) >= max_modified_ms) return Status::Ok();
-  return store.PutCursor(info.tenant_id, info.source_connection, info.target_connection, entity,
+  return store.PutCursor(info.tenant_id, info.SourceState(), info.TargetState(), entity,
                          FormatIso8601Utc(max_modified_ms));
 }
 

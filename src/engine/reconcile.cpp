@@ -21,6 +21,7 @@ Result<ReconcileReport> Reconcile(const Registry& registry, store::StateStore& s
   info.target_kind = ends.target_connection.kind;
   info.run_id = "reconcile";
   info.dry_run = true;
+  info.sandbox = ends.sandbox;
   RunContext ctx(info, store, clock, nullptr, {});
   ctx.SetRecordResults(false);  // no run to record them under
 

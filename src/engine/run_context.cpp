@@ -28,7 +28,7 @@ std::string KnownKey(const std::string& entity, const std::string& source_id) {
 Result<std::optional<store::IdMapping>> RunContext::Mapping(const std::string& entity, const std::string& source_id) {
   auto it = known_.find(KnownKey(entity, source_id));
   if (it != known_.end()) return it->second;
-  return store_.GetMapping(info_.tenant_id, info_.target_connection, entity, source_id);
+  return store_.GetMapping(info_.tenant_id, info_.TargetState(), entity, source_id);
 }
 
 Status RunContext::PrefetchMappings(const std::string& entity, const std::vector<std::string>& source_ids) {
@@ -36,7 +36,7 @@ Status RunContext::PrefetchMappings(const std::string& entity, const std::vector
   for (const std::string& id : source_ids)
     if (!id.empty() && !known_.count(KnownKey(entity, id))) wanted.push_back(id);
   if (wanted.empty()) return Status::Ok();
-  auto found = store_.GetMappings(info_.tenant_id, info_.target_connection, entity, wanted);
+  auto found = store_.GetMappings(info_.tenant_id, info_.TargetState(), entity, wanted);
   if (!found.ok()) return found.status();
   for (const std::string& id : wanted) known_.emplace(KnownKey(entity, id), std::nullopt);
   for (store::IdMapping& m : *found) known_[KnownKey(entity, m.source_id)] = std::move(m);
@@ -45,12 +45,12 @@ Status RunContext::PrefetchMappings(const std::string& entity, const std::vector
 
 Result<std::optional<store::IdMapping>> RunContext::MappingByTarget(const std::string& entity,
                                                                     const std::string& target_id) {
-  return store_.FindMappingByTarget(info_.tenant_id, info_.target_connection, entity, target_id);
+  return store_.FindMappingByTarget(info_.tenant_id, info_.TargetState(), entity, target_id);
 }
 
 bool RunContext::HadIntent(const std::string& entity, const std::string& source_id) {
   if (!intents_.has_value()) {
-    auto all = store_.ListIntents(info_.tenant_id, info_.target_connection);
+    auto all = store_.ListIntents(info_.tenant_id, info_.TargetState());
     // When the store cannot say, assume an intent: a lookup costs a read, a
     // wrong "no" could cost a duplicate.
     if (!all.ok()) return true;
@@ -63,7 +63,7 @@ bool RunContext::HadIntent(const std::string& entity, const std::string& source_
 store::WriteIntent RunContext::MakeIntent(const PlanOp& op, const std::string& lookup_key) const {
   store::WriteIntent intent;
   intent.tenant_id = info_.tenant_id;
-  intent.target_connection = info_.target_connection;
+  intent.target_connection = info_.TargetState();
   intent.entity = op.entity;
   intent.source_id = op.source_id;
   intent.lookup_key = lookup_key;
@@ -93,7 +93,7 @@ Status RunContext::Done(const PlanOp& op, const Written& written) {
   store::IdMapping m;
   m.tenant_id = info_.tenant_id;
   m.source_connection = info_.source_connection;
-  m.target_connection = info_.target_connection;
+  m.target_connection = info_.TargetState();
   m.entity = op.entity;
   m.source_id = op.source_id;
   m.target_id = written.target_id;
@@ -111,7 +111,7 @@ Status RunContext::Done(const PlanOp& op, const Written& written) {
   known_[KnownKey(op.entity, op.source_id)] = m;
   pending_.mappings.push_back(std::move(m));
   if (Crash("after_mapping")) return Status::Internal("simulated crash");
-  pending_.cleared_intents.push_back({info_.tenant_id, info_.target_connection, op.entity, op.source_id});
+  pending_.cleared_intents.push_back({info_.tenant_id, info_.TargetState(), op.entity, op.source_id});
   if (!op.counted) return Status::Ok();
   EntityCounts& c = counts_[op.entity];
   std::string action;

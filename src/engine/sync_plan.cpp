@@ -58,6 +58,7 @@ Result<PlanSummary> PlanSync(const Registry& registry, store::StateStore& store,
   info.target_kind = target_kind;
   info.run_id = "plan";
   info.dry_run = true;
+  info.sandbox = ends.sandbox;
   RunContext ctx(info, store, clock, request.stop, {});
   ctx.SetRecordResults(false);  // no run to record them under
 

@@ -88,5 +88,21 @@ TEST(SandboxMode, PointsQboAndWarehouseAway) {
   EXPECT_EQ((*store.GetConnection("t1", "qbo"))->config["api_base"], "https://quickbooks.api.intuit.com");
 }
 
+TEST(SandboxMode, KeepsItsStateUnderItsOwnKeys) {
+  EXPECT_EQ(StateKey("qbo", false), "qbo");
+  EXPECT_EQ(StateKey("qbo", true), "qbo@sandbox");
+  EXPECT_EQ(ConnectionOfStateKey("qbo@sandbox"), "qbo");
+  EXPECT_EQ(ConnectionOfStateKey("qbo"), "qbo");
+  EXPECT_EQ(ConnectionOfStateKey("@sandbox"), "@sandbox");  // no connection id before the suffix
+  RunInfo run;
+  run.source_connection = "woo";
+  run.target_connection = "qbo";
+  EXPECT_EQ(run.SourceState(), "woo");
+  EXPECT_EQ(run.TargetState(), "qbo");
+  run.sandbox = true;
+  EXPECT_EQ(run.SourceState(), "woo@sandbox");
+  EXPECT_EQ(run.TargetState(), "qbo@sandbox");
+}
+
 }  // namespace
 }  // namespace es::engine

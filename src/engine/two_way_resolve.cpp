@@ -78,8 +78,9 @@ Result<Resolution> ResolveConflict(store::StateStore& store, const Registry& reg
   ES_ASSIGN_OR_RETURN(auto now, store.GetConflict(tenant, id));
   r.conflict = now ? *now : c;
   r.sync.tenant_id = tenant;
-  r.sync.source_connection = win_conn;
-  r.sync.target_connection = lose_conn;
+  // The sides are state keys (sandbox mode's carry a suffix); the run takes connection ids.
+  r.sync.source_connection = ConnectionOfStateKey(win_conn);
+  r.sync.target_connection = ConnectionOfStateKey(lose_conn);
   r.sync.entities = {route};
   r.sync.mode = "incremental";
   r.sync.ids = {win_record};

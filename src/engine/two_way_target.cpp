@@ -115,7 +115,7 @@ Result<Plan> TwoWayTarget::PlanPage(const std::string& entity, const std::vector
     }
     SideView s;
     s.kind = run.source_kind;
-    s.connection = run.source_connection;
+    s.connection = run.SourceState();
     s.record_id = r.source_id;
     s.value = TwoWayValue(r);
     s.hash = TwoWayHash(s.value);
@@ -142,7 +142,7 @@ Result<Plan> TwoWayTarget::PlanPage(const std::string& entity, const std::vector
     SideView& s = sources[r.source_id];
     SideView t;
     t.kind = run.target_kind;
-    t.connection = run.target_connection;
+    t.connection = run.TargetState();
     std::optional<SideView> target;
     if (auto it = current.find(r.source_id); it != current.end() && !it->second.value.is_null()) {
       t.record_id = it->second.target_id;

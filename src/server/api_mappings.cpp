@@ -8,10 +8,15 @@
 //   POST /api/v1/mappings/{name}/rollback    admin  {"version": n}: a new version holding version n's file
 //   POST /api/v1/mappings/{name}/preview     user   {"mapping"?, "sourceId"?, "connection"?}
 // An invalid mapping answers 400 {"error":"invalid_mapping","errors":[{"path","message"}]}.
+// PUT and rollback change how every record of the mapping's entity already
+// synced is written on its next sync: over the confirmation threshold they
+// answer 409 confirmation_required first (server/confirmations.h,
+// ConfirmMappingChange); the repeat carries "confirmationToken".
 #include <set>
 
 #include "mapping/field_map_qbo.h"
 #include "common/clock.h"
+#include "server/confirmations.h"
 #include "server/http_server.h"
 #include "server/mapping_preview.h"
 
@@ -75,14 +80,24 @@ void Put(ServerContext& ctx, ApiRequest& r) {
   auto body = r.JsonBody();
   if (!body.ok()) return r.Fail(body.status());
   Json doc = body->contains("mapping") && (*body)["mapping"].is_object() ? (*body)["mapping"] : *body;
+  // The confirmation fields travel in the body, beside the mapping or in it.
+  if (doc.is_object())
+    for (const char* field : {"confirmationToken", "confirmDestructive"}) doc.erase(field);
   std::vector<mapping::MappingError> errors;
+  auto checked = CheckMapping(name, doc, &errors);
+  if (!checked.ok()) {
+    if (!errors.empty()) return InvalidMapping(r, errors);
+    return r.Fail(checked.status());
+  }
+  if (!ConfirmMappingChange(ctx, r, *body, "mapping.update", name, *checked, doc)) return;
   auto version = SaveMapping(*ctx.store, r.caller.tenant_id, name, doc, r.caller.user_id, "update",
                              ctx.clock->NowMillis(), &errors);
   if (!version.ok()) {
     if (!errors.empty()) return InvalidMapping(r, errors);
     return r.Fail(version.status());
   }
-  ctx.Audit(r.caller, "mapping.update", "mapping:" + name, {{"version", *version}});
+  ctx.Audit(r.caller, "mapping.update", "mapping:" + name,
+            {{"version", *version}, {"entity", checked->entity}, {"confirmed", body->contains("confirmationToken")}});
   auto v = ctx.store->GetMappingVersion(r.caller.tenant_id, name, *version);
   if (!v.ok() || !*v) return r.Fail(v.ok() ? Status::Internal("saved mapping version not found") : v.status());
   r.Reply(200, VersionJson(**v, true));
@@ -111,13 +126,22 @@ void Rollback(ServerContext& ctx, ApiRequest& r) {
   if (!old.ok()) return r.Fail(old.status());
   if (!*old) return r.Fail(Status::NotFound("mapping '" + name + "' has no version " + std::to_string(wanted)));
   std::vector<mapping::MappingError> errors;
+  Json doc = (*old)->document;
+  auto checked = CheckMapping(name, doc, &errors);
+  if (!checked.ok()) {
+    if (!errors.empty()) return InvalidMapping(r, errors);
+    return r.Fail(checked.status());
+  }
+  if (!ConfirmMappingChange(ctx, r, *body, "mapping.rollback", name, *checked, doc)) return;
   auto version = SaveMapping(*ctx.store, r.caller.tenant_id, name, (*old)->document, r.caller.user_id,
                              "rollback to " + std::to_string(wanted), ctx.clock->NowMillis(), &errors);
   if (!version.ok()) {
     if (!errors.empty()) return InvalidMapping(r, errors);
     return r.Fail(version.status());
   }
-  ctx.Audit(r.caller, "mapping.rollback", "mapping:" + name, {{"from", wanted}, {"version", *version}});
+  ctx.Audit(r.caller, "mapping.rollback", "mapping:" + name,
+            {{"from", wanted}, {"version", *version}, {"entity", checked->entity},
+             {"confirmed", body->contains("confirmationToken")}});
   auto v = ctx.store->GetMappingVersion(r.caller.tenant_id, name, *version);
   if (!v.ok() || !*v) return r.Fail(v.ok() ? Status::Internal("saved mapping version not found") : v.status());
   r.Reply(200, VersionJson(**v, true));

@@ -6,6 +6,7 @@
 
 #include "common/crypto.h"
 #include "server/api_util.h"
+#include "server/mapping_preview.h"
 #include "server/token_manager.h"
 
 namespace es::server {
@@ -53,7 +54,7 @@ void Merge(engine::PlanSummary& into, const engine::PlanSummary& from) {
 std::string HashConfirmationToken(const std::string& token) { return crypto::Hex(crypto::Sha256(token)); }
 
 bool ConfirmOperation(ServerContext& ctx, ApiRequest& r, const Json& body, const std::string& operation,
-                      const Json& request, const engine::PlanSummary& plan) {
+                      const Json& request, const engine::PlanSummary& plan, const Json& plan_extra) {
   if (body.contains(kTokenField) && !(body[kTokenField].is_string() && !body[kTokenField].get<std::string>().empty())) {
     r.Fail(Status::Validation("'confirmationToken' must be a non-empty string"));
     return false;
@@ -85,7 +86,8 @@ bool ConfirmOperation(ServerContext& ctx, ApiRequest& r, const Json& body, const
       r.Fail(put);
       return false;
     }
-    const Json summary = plan.ToJson();
+    Json summary = plan.ToJson();
+    for (const auto& [k, v] : plan_extra.items()) summary[k] = v;
     ctx.Audit(r.caller, "confirmation.issue", operation,
               {{"plan", summary}, {"planHash", plan_hash}, {"expiresAt", FormatIso8601Utc(rec.expires_at_ms)}});
     std::string message = "this " + operation + " would touch " + std::to_string(plan.touched) + " records";
@@ -123,8 +125,10 @@ bool ConfirmOperation(ServerContext& ctx, ApiRequest& r, const Json& body, const
     Refuse(ctx, r, operation, ReasonOf(s), message);
     return false;
   }
+  Json summary = plan.ToJson();
+  for (const auto& [k, v] : plan_extra.items()) summary[k] = v;
   ctx.Audit(r.caller, "confirmation.use", operation,
-            {{"plan", plan.ToJson()}, {"planHash", plan_hash}, {"destructive", plan.destructive > 0}});
+            {{"plan", summary}, {"planHash", plan_hash}, {"destructive", plan.destructive > 0}});
   return true;
 }
 
@@ -180,6 +184,18 @@ bool ConfirmRetryAll(ServerContext& ctx, ApiRequest& r, const Json& body,
   }
   std::sort(keys.begin(), keys.end());
   return ConfirmOperation(ctx, r, body, "failed.retry_all", {{"records", keys}}, total);
+}
+
+bool ConfirmMappingChange(ServerContext& ctx, ApiRequest& r, const Json& body, const std::string& operation,
+                          const std::string& name, const mapping::FieldMap& map, const Json& document) {
+  if (ctx.config->confirm_above < 0) return true;
+  auto plan = MappingChangePlan(*ctx.store, r.caller.tenant_id, map);
+  if (!plan.ok()) {
+    r.Fail(plan.status().WithContext("counting the records mapping '" + name + "' applies to"));
+    return false;
+  }
+  return ConfirmOperation(ctx, r, body, operation, MappingChangeRequest(name, map, document), *plan,
+                          {{"mapping", name}, {"entity", map.entity}, {"records", plan->touched}});
 }
 
 }  // namespace es::server

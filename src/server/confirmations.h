@@ -33,6 +33,7 @@
 #include "common/json.h"
 #include "engine/orchestrator.h"
 #include "engine/sync_plan.h"
+#include "mapping/field_map.h"
 #include "server/http_server.h"
 
 namespace es::server {
@@ -45,9 +46,11 @@ std::string HashConfirmationToken(const std::string& token);
 // The gate for an operation whose plan is `plan`: true when the handler may
 // go on (no confirmation needed, or a valid token used up now); false when
 // it already answered (409 or 400 for a malformed confirmation field).
-// `request` is the operation's normalised request (hashed with the plan).
+// `request` is the operation's normalised request (hashed with the plan);
+// `plan_extra`'s fields are added to the plan shown (and audited).
 bool ConfirmOperation(ServerContext& ctx, ApiRequest& r, const Json& body, const std::string& operation,
-                      const Json& request, const engine::PlanSummary& plan);
+                      const Json& request, const engine::PlanSummary& plan,
+                      const Json& plan_extra = Json::object());
 
 // POST /sync: the gate for `req` (dry runs and replays of an idempotencyKey
 // already bound to a run pass at once); plans with engine::PlanSync.
@@ -58,5 +61,15 @@ bool ConfirmSync(ServerContext& ctx, ApiRequest& r, const Json& body, const engi
 // per connection pair, as the retries would run).
 bool ConfirmRetryAll(ServerContext& ctx, ApiRequest& r, const Json& body,
                      const std::vector<store::FailedRecord>& records);
+
+// PUT /mappings/{name} ("mapping.update") and POST /mappings/{name}/rollback
+// ("mapping.rollback"): the gate for making `document` (checked, as `map`)
+// the mapping `name`. The plan (MappingChangePlan in mapping_preview.h)
+// counts the records of the mapping's entity already synced for the tenant,
+// which their next sync writes with the new mapping; the plan shown adds
+// {"mapping": name, "entity", "records": n}. The token is bound to the
+// mapping's name and the new document's hash.
+bool ConfirmMappingChange(ServerContext& ctx, ApiRequest& r, const Json& body, const std::string& operation,
+                          const std::string& name, const mapping::FieldMap& map, const Json& document);
 
 }  // namespace es::server

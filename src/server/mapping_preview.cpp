@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/crypto.h"
 #include "connectors/qbo/codec.h"
 #include "mapping/field_map_qbo.h"
 #include "mapping/qbo_transform.h"
@@ -75,9 +76,8 @@ Result<std::optional<store::MappingVersion>> CurrentMapping(store::StateStore& s
   return std::optional<store::MappingVersion>(std::move(v));
 }
 
-Result<int64_t> SaveMapping(store::StateStore& store, const std::string& tenant, const std::string& name,
-                            Json document, const std::string& author, const std::string& note, int64_t now_ms,
-                            std::vector<mapping::MappingError>* errors) {
+Result<mapping::FieldMap> CheckMapping(const std::string& name, Json& document,
+                                       std::vector<mapping::MappingError>* errors) {
   std::vector<mapping::MappingError> found;
   if (!mapping::ValidMappingName(name)) {
     found.push_back({"name", "'" + name + "': 1–64 of a-z 0-9 . _ -, starting with a letter or digit"});
@@ -93,10 +93,39 @@ Result<int64_t> SaveMapping(store::StateStore& store, const std::string& tenant,
     if (errors) *errors = std::move(found);
     return Status::Validation(msg, "invalid_mapping");
   }
+  return std::move(*m);
+}
+
+Result<engine::PlanSummary> MappingChangePlan(store::StateStore& store, const std::string& tenant,
+                                              const mapping::FieldMap& map) {
+  ES_ASSIGN_OR_RETURN(bool sandbox, store.SandboxMode(tenant));
+  ES_ASSIGN_OR_RETURN(auto connections, store.ListConnections(tenant));
+  int64_t mapped = 0;
+  for (const auto& c : connections) {
+    if (c.kind != map.target) continue;
+    ES_ASSIGN_OR_RETURN(int64_t n, store.CountMappings(tenant, engine::StateKey(c.id, sandbox), map.entity));
+    mapped += n;
+  }
+  engine::PlanSummary plan;
+  plan.Add(map.entity, "update", mapped);
+  return plan;
+}
+
+Json MappingChangeRequest(const std::string& name, const mapping::FieldMap& map, const Json& document) {
+  return {{"mapping", name},
+          {"entity", map.entity},
+          {"target", map.target},
+          {"document", crypto::Hex(crypto::Sha256(DumpJson(document)))}};
+}
+
+Result<int64_t> SaveMapping(store::StateStore& store, const std::string& tenant, const std::string& name,
+                            Json document, const std::string& author, const std::string& note, int64_t now_ms,
+                            std::vector<mapping::MappingError>* errors) {
+  ES_ASSIGN_OR_RETURN(mapping::FieldMap m, CheckMapping(name, document, errors));
   store::MappingVersion v;
   v.tenant_id = tenant;
   v.name = name;
-  v.entity = m->entity;
+  v.entity = m.entity;
   v.document = std::move(document);
   v.author = author;
   v.note = note;
@@ -157,7 +186,8 @@ Result<Json> PreviewMapping(store::StateStore& store, http::Transport& transport
     mapping::IdLookup lookup = [&](const std::string& entity,
                                    const std::string& id) -> Result<std::optional<std::string>> {
       if (!target_conn.ok()) return std::optional<std::string>();
-      ES_ASSIGN_OR_RETURN(auto m, store.GetMapping(in.tenant, target_conn->id, entity, id));
+      ES_ASSIGN_OR_RETURN(bool sandbox, store.SandboxMode(in.tenant));
+      ES_ASSIGN_OR_RETURN(auto m, store.GetMapping(in.tenant, engine::StateKey(target_conn->id, sandbox), entity, id));
       if (!m) return std::optional<std::string>();
       return std::optional<std::string>(m->target_id);
     };

@@ -11,6 +11,7 @@
 #include "common/json.h"
 #include "common/status.h"
 #include "engine/connector.h"
+#include "engine/sync_plan.h"
 #include "http/transport.h"
 #include "mapping/field_map.h"
 #include "store/store.h"
@@ -21,6 +22,24 @@ namespace es::server {
 // the shipped default (version 0, note "default"); nullopt when neither.
 Result<std::optional<store::MappingVersion>> CurrentMapping(store::StateStore& store, const std::string& tenant,
                                                             const std::string& name);
+
+// Checks `document` as SaveMapping does, without storing anything: its
+// "name" must be `name` when present and is set when absent. Validation
+// "invalid_mapping" with `errors` filled when it does not check.
+Result<mapping::FieldMap> CheckMapping(const std::string& name, Json& document,
+                                       std::vector<mapping::MappingError>* errors);
+
+// What a change of the mapping `map` rewrites (SPEC F10 confirmations): every
+// record of its entity that the tenant has already synced — its id map
+// toward the tenant's connections of the mapping's target kind, in the
+// tenant's current mode (sandbox mode keeps its own id map) — is written
+// with the new mapping on its next sync. The summary counts them as
+// updates of the entity ({"entities": {"order": {"update": n}}}).
+Result<engine::PlanSummary> MappingChangePlan(store::StateStore& store, const std::string& tenant,
+                                              const mapping::FieldMap& map);
+// The request a mapping change's confirmation is bound to: the mapping's
+// name, entity and target and the SHA-256 of the new document.
+Json MappingChangeRequest(const std::string& name, const mapping::FieldMap& map, const Json& document);
 
 // Checks `document` (its "name" must be `name` when present, and is set when
 // absent) and stores it as a new version. Validation "invalid_mapping" with

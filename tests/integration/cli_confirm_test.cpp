@@ -25,6 +25,7 @@
 #include "connectors/qbo/sandbox/server.h"
 #include "connectors/woo/sandbox/server.h"
 #include "support/cli_run.h"
+#include "support/pty_run.h"
 
 namespace es::testing {
 namespace {
@@ -38,43 +39,10 @@ es::test::CliRun RunAsking(const std::string& args) {
   return es::test::RunCli("env -u EASYSALE_YES " + std::string(ES_BINARY), args);
 }
 
-struct PtyRun {
-  int exit_code = -1;
-  std::string output;  // everything the terminal showed
-};
-
 // Runs `args` on a pseudo-terminal without EASYSALE_YES; once `prompt` shows,
 // types `answer`.
-PtyRun RunOnTerminal(const std::string& args, const std::string& prompt, const std::string& answer) {
-  PtyRun r;
-  // Built before the fork: the child of a threaded process only execs.
-  const std::string cmd = "env -u EASYSALE_YES " + std::string(ES_BINARY) + " " + args;
-  int master = -1;
-  pid_t pid = forkpty(&master, nullptr, nullptr, nullptr);
-  if (pid < 0) return r;
-  if (pid == 0) {
-    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  bool answered = false;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  char buf[4096];
-  while (std::chrono::steady_clock::now() < deadline) {
-    pollfd p{master, POLLIN, 0};
-    if (poll(&p, 1, 200) <= 0) continue;
-    ssize_t n = read(master, buf, sizeof buf);
-    if (n <= 0) break;  // EIO: the child closed the terminal
-    r.output.append(buf, static_cast<size_t>(n));
-    if (!answered && r.output.find(prompt) != std::string::npos) {
-      const std::string line = answer + "\n";
-      if (write(master, line.data(), line.size()) != static_cast<ssize_t>(line.size())) break;
-      answered = true;
-    }
-  }
-  int status = 0;
-  if (waitpid(pid, &status, 0) == pid && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-  close(master);
-  return r;
+es::test::PtyRun RunOnTerminal(const std::string& args, const std::string& prompt, const std::string& answer) {
+  return es::test::RunOnTerminal(ES_BINARY, args, prompt, answer);
 }
 
 class CliConfirm : public ::testing::Test {

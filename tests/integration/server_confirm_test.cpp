@@ -2,7 +2,8 @@
 // more than 10 records answers 409 with its plan and a token; the repeat
 // with the token runs it; tokens that are reused, expired, of another user,
 // tenant or plan are refused; small syncs need none; a void needs
-// "confirmDestructive": true; retry-all asks too. Sandbox mode switches the
+// "confirmDestructive": true; retry-all asks too, and so do mapping changes
+// (PUT and rollback) that rewrite more than 10 synced records. Sandbox mode switches the
 // tenant's QBO host and warehouse schema and marks every answer.
 #include <gtest/gtest.h>
 
@@ -210,6 +211,128 @@ TEST(ServerSandbox, SwitchMarksAnswersAndPointsAtTheSandboxes) {
   EXPECT_EQ(fx.Call("GET", "/api/v1/runs", fx.User()).Header("X-EasySale-Sandbox"), "");
   auto audit = AuditActions(fx);
   EXPECT_EQ(Count(audit, "sandbox_mode.set"), 2);
+}
+
+Json PrefixMapping(const std::string& prefix) {
+  return {{"entity", "order"},
+          {"target", "qbo"},
+          {"rules", Json::array({{{"source", "number"},
+                                  {"target", "PrivateNote"},
+                                  {"transforms", Json::array({{{"op", "concat"}, {"prefix", prefix}}})}}})}};
+}
+
+// `n` orders of `tenant` as already synced to its connection `target` (the id map).
+void MapOrders(ServerFixture& fx, const std::string& tenant, const std::string& target, int n) {
+  for (int i = 1; i <= n; ++i) {
+    store::IdMapping m;
+    m.tenant_id = tenant;
+    m.source_connection = "woo";
+    m.target_connection = target;
+    m.entity = "order";
+    m.source_id = std::to_string(1000 + i);
+    m.target_id = std::to_string(i);
+    m.target_type = "SalesReceipt";
+    m.updated_at_ms = 1;
+    ASSERT_TRUE(fx.store().PutMapping(m).ok());
+  }
+}
+
+TEST(ServerConfirm, BulkMappingChangesAskWithTheRecordsTheyRewrite) {
+  ServerFixture fx(Confirming());
+  ASSERT_TRUE(fx.Start().ok());
+  fx.AddSandboxConnections("t1");
+  fx.AddSandboxConnections("t2");
+  const std::string admin = fx.Admin();
+  MapOrders(fx, "t1", "qbo", 25);
+    // Other entities and other tenants' orders do not count.
+  store::IdMapping customer;
+  customer.tenant_id = "t1";
+  customer.source_connection = "woo";
+  customer.target_connection = "qbo";
+  customer.entity = "customer";
+  customer.source_id = "7";
+  customer.target_id = "70";
+  ASSERT_TRUE(fx.store().PutMapping(customer).ok());
+  MapOrders(fx, "t2", "qbo", 3);
+
+  // A mapping that rewrites 25 synced orders: the plan names it, nothing saved.
+  auto first = fx.Call("PUT", "/api/v1/mappings/order", admin, PrefixMapping("Woo #"));
+  ASSERT_EQ(first.status, 409) << first.body;
+  EXPECT_EQ(first.json["error"], "confirmation_required");
+  EXPECT_EQ(first.json["operation"], "mapping.update");
+  EXPECT_EQ(first.json["plan"]["mapping"], "order");
+  EXPECT_EQ(first.json["plan"]["entity"], "order");
+  EXPECT_EQ(first.json["plan"]["records"], 25);
+  EXPECT_EQ(first.json["plan"]["entities"]["order"]["update"], 25);
+  EXPECT_FALSE(first.json["confirmDestructive"].get<bool>());
+  const std::string token = first.json["confirmationToken"].get<std::string>();
+  EXPECT_EQ(fx.Call("GET", "/api/v1/mappings/order", admin).json["version"], 0);
+
+  // Another admin, another mapping document: refused, the token not used up.
+  auto carol = fx.Call("PUT", "/api/v1/mappings/order", fx.Token("t1", "carol", "admin"),
+                       Json{{"mapping", PrefixMapping("Woo #")}, {"confirmationToken", token}});
+  EXPECT_EQ(carol.json["reason"], "other_user") << carol.body;
+  auto other = fx.Call("PUT", "/api/v1/mappings/order", admin,
+                       Json{{"mapping", PrefixMapping("Shop #")}, {"confirmationToken", token}});
+  EXPECT_EQ(other.json["reason"], "other_plan") << other.body;
+
+  // The token beside the mapping's fields (the file itself as the body) works.
+  Json confirmed = PrefixMapping("Woo #");
+  confirmed["confirmationToken"] = token;
+  auto saved = fx.Call("PUT", "/api/v1/mappings/order", admin, confirmed);
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  EXPECT_EQ(saved.json["version"], 1);
+  EXPECT_FALSE(saved.json["mapping"].contains("confirmationToken"));
+  auto reused = fx.Call("PUT", "/api/v1/mappings/order", admin, confirmed);
+  EXPECT_EQ(reused.json["reason"], "used") << reused.body;
+
+  // Expired: a token older than 5 minutes is refused.
+  auto second = fx.Call("PUT", "/api/v1/mappings/order", admin, PrefixMapping("Shop #"));
+  ASSERT_EQ(second.status, 409);
+  fx.clock().Advance(5 * 60 * 1000 + 1000);
+  auto late = fx.Call("PUT", "/api/v1/mappings/order", admin,
+                      Json{{"mapping", PrefixMapping("Shop #")},
+                           {"confirmationToken", second.json["confirmationToken"]}});
+  EXPECT_EQ(late.json["reason"], "expired") << late.body;
+
+  // Rollback asks as well.
+  auto back = fx.Call("POST", "/api/v1/mappings/order/rollback", admin, Json{{"version", 1}});
+  ASSERT_EQ(back.status, 409) << back.body;
+  EXPECT_EQ(back.json["operation"], "mapping.rollback");
+  EXPECT_EQ(back.json["plan"]["records"], 25);
+  auto rolled = fx.Call("POST", "/api/v1/mappings/order/rollback", admin,
+                        Json{{"version", 1}, {"confirmationToken", back.json["confirmationToken"]}});
+  ASSERT_EQ(rolled.status, 200) << rolled.body;
+  EXPECT_EQ(rolled.json["version"], 2);
+
+  // An invalid mapping is answered before any plan: 400, no token.
+  Json bad = PrefixMapping("x");
+  bad["rules"][0]["source"] = "numbr";
+  EXPECT_EQ(fx.Call("PUT", "/api/v1/mappings/order", admin, bad).status, 400);
+
+  // Three synced orders (t2): no question.
+  auto small = fx.Call("PUT", "/api/v1/mappings/order", fx.Admin("t2"), PrefixMapping("T2 #"));
+  EXPECT_EQ(small.status, 200) << small.body;
+
+  // In sandbox mode the change applies to sandbox mode's id map (empty here).
+  ASSERT_EQ(fx.Call("PUT", "/api/v1/sandbox-mode", admin, Json{{"enabled", true}}).status, 200);
+  auto sandboxed = fx.Call("PUT", "/api/v1/mappings/order", admin, PrefixMapping("Trial #"));
+  EXPECT_EQ(sandboxed.status, 200) << sandboxed.body;
+
+  auto audit = fx.Call("GET", "/api/v1/audit?limit=200", admin);
+  int updates = 0, confirmed_updates = 0;
+  for (const auto& e : audit.json["entries"]) {
+    if (e["action"] != "mapping.update") continue;
+    ++updates;
+    if (e["detail"]["confirmed"] == true) ++confirmed_updates;
+  }
+  EXPECT_EQ(updates, 2);
+  EXPECT_EQ(confirmed_updates, 1);
+  auto actions = AuditActions(fx);
+  EXPECT_EQ(Count(actions, "confirmation.issue"), 3);
+  EXPECT_EQ(Count(actions, "confirmation.use"), 2);
+  EXPECT_EQ(Count(actions, "confirmation.refused"), 4);  // other user, other plan, used, expired
+  EXPECT_EQ(Count(actions, "mapping.rollback"), 1);
 }
 
 }  // namespace

@@ -182,8 +182,15 @@ class Processor {
     Outcome out;
     const Delivery& first = group.front();
     std::map<std::string, std::vector<std::string>> by_source;  // source connection → source ids
+    // The id map of the tenant's current mode (sandbox mode keeps its own).
+    auto sandbox = ctx_.store->SandboxMode(first.tenant_id);
+    if (!sandbox.ok()) {
+      out.error = sandbox.status();
+      return out;
+    }
     for (const auto& d : group) {
-      auto m = ctx_.store->FindMappingByTarget(d.tenant_id, d.connection_id, d.entity, d.record_id);
+      auto m = ctx_.store->FindMappingByTarget(d.tenant_id, engine::StateKey(d.connection_id, *sandbox), d.entity,
+                                               d.record_id);
       if (!m.ok()) {
         out.error = m.status();
         return out;

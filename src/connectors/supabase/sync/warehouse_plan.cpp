@@ -112,7 +112,7 @@ class RowPlanner {
   // also get an invoices row per mapped document.
   Status Mappings(const std::string& entity, const std::string& id, int owner, bool invoices) {
     for (const std::string& conn : t_.QboConnections()) {
-      auto m = t_.store_.GetMapping(t_.tenant_, conn, entity, id);
+      auto m = t_.store_.GetMapping(t_.tenant_, engine::StateKey(conn, ctx_.run().sandbox), entity, id);
       if (!m.ok() || !m->has_value()) continue;
       const store::IdMapping& im = **m;
       // Another source's record with the same id is not this one.

@@ -75,7 +75,7 @@ Result<std::map<std::string, ShopItem>> WooProductTarget::Match(const std::vecto
       linked[r.source_id] = m->target_id;
       continue;
     }
-    auto back = store_.FindMappingByTarget(tenant_, ctx.run().source_connection, "item", r.source_id);
+    auto back = store_.FindMappingByTarget(tenant_, ctx.run().SourceState(), "item", r.source_id);
     if (!back.ok()) return back.status();
     if (back->has_value()) linked[r.source_id] = (*back)->source_id;
   }
