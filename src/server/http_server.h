@@ -132,5 +132,6 @@ void RegisterJobRoutes(ServerContext& ctx, Router& router);  // api_jobs.cpp
 void RegisterConflictRoutes(ServerContext& ctx, Router& router);
 void RegisterMappingRoutes(ServerContext& ctx, Router& router);
 void RegisterSandboxRoutes(ServerContext& ctx, Router& router);
+void RegisterPolicyRoutes(ServerContext& ctx, Router& router);  // api_policies.cpp
 
 }  // namespace es::server
