@@ -1,6 +1,8 @@
 // `worker`: runs job-queue workers without the API (docs/jobs.md), and
-// `jobs list|show|enqueue`: the tenant's jobs, and queueing a sync for the
-// workers of this or any other process sharing the store.
+// `jobs list|show|enqueue|cancel`: the tenant's jobs, queueing a sync for the
+// workers of this or any other process sharing the store, and cancelling a
+// job still queued (never claimed afterwards; a leased, running or finished
+// job is refused with "not cancellable").
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -34,6 +36,11 @@ struct JobsListArgs {
 };
 
 struct JobsShowArgs {
+  Common common;
+  std::string id;
+};
+
+struct JobsCancelArgs {
   Common common;
   std::string id;
 };
@@ -197,6 +204,20 @@ int JobsEnqueue(const JobsEnqueueArgs& a) {
   return 0;
 }
 
+int JobsCancel(const JobsCancelArgs& a) {
+  int rc = 0;
+  auto store = OpenForTenant(a.common, &rc);
+  if (!store) return rc;
+  auto j = store->CancelJob(a.common.tenant, a.id, "cancelled from the command line", SystemClock::Get().NowMillis());
+  if (!j.ok()) return Fail("jobs cancel", j.status());
+  if (a.common.json) {
+    printf("%s\n", DumpJson(JobJsonLine(*j)).c_str());
+  } else {
+    printf("cancelled job %s (run %s) of tenant '%s'\n", j->id.c_str(), j->run_id.c_str(), a.common.tenant.c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 void AddWorkerCommands(CLI::App& app) {
@@ -217,8 +238,8 @@ void AddWorkerCommands(CLI::App& app) {
   auto l = std::make_shared<JobsListArgs>();
   auto* list = jobs->add_subcommand("list", "List the tenant's jobs, newest first");
   AddCommon(list, l->common);
-  list->add_option("--status", l->status, "queued, leased, running, succeeded, failed or abandoned")
-      ->check(CLI::IsMember({"queued", "leased", "running", "succeeded", "failed", "abandoned"}));
+  list->add_option("--status", l->status, "queued, leased, running, succeeded, failed, abandoned or cancelled")
+      ->check(CLI::IsMember({"queued", "leased", "running", "succeeded", "failed", "abandoned", "cancelled"}));
   list->add_option("--kind", l->kind, "sync, retry, reconcile or webhook-incremental")
       ->check(CLI::IsMember({"sync", "retry", "reconcile", "webhook-incremental"}));
   list->add_option("--limit", l->limit, "at most this many (default 20)")->check(CLI::Range(1, 10000));
@@ -229,6 +250,12 @@ void AddWorkerCommands(CLI::App& app) {
   AddCommon(show, s->common);
   show->add_option("id", s->id, "job id")->required();
   show->callback([s] { SetExitCode(JobsShow(*s)); });
+
+  auto x = std::make_shared<JobsCancelArgs>();
+  auto* cancel = jobs->add_subcommand("cancel", "Cancel a queued job: no worker runs it");
+  AddCommon(cancel, x->common);
+  cancel->add_option("id", x->id, "job id")->required();
+  cancel->callback([x] { SetExitCode(JobsCancel(*x)); });
 
   auto e = std::make_shared<JobsEnqueueArgs>();
   auto* enqueue = jobs->add_subcommand("enqueue", "Queue a sync for the workers");

@@ -1,9 +1,9 @@
 // Two-way sync's conflicts and review queue (SPEC F9; engine/two_way.h).
 //
 //   GET  /api/v1/conflicts                user  ?status=open|resolved|resolved_manual&limit (≤ 1000, default 100)
-//   POST /api/v1/conflicts/{id}/resolve   user  {"take":"woo"|"qbo"} → 202 {"conflict", "runId"}: the
-//        conflict is closed with that side's value (audited "conflict.resolve") and a run writes it
-//        across; 404 unknown id, 409 not open, 400 bad take.
+//   POST /api/v1/conflicts/{id}/resolve   user  {"take":"woo"|"qbo"} → 202 {"conflict", "runId", "jobId"}:
+//        the conflict is closed with that side's value (audited "conflict.resolve") and a job is queued
+//        whose run writes it across (docs/jobs.md); 404 unknown id, 409 not open, 400 bad take.
 #include "engine/two_way_resolve.h"
 #include "platforms/platforms.h"
 #include "server/api_util.h"
@@ -41,10 +41,14 @@ void Resolve(ServerContext& ctx, ApiRequest& r) {
                                      r.caller.user_id);
   if (!res.ok()) return r.Fail(res.status());
   res->sync.triggered_by = "api";
-  auto run = ctx.runs->Start(res->sync);
+  auto queued = ctx.runs->Enqueue(res->sync);
   Json out = {{"conflict", engine::ConflictJson(res->conflict)}};
-  if (run.ok()) out["runId"] = *run;
-  else out["runError"] = run.status().message();  // resolved; the next sync writes it across
+  if (queued.ok()) {
+    out["runId"] = queued->run_id;
+    out["jobId"] = queued->job_id;
+  } else {
+    out["runError"] = queued.status().message();  // resolved; the next sync writes it across
+  }
   r.Reply(202, out);
 }
 

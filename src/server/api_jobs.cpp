@@ -3,6 +3,9 @@
 //
 //   GET /api/v1/jobs         user   ?status&kind&limit, newest first
 //   GET /api/v1/jobs/{id}    user   one job
+//   POST /api/v1/jobs/{id}/cancel  user  200 {job} with status "cancelled" when it was queued (audited
+//        "job.cancel"); 409 {"error":"job_not_cancellable"} when leased, running or finished; 404 unknown.
+//        A cancelled job is never claimed by a worker; its run never starts.
 #include <algorithm>
 #include <iterator>
 
@@ -45,7 +48,8 @@ void ListJobs(ServerContext& ctx, ApiRequest& r) {
   f.status = r.Query("status");
   f.kind = r.Query("kind");
   if (!f.status.empty() && !Known(f.status, store::kJobStatuses)) {
-    return r.Fail(Status::Validation("'status' must be queued, leased, running, succeeded, failed or abandoned"));
+    return r.Fail(
+        Status::Validation("'status' must be queued, leased, running, succeeded, failed, abandoned or cancelled"));
   }
   if (!f.kind.empty() && !Known(f.kind, store::kJobKinds)) {
     return r.Fail(Status::Validation("'kind' must be sync, retry, reconcile or webhook-incremental"));
@@ -68,12 +72,25 @@ void GetJob(ServerContext& ctx, ApiRequest& r) {
   r.Reply(200, JobJson(**job));
 }
 
+void CancelJob(ServerContext& ctx, ApiRequest& r) {
+  const std::string id = r.Param("id");
+  auto job = ctx.store->CancelJob(r.caller.tenant_id, id, "cancelled by " + r.caller.user_id,
+                                  ctx.clock->NowMillis());
+  if (!job.ok() && job.status().code() == "job_not_cancellable") {
+    return r.Reply(409, {{"error", "job_not_cancellable"}, {"message", job.status().message()}});
+  }
+  if (!job.ok()) return r.Fail(job.status());
+  ctx.Audit(r.caller, "job.cancel", "job:" + id, {{"runId", job->run_id}, {"kind", job->kind}});
+  r.Reply(200, JobJson(*job));
+}
+
 }  // namespace
 
 void RegisterJobRoutes(ServerContext& ctx, Router& router) {
   ServerContext* c = &ctx;
   router.Add("GET", "/api/v1/jobs", Access::kUser, [c](ApiRequest& r) { ListJobs(*c, r); });
   router.Add("GET", "/api/v1/jobs/{id}", Access::kUser, [c](ApiRequest& r) { GetJob(*c, r); });
+  router.Add("POST", "/api/v1/jobs/{id}/cancel", Access::kUser, [c](ApiRequest& r) { CancelJob(*c, r); });
 }
 
 }  // namespace es::server

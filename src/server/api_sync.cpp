@@ -229,6 +229,7 @@ void GetRun(ServerContext& ctx, ApiRequest& r) {
   if (job.has_value()) {
     j["jobId"] = job->id;
     j["jobStatus"] = job->status;
+    if (job->status == "cancelled" && !run->has_value()) j["status"] = "cancelled";  // it never started
   }
   if (!run->has_value()) return r.Reply(200, j);
   Json live = ctx.runs->Live(r.caller.tenant_id, id);

@@ -185,6 +185,7 @@ Status HttpServer::Start() {
   RegisterConflictRoutes(i.ctx, *i.router);
   RegisterMappingRoutes(i.ctx, *i.router);
   RegisterSandboxRoutes(i.ctx, *i.router);
+  RegisterPolicyRoutes(i.ctx, *i.router);
   RegisterNotificationRoutes(i.ctx, *i.router);
   RegisterReconcileRoutes(i.ctx, *i.router);
   RegisterAdminRoutes(i.ctx, *i.router);

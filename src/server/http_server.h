@@ -134,5 +134,6 @@ void RegisterMappingRoutes(ServerContext& ctx, Router& router);
 void RegisterSandboxRoutes(ServerContext& ctx, Router& router);
 void RegisterReconcileRoutes(ServerContext& ctx, Router& router);  // api_reconcile.cpp
 void RegisterAdminRoutes(ServerContext& ctx, Router& router);      // api_admin.cpp: settings, users
+void RegisterPolicyRoutes(ServerContext& ctx, Router& router);  // api_policies.cpp
 
 }  // namespace es::server

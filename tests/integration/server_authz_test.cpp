@@ -134,6 +134,12 @@ class AuthzTest : public ::testing::Test {
     v.push_back({"GET", "/api/v1/failed", fixed("/api/v1/failed"), none, {401, 401, 401, 200, 200, 200}});
     v.push_back({"GET", "/api/v1/jobs", fixed("/api/v1/jobs"), none, {401, 401, 401, 200, 200, 200}});
     v.push_back({"GET", "/api/v1/jobs/{id}", fixed("/api/v1/jobs/no-such-job"), none, {401, 401, 401, 404, 404, 404}});
+    v.push_back({"POST", "/api/v1/jobs/{id}/cancel", fixed("/api/v1/jobs/no-such-job/cancel"), none,
+                 {401, 401, 401, 404, 404, 404}});
+    v.push_back({"GET", "/api/v1/sync-policies", fixed("/api/v1/sync-policies"), none, {401, 401, 401, 200, 200, 200}});
+    v.push_back({"PUT", "/api/v1/sync-policies/{entity}", fixed("/api/v1/sync-policies/products"),
+                 fixed(R"({"direction":"both","sourceOfTruth":"qbo","strategy":"manual"})"),
+                 {401, 401, 401, 403, 200, 200}});
     v.push_back({"POST", "/api/v1/failed/retry", fixed("/api/v1/failed/retry"),
                  fixed(R"({"entity":"order","sourceId":"no-such-order"})"), {401, 401, 401, 404, 404, 404}});
     v.push_back({"POST", "/api/v1/failed/retry-all", fixed("/api/v1/failed/retry-all"), fixed(R"({"target":"none"})"),
