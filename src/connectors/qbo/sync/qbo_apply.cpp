@@ -248,6 +248,7 @@ class Applier {
   struct Outcome {
     Status status;
     Json entity;
+    bool sent = false;  // false: a stop came first; the intent stands for the next run
   };
 
   // Creates the ops: their intents first (one transaction: no durable
@@ -272,6 +273,7 @@ class Applier {
       size_t i = ops[k];
       const QboOp& q = st_.qops[i];
       const Outcome& r = outcomes[k];
+      if (!r.sent) continue;
       if (r.status.ok()) {
         Succeed(i, q.qbo_entity, r.entity, false);
         if (ctx_.Crash("after_record")) return;
@@ -297,7 +299,9 @@ class Applier {
   }
 
   // Sends the creates of `ops` (outcome k for ops[k]) on up to the realm's
-  // in-flight limit of threads. Touches no SyncContext.
+  // in-flight limit of threads; after a stop request no more are started
+  // (their outcomes stay unsent). Only reads the SyncContext's stop state,
+  // which nothing changes while this thread waits here.
   void Send(const std::vector<size_t>& ops, std::vector<Outcome>& outcomes) {
     constexpr size_t kBatch = 30;
     std::mutex mu;
@@ -305,6 +309,7 @@ class Applier {
     const std::string tenant = ctx_.run().tenant_id;
     auto worker = [&] {
       for (;;) {
+        if (ctx_.Stopping()) return;
         size_t left;
         {
           std::lock_guard<std::mutex> lock(mu);
@@ -337,7 +342,7 @@ class Applier {
           std::string rid = MakeRequestId(tenant, t_.gateway_.realm_id(), st_.qops[i].qbo_entity, op.source_id,
                                           "create:" + crypto::Hex(crypto::Sha256(DumpJson(op.payload))).substr(0, 16));
           auto r = t_.gateway_.CreateWith(std::move(permit), st_.qops[i].qbo_entity, op.payload, rid);
-          outcomes[from] = r.ok() ? Outcome{Status::Ok(), std::move(*r)} : Outcome{r.status(), Json()};
+          outcomes[from] = r.ok() ? Outcome{Status::Ok(), std::move(*r), true} : Outcome{r.status(), Json(), true};
           continue;
         }
         std::string key;
@@ -355,7 +360,7 @@ class Applier {
         std::string rid = MakeRequestId(tenant, t_.gateway_.realm_id(), "batch", key, "create", kMaxBatchRequestIdLength);
         auto result = t_.gateway_.BatchWith(std::move(permit), batch, rid);
         if (!result.ok()) {
-          for (size_t k = from; k < to; ++k) outcomes[k] = {result.status(), Json()};
+          for (size_t k = from; k < to; ++k) outcomes[k] = {result.status(), Json(), true};
           continue;
         }
         std::map<std::string, BatchResult*> by_bid;
@@ -363,9 +368,9 @@ class Applier {
         for (size_t k = from; k < to; ++k) {
           auto it = by_bid.find("b" + std::to_string(k - from));
           if (it == by_bid.end())
-            outcomes[k] = {Status::Internal("batch response has no item b" + std::to_string(k - from)), Json()};
+            outcomes[k] = {Status::Internal("batch response has no item b" + std::to_string(k - from)), Json(), true};
           else
-            outcomes[k] = {it->second->status, std::move(it->second->entity)};  // bIds are unique
+            outcomes[k] = {it->second->status, std::move(it->second->entity), true};  // bIds are unique
         }
       }
     };
