@@ -32,6 +32,9 @@ const Asset kAssets[] = {
     {"pages_setup.js", "text/javascript; charset=utf-8",
 #include "server/dashboard/assets/pages_setup.js"
     },
+    {"pages_admin.js", "text/javascript; charset=utf-8",
+#include "server/dashboard/assets/pages_admin.js"
+    },
 };
 
 const Asset* Find(std::string_view name) {
