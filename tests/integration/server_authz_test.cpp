@@ -196,10 +196,12 @@ class AuthzTest : public ::testing::Test {
     // No target configured: nothing to send.
     v.push_back({"POST", notifications + "/test", fixed(notifications + "/test"), none,
                  {401, 401, 401, 403, 400, 400}});
-    // Reconcile against the sandboxes (t2 has no QBO connection); the fix of an order needing none is a no-op.
-    v.push_back({"GET", "/api/v1/reconcile", fixed("/api/v1/reconcile?limit=5"), none, {401, 401, 401, 200, 200, 400}});
-    v.push_back({"POST", "/api/v1/reconcile/fix", fixed("/api/v1/reconcile/fix"), fixed(R"({"orderIds":["nope"]})"),
-                 {401, 401, 401, 403, 200, 400}});
+    // Reconcile against the sandboxes (t2 has no connection named woo: 404); the fix of an order needing none is a no-op.
+    v.push_back({"GET", "/api/v1/reconcile", fixed("/api/v1/reconcile?limit=5&source=woo&target=qbo"), none,
+                 {401, 401, 401, 200, 200, 404}});
+    v.push_back({"POST", "/api/v1/reconcile/fix", fixed("/api/v1/reconcile/fix"),
+                 fixed(R"({"orderIds":["nope"],"source":"woo","target":"qbo"})"),
+                 {401, 401, 401, 403, 200, 404}});
     v.push_back({"GET", "/api/v1/settings", fixed("/api/v1/settings"), none, {401, 401, 401, 200, 200, 200}});
     v.push_back({"PUT", "/api/v1/settings", fixed("/api/v1/settings"), fixed(R"({"timezone":"Europe/Berlin"})"),
                  {401, 401, 401, 403, 200, 200}});

@@ -35,6 +35,9 @@ const Asset kAssets[] = {
     {"pages_ops.js", "text/javascript; charset=utf-8",
 #include "server/dashboard/assets/pages_ops.js"
     },
+    {"pages_admin.js", "text/javascript; charset=utf-8",
+#include "server/dashboard/assets/pages_admin.js"
+    },
 };
 
 const Asset* Find(std::string_view name) {

@@ -57,7 +57,9 @@ TEST(PostgresMigrations, ShippedListIsOrderedFromOne) {
   ASSERT_GE(ms.size(), 4u);  // same versions as the SQLite dialect (0004_webhooks and later)
   EXPECT_EQ(ms[0].version, 1);
   for (size_t i = 0; i < ms.size(); ++i) {
-    if (i > 0) EXPECT_GT(ms[i].version, ms[i - 1].version);  // numbers are assigned ahead: gaps allowed
+    if (i > 0) {
+      EXPECT_GT(ms[i].version, ms[i - 1].version);  // numbers are assigned ahead: gaps allowed
+    }
     EXPECT_NE(std::string(ms[i].sql).find("CREATE TABLE"), std::string::npos);
   }
   EXPECT_STREQ(ms[0].name, "init");

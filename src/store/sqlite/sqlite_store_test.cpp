@@ -49,7 +49,9 @@ TEST(SqliteMigrations, ShippedListIsOrderedFromOne) {
   ASSERT_FALSE(ms.empty());
   EXPECT_EQ(ms[0].version, 1);
   for (size_t i = 0; i < ms.size(); ++i) {
-    if (i > 0) EXPECT_GT(ms[i].version, ms[i - 1].version);  // numbers are assigned ahead: gaps allowed
+    if (i > 0) {
+      EXPECT_GT(ms[i].version, ms[i - 1].version);  // numbers are assigned ahead: gaps allowed
+    }
     EXPECT_NE(std::string(ms[i].name), "");
     EXPECT_NE(std::string(ms[i].sql).find("CREATE TABLE"), std::string::npos);
   }

@@ -69,7 +69,8 @@ ES.errorText = (r) => {
   return `request failed (${r.status})`;
 };
 
-// ---- formatting --------------------------------------------------------------
+// ---- formatting: every time and amount on the dashboard goes through these two,
+// in the tenant's time zone and currency (ES.applySettings) ----------------------
 ES.money = (amount, currency) => {
   if (amount === undefined || amount === null || amount === "") return "";
   const n = Number(amount);
@@ -82,7 +83,15 @@ ES.time = (iso) => {
   if (!iso) return "";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  return new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "medium", timeZone: ES.tz }).format(d);
+  return new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "numeric",
+    minute: "2-digit", second: "2-digit", timeZone: ES.tz, timeZoneName: "short" }).format(d);
+};
+// The tenant's settings (GET /api/v1/settings): an unknown zone or currency
+// falls back to the browser's zone and the shop's currency.
+ES.applySettings = (s) => {
+  ES.tz = undefined;
+  try { if (s && s.timezone) { new Intl.DateTimeFormat(undefined, { timeZone: s.timezone }); ES.tz = s.timezone; } } catch (e) { /* keep the browser's */ }
+  try { if (s && s.currency) { new Intl.NumberFormat(undefined, { style: "currency", currency: s.currency }); ES.currency = s.currency; } } catch (e) { /* keep */ }
 };
 ES.badge = (status) => {
   const s = String(status || "");
@@ -168,7 +177,8 @@ ES.withConfirmation = async (method, path, body, where) => {
       h("p", { class: "muted" }, r.data.expiresAt ? `The confirmation expires ${ES.time(r.data.expiresAt)}.` : ""));
     const yes = h("button", { id: "confirm-run", onclick: async () => {
       box.remove();
-      resolve(await ES.api(method, path, Object.assign({}, body, { confirmationToken: r.data.confirmationToken })));
+      resolve(await ES.api(method, path, Object.assign({}, body, { confirmationToken: r.data.confirmationToken },
+        r.data.confirmDestructive ? { confirmDestructive: true } : {})));
     } }, "Confirm and run");
     const no = h("button", { class: "secondary", onclick: () => { box.remove(); resolve({ status: 0, cancelled: true, data: {} }); } }, "Cancel");
     box.append(h("div", { class: "row" }, yes, no));
@@ -278,8 +288,7 @@ async function start() {
   }
   ES.me = r.data;
   ES.csrf = r.data.csrfToken || cookie("es_csrf");
-  try { ES.tz = localStorage.getItem("es_tz") || undefined; new Intl.DateTimeFormat(undefined, { timeZone: ES.tz }); }
-  catch (e) { ES.tz = undefined; }
+  document.body.dataset.role = ES.me.role;  // [data-admin] controls show for admins only (app.css)
   document.getElementById("nav").hidden = false;
   document.getElementById("who").replaceChildren(
     h("span", {}, `${ES.me.user} · ${ES.me.tenant} (${ES.me.role})`),
@@ -288,6 +297,7 @@ async function start() {
   if (conns.status === 200) {
     for (const c of conns.data.connections || []) if (c.kind === "woo" && c.config && c.config.currency) ES.currency = c.config.currency;
   }
+  ES.applySettings((await ES.api("GET", "/api/v1/settings")).data);
   if (location.pathname === "/oauth/qbo/callback") return finishOAuth();
   route();
 }

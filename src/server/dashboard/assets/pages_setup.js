@@ -94,7 +94,7 @@ function addConnectionForm() {
   const err = errorBox();
   const wooOnly = h("div", {}, ES.field("Store URL", baseUrl), h("div", { class: "row" }, ES.field("Consumer key", key), ES.field("Consumer secret", secret)));
   const submit = h("button", { type: "submit", id: "add-connection" }, "Add and test");
-  const form = h("form", { class: "card", novalidate: true }, h("h2", {}, "Add a connection"),
+  const form = h("form", { class: "card", novalidate: true, "data-admin": true }, h("h2", {}, "Add a connection"),
     h("div", { class: "row" }, ES.field("Kind", kind), ES.field("Id", id, "letters, digits, . _ -"), ES.field("Name", name)),
     wooOnly, err, submit);
   kind.addEventListener("change", () => {
@@ -214,7 +214,7 @@ function configForm(id, cfg) {
     h("details", {}, h("summary", {}, "Accounts"), h("div", { class: "row" }, text("income_account_id", "Income account id"),
       text("expense_account_id", "Expense account id"), text("asset_account_id", "Asset account id"),
       text("deposit_account_id", "Deposit account id"), text("refund_account_id", "Refund account id"))),
-    err, h("button", { type: "submit", id: "save-config" }, "Save settings"));
+    err, h("button", { type: "submit", id: "save-config", "data-admin": true }, "Save settings"));
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     ES.clearErrors(form);
@@ -260,7 +260,7 @@ ES.pages.schedules = {
     const mode = ES.select({ name: "mode" }, ["incremental", "full"], "incremental");
     const ents = ["customers", "products", "orders"].map((e) => h("label", {}, h("input", { type: "checkbox", value: e, checked: true }), e));
     const err = errorBox();
-    const form = h("form", { class: "card", novalidate: true }, h("h2", {}, "Add a schedule"),
+    const form = h("form", { class: "card", novalidate: true, "data-admin": true }, h("h2", {}, "Add a schedule"),
       h("div", { class: "row" }, ES.field("Name", name), ES.field("Cron", cron, "minute hour day-of-month month day-of-week"), ES.field("Time zone", tz), ES.field("Mode", mode)),
       h("fieldset", {}, h("legend", {}, "Entities"), h("div", { class: "checks" }, ents)), err, h("button", { type: "submit" }, "Add"));
     form.addEventListener("submit", async (ev) => {
@@ -314,7 +314,7 @@ ES.pages.mappings = {
     editor.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(preview, 400); });
     sourceId.addEventListener("change", preview);
     const saveErr = errorBox();
-    const save = h("button", { id: "save-mapping", disabled: !isAdmin(), onclick: async () => {
+    const save = h("button", { id: "save-mapping", "data-admin": true, disabled: !isAdmin(), onclick: async () => {
       let m;
       try { m = JSON.parse(editor.value); } catch (e) { ES.setError(editor, `Not valid JSON: ${e.message}`); return; }
       const res = await api("PUT", path, wrapped ? { mapping: m } : m);

@@ -206,7 +206,7 @@ ES.pages.failed = {
         note.replaceChildren(h("p", { id: "retry-started" }, "Retry started. ", id ? h("a", { href: `#/sync/${encodeURIComponent(id)}` }, "Watch the run") : ""));
       } else note.replaceChildren(h("p", { class: "form-error", role: "alert" }, ES.errorText(res)));
     };
-    const all = h("button", { id: "retry-all", disabled: !failed.length || ES.me.role !== "admin",
+    const all = h("button", { id: "retry-all", "data-admin": true, disabled: !failed.length || ES.me.role !== "admin",
       onclick: async () => started(await ES.withConfirmation("POST", "/api/v1/failed/retry-all", {}, el)) }, `Retry all (${failed.length})`);
     el.append(h("div", { class: "row" }, all), note);
     if (!failed.length) el.append(h("p", { class: "muted", id: "no-failed" }, "No failed records."));
