@@ -359,14 +359,17 @@ ApiResponse ListGeneratedOrders(const StoreData& d, const Collection& c, const A
   const int64_t last_created = n > 0 ? g.slot(n - 1).created : 0;
   std::vector<Entry> extras;  // orders created since start that the list keeps
   if (fast) {
+    int64_t written_held = 0;
     for (const auto& [id, o] : d.orders) {
       if (g.IndexOf(id) >= 0) {
+        ++written_held;
         fast = fast && keep(o);  // a written generated order the list would drop
       } else if (keep(o)) {
         fast = fast && o.created >= last_created;
         extras.push_back({id, o.created, o.modified, -1});
       }
     }
+    fast = fast && written_held == g.written();  // none deleted for good
   }
   if (fast) {
     // Generated orders in id order (= date order), then the created ones.

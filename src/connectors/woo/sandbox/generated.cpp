@@ -82,6 +82,7 @@ bool GeneratedOrders::Materialize(StoreData& d, int64_t id) {
   for (auto& f : b.refunds) d.refunds[f.id] = std::move(f);
   d.orders[id] = std::move(b.order);
   s.written = true;
+  ++g.written_;
   return true;
 }
 

@@ -61,6 +61,8 @@ class GeneratedOrders {
   static bool Materialize(StoreData& d, int64_t id);
   // Whether `id` is a generated order that was never written.
   static bool Pristine(const StoreData& d, int64_t id);
+  // Generated orders copied by Materialize so far (deleted ones included).
+  int64_t written() const { return written_; }
 
  private:
   uint64_t seed_ = 0;
@@ -69,6 +71,7 @@ class GeneratedOrders {
   int64_t start_ = 0, span_ = 0;
   std::vector<model::Address> guests_;
   std::vector<Slot> slots_;
+  int64_t written_ = 0;
 };
 
 }  // namespace es::woo::sandbox

@@ -147,12 +147,20 @@ TEST_F(GeneratedTest, WritesAreKeptAndListed) {
   EXPECT_EQ(std::count(any.begin(), any.end(), other), 0);
   EXPECT_EQ(Walk({{"status", "trash"}}), std::vector<int64_t>{other});
 
+  // Deleted for good: gone from lists and reads.
+  int64_t gone = id + 6;
+  ASSERT_TRUE(api_.DeleteOrder(gone).ok());
+  EXPECT_EQ(Get("orders/" + std::to_string(gone)).status, 404);
+  auto after_delete = Walk({{"orderby", "id"}, {"order", "asc"}}, &total);
+  EXPECT_EQ(total, "598");
+  EXPECT_EQ(std::count(after_delete.begin(), after_delete.end(), gone), 0);
+
   // New orders come after the generated ones.
   auto created = api_.CreateOrder(Json{{"line_items", Json::array({Json{{"product_id", 100}, {"quantity", 1}}})}}, kNow + 20);
   if (created.ok()) {
     auto asc = Walk({{"orderby", "id"}, {"order", "asc"}});
     EXPECT_EQ(asc.back(), *created);
-    EXPECT_EQ(asc.size(), 600u);
+    EXPECT_EQ(asc.size(), 599u);
   }
 }
 
