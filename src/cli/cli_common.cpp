@@ -221,11 +221,12 @@ engine::EngineOptions CliEngineOptions() {
 }
 
 RunEngine MakeRunEngine(store::StateStore& store, const std::string& tenant,
-                        const std::vector<std::string>& connections, bool warn_insecure) {
+                        const std::vector<std::string>& connections, bool warn_insecure,
+                        engine::EngineOptions options) {
   RunEngine e;
   e.transport = TransportFor(store, tenant, connections, warn_insecure);
   e.orchestrator = std::make_unique<engine::Orchestrator>(store, *e.transport, SystemClock::Get(),
-                                                          platforms::Registry(), CliEngineOptions());
+                                                          platforms::Registry(), std::move(options));
   return e;
 }
 

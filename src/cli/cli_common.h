@@ -89,13 +89,14 @@ engine::EngineOptions CliEngineOptions();
 
 // What one run in this process needs, set up in one call by `sync` and by
 // each job of `worker`: a transport for the run's connections (TransportFor)
-// and an orchestrator writing through `store` with CliEngineOptions().
+// and an orchestrator writing through `store` with `options` (CliEngineOptions()).
 // `store` must outlive it; the orchestrator goes before the transport.
 struct RunEngine {
   std::unique_ptr<http::Transport> transport;
   std::unique_ptr<engine::Orchestrator> orchestrator;
 };
 RunEngine MakeRunEngine(store::StateStore& store, const std::string& tenant,
-                        const std::vector<std::string>& connections, bool warn_insecure = true);
+                        const std::vector<std::string>& connections, bool warn_insecure = true,
+                        engine::EngineOptions options = CliEngineOptions());
 
 }  // namespace es::cli

@@ -4,20 +4,25 @@
 // EASYSALE_JWT_SECRET (or EASYSALE_JWT_PUBLIC_KEY_FILE) in the environment;
 // everything else has a default. Exits 2 with a clear message when a key is
 // missing or malformed, before anything is opened.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <memory>
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/safety_cli.h"
 #include "cli/signals.h"
 #include "common/clock.h"
 #include "http/transport.h"
+#include "notify/notifier.h"
+#include "safety/safety_net.h"
 #include "schedule/scheduler.h"
 #include "server/api_schedules.h"
 #include "server/http_server.h"
 #include "server/run_executor.h"
 #include "server/server_config.h"
+#include "server/log.h"
 #include "server/webhooks/webhook_service.h"
 #include "store/factory/open_store.h"
 
@@ -31,7 +36,19 @@ struct ServeArgs {
   std::string data_dir;
   std::string store_url;
   int workers = 0;  // 0 = the configuration's limits.max_concurrent_runs
+  SafetyArgs safety;
 };
+
+void LogSafetyPass(const safety::PassReport& r) {
+  const bool quiet = r.errors.empty() && r.purged == 0 && r.polls_queued == 0 &&
+                     std::all_of(r.webhooks.begin(), r.webhooks.end(), [](const safety::WebhookCheckResult& w) {
+                       return w.reenabled.empty() && w.missing_topics.empty();
+                     }) &&
+                     std::all_of(r.documents.begin(), r.documents.end(),
+                                 [](const safety::CdcCheckResult& d) { return d.findings.empty(); });
+  server::Log(r.errors.empty() ? server::LogLevel::kInfo : server::LogLevel::kWarn, "safety_pass",
+              quiet ? Json{{"quiet", true}} : r.ToJson());
+}
 
 int RunServe(const ServeArgs& a) {
   auto config = server::LoadServerConfig(a.config_file);
@@ -64,7 +81,9 @@ int RunServe(const ServeArgs& a) {
   curl.insecure_skip_tls_verify = config->insecure_skip_tls_verify;
   auto transport = http::MakeCurlTransport(curl);
   InstallStopSignals();
-  server::HttpServer srv(*config, **store, std::move(*keys), *transport, SystemClock::Get(), CliEngineOptions());
+  engine::EngineOptions engine_options = CliEngineOptions();
+  engine_options.recheck_window_ms = a.safety.RecheckWindowMs();
+  server::HttpServer srv(*config, **store, std::move(*keys), *transport, SystemClock::Get(), engine_options);
   server::WebhookService webhooks;  // POST /webhooks/{woo,qbo}/… and the worker that syncs what they announce
   webhooks.Attach(srv);
   // Schedules (docs/schedules.md): due ones start a run the way POST
@@ -74,6 +93,18 @@ int RunServe(const ServeArgs& a) {
     return server::StartScheduledRun(ctx, due);
   });
   srv.AddStopHook([&scheduler] { scheduler.Stop(); });
+  // Safety nets (docs/safety-nets.md): periodic polls as jobs, the shops'
+  // webhooks and the QuickBooks documents checked, old webhook deliveries
+  // purged.
+  safety::SafetyNet safety_net(
+      *ctx.store, *ctx.transport, SystemClock::Get(), static_cast<notify::EventSink*>(ctx.notifier),
+      [&ctx](const engine::SyncRequest& req, const jobs::EnqueueOptions& o) -> Result<bool> {
+        ES_ASSIGN_OR_RETURN(auto queued, ctx.runs->Enqueue(req, o));
+        return queued.coalesced;
+      },
+      a.safety.Options());
+  safety_net.OnPass(LogSafetyPass);
+  srv.AddStopHook([&safety_net] { safety_net.Stop(); });
   Status started = srv.Start();
   if (!started.ok()) {
     srv.Stop();  // runs the stop hooks while the scheduler still exists
@@ -81,6 +112,7 @@ int RunServe(const ServeArgs& a) {
     return 1;
   }
   scheduler.Start();
+  safety_net.Start();
   fprintf(stdout, "easysale-sync serving on %s (state store: %s)\n", srv.base_url().c_str(),
           url->rfind("postgres", 0) == 0 ? "postgres" : url->c_str());
   fflush(stdout);
@@ -111,6 +143,7 @@ void AddServeCommand(CLI::App& app) {
   cmd->add_option("--workers", args->workers,
                   "job-queue worker threads (default: limits.max_concurrent_runs, 4); see docs/jobs.md")
       ->check(CLI::Range(1, 64));
+  AddSafetyOptions(cmd, args->safety);
   cmd->callback([args] { SetExitCode(RunServe(*args)); });
 }
 

@@ -11,11 +11,14 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/notify_cli.h"
+#include "cli/safety_cli.h"
 #include "cli/signals.h"
 #include "cli/text_table.h"
 #include "common/clock.h"
 #include "jobs/job_request.h"
 #include "jobs/worker_pool.h"
+#include "safety/safety_net.h"
 
 namespace es::cli {
 namespace {
@@ -26,6 +29,7 @@ struct WorkerArgs {
   int64_t lease_ms = 30'000;
   int64_t poll_ms = 500;
   int64_t idle_exit_ms = 0;
+  SafetyArgs safety;
 };
 
 struct JobsListArgs {
@@ -102,8 +106,10 @@ int RunWorker(const WorkerArgs& a) {
                                   const engine::SyncRequest& request) -> Result<engine::RunReport> {
     last_activity = SystemClock::Get().NowMillis();
     jobs::JobRunStore runs(*store);
+    engine::EngineOptions engine_options = CliEngineOptions();
+    engine_options.recheck_window_ms = a.safety.RecheckWindowMs();
     RunEngine run = MakeRunEngine(runs, job.tenant_id, {job.source_connection, job.target_connection},
-                                  /*warn_insecure=*/false);
+                                  /*warn_insecure=*/false, engine_options);
     engine::SyncRequest req = request;
     req.on_notice = [&](const std::string& notice) { print("notice", {{"job", job.id}, {"message", notice}}); };
     auto report = run.orchestrator->Run(req);
@@ -118,6 +124,20 @@ int RunWorker(const WorkerArgs& a) {
   o.on_event = print;
   jobs::WorkerPool pool(*store, SystemClock::Get(), execute, o);
   pool.Start();
+  // Safety nets (docs/safety-nets.md): the same passes as in `serve`; the
+  // poll jobs coalesce with those of any other process on the store.
+  CliNotifier notifier(*store);
+  auto safety_transport = http::MakeCurlTransport(http::CurlOptions{});
+  safety::SafetyNet safety_net(
+      *store, *safety_transport, SystemClock::Get(), &notifier.notifier(),
+      [&](const engine::SyncRequest& req, const jobs::EnqueueOptions& o) -> Result<bool> {
+        ES_ASSIGN_OR_RETURN(store::EnqueuedJob e, jobs::EnqueueSync(*store, SystemClock::Get(), req, o));
+        pool.Wake();
+        return e.coalesced;
+      },
+      a.safety.Options());
+  safety_net.OnPass([&](const safety::PassReport& r) { print("safety_pass", r.ToJson()); });
+  safety_net.Start();
   print("worker_started", {{"workers", pool.options().workers}, {"name", pool.options().name},
                            {"lease_ms", pool.options().lease_ms}});
   while (!stop.load()) {
@@ -127,6 +147,7 @@ int RunWorker(const WorkerArgs& a) {
       break;
   }
   // Runs in hand stop after the record in hand; their jobs go back to the queue.
+  safety_net.Stop();
   pool.Stop();
   print("worker_stopped", {{"finished", pool.finished()}, {"requeued", pool.requeued()}});
   if (stop.load()) return StopSignal() == SIGTERM ? 0 : StopExitCode();
@@ -231,6 +252,7 @@ void AddWorkerCommands(CLI::App& app) {
       ->check(CLI::Range(int64_t{10}, int64_t{60'000}));
   worker->add_option("--idle-exit-ms", w->idle_exit_ms, "exit after this long with nothing to do (default: never)")
       ->check(CLI::Range(int64_t{0}, int64_t{86'400'000}));
+  AddSafetyOptions(worker, w->safety);
   worker->callback([w] { SetExitCode(RunWorker(*w)); });
 
   auto* jobs = app.add_subcommand("jobs", "The tenant's queued and finished jobs");

@@ -216,9 +216,14 @@ void SafetyNet::Stop() {
 }
 
 void SafetyNet::Loop() {
-  // Without polls the purge still runs, hourly.
+  // Without polls the purge still runs, hourly. The first pass comes one
+  // interval after the start: a restart does not sync every pair at once.
   const int64_t wait_ms = options_.interval_ms > 0 ? options_.interval_ms : 3'600'000;
   while (true) {
+    {
+      std::unique_lock lock(mu_);
+      if (cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_; })) return;
+    }
     auto report = RunPass();
     if (on_pass_) {
       if (report.ok()) {
@@ -229,8 +234,6 @@ void SafetyNet::Loop() {
         on_pass_(failed);
       }
     }
-    std::unique_lock lock(mu_);
-    if (cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_; })) return;
   }
 }
 

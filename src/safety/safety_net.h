@@ -1,7 +1,7 @@
 // SafetyNet: what catches the changes webhooks miss (SPEC F3/F8, issue
 // "safety nets"; docs/safety-nets.md). `serve` and `worker` run one.
 //
-// Every pass (SafetyOptions::interval_ms; the first right after Start()):
+// Every pass (SafetyOptions::interval_ms; the first one interval after Start()):
 //  - Poll: for every tenant and every enabled WooCommerce → QuickBooks
 //    connection pair, an incremental sync of every route is queued as a
 //    durable job on the backfill lane, deduplicated per tenant × pair (key
@@ -107,8 +107,9 @@ class SafetyNet {
   // The webhook check of one connection (see above).
   WebhookCheckResult CheckWebhooks(const store::Connection& woo);
 
-  // Background loop: a pass at once, then every interval_ms (the purge runs
-  // every pass even with polls off). No-op when running.
+  // Background loop: a pass every interval_ms, the first one interval after
+  // the start (the purge runs every pass even with polls off; hourly then).
+  // No-op when running.
   void Start();
   void Stop();
   // Called after every background pass (logs, tests).
