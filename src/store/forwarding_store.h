@@ -184,10 +184,6 @@ class ForwardingStore : public StateStore {
                                                      const std::string& doc_type, const std::string& doc_id) override {
     return inner_.GetDocumentHash(tenant, connection, doc_type, doc_id);
   }
-  Result<bool> DeleteMapping(const std::string& tenant, const std::string& target_connection,
-                             const std::string& entity, const std::string& source_id) override {
-    return inner_.DeleteMapping(tenant, target_connection, entity, source_id);
-  }
   Result<BudgetGrant> ReserveBudget(const BudgetAsk& ask) override { return inner_.ReserveBudget(ask); }
   Status CloseBudgetBlock(const std::string& account, const std::string& block_id) override {
     return inner_.CloseBudgetBlock(account, block_id);

@@ -45,11 +45,6 @@ class SafetyStore {
   virtual Result<std::optional<DocumentHash>> GetDocumentHash(const std::string& tenant, const std::string& connection,
                                                              const std::string& doc_type,
                                                              const std::string& doc_id) = 0;
-  // Removes the id mapping of (tenant, target_connection, entity,
-  // source_id), e.g. when its document was deleted in the target. Returns
-  // whether there was one.
-  virtual Result<bool> DeleteMapping(const std::string& tenant, const std::string& target_connection,
-                                     const std::string& entity, const std::string& source_id) = 0;
 };
 
 }  // namespace es::store

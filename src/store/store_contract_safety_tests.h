@@ -179,20 +179,4 @@ TEST_P(StoreContractTest, DocumentHashesUpsertPerDocumentAndTenant) {
   EXPECT_TRUE(store().PutDocumentHash(h).IsValidation());
 }
 
-TEST_P(StoreContractTest, DeleteMappingRemovesOnlyThatMapping) {
-  IdMapping a = Mapping("t1", "1042", "48", "order");
-  IdMapping b = Mapping("t1", "1043", "49", "order");
-  IdMapping other = Mapping("t2", "1042", "48", "order");
-  for (const IdMapping& m : {a, b, other}) ASSERT_TRUE(store().PutMapping(m).ok());
-  auto gone = store().DeleteMapping("t1", a.target_connection, "order", "1042");
-  ASSERT_TRUE(gone.ok()) << gone.status().ToString();
-  EXPECT_TRUE(*gone);
-  EXPECT_FALSE(*store().DeleteMapping("t1", a.target_connection, "order", "1042"));
-  EXPECT_FALSE(store().GetMapping("t1", a.target_connection, "order", "1042")->has_value());
-  EXPECT_TRUE(store().GetMapping("t1", a.target_connection, "order", "1043")->has_value());
-  EXPECT_TRUE(store().GetMapping("t2", a.target_connection, "order", "1042")->has_value());
-  EXPECT_FALSE(store().FindMappingByTarget("t1", a.target_connection, "order", "48")->has_value());
-  EXPECT_TRUE(store().DeleteMapping("t1", a.target_connection, "", "1042").status().IsValidation());
-}
-
 }  // namespace es::store::contract

@@ -216,8 +216,6 @@ inline constexpr char kListWebhooks[] =
     "SELECT " ES_DELIVERY_COLUMNS " FROM webhook_deliveries WHERE tenant_id = $1 "
     "AND ($2 = '' OR status = $2) AND ($3 = '' OR connection_id = $3) ORDER BY seq DESC LIMIT $4";
 #undef ES_DELIVERY_COLUMNS
-inline constexpr char kCountWebhooks[] =
-    "SELECT status, COUNT(*) FROM webhook_deliveries WHERE $1 = '' OR tenant_id = $1 GROUP BY status";
 inline constexpr char kSetWebhooksEnabled[] =
     "INSERT INTO webhook_settings (tenant_id, enabled, updated_at_ms) VALUES ($1, $2, $3) "
     "ON CONFLICT (tenant_id) DO UPDATE SET enabled = excluded.enabled, updated_at_ms = excluded.updated_at_ms";

@@ -48,7 +48,5 @@ inline constexpr char kPutDocumentHash[] =
 inline constexpr char kGetDocumentHash[] =
     "SELECT tenant_id, connection_id, doc_type, doc_id, sync_token, content_hash, seen_at_ms FROM qbo_document_hashes "
     "WHERE tenant_id = $1 AND connection_id = $2 AND doc_type = $3 AND doc_id = $4";
-inline constexpr char kDeleteMapping[] =
-    "DELETE FROM id_mappings WHERE tenant_id = $1 AND target_connection = $2 AND entity = $3 AND source_id = $4";
 
 }  // namespace es::store::sql::q

@@ -135,8 +135,6 @@ class SqlStore : public StateStore {
   Status PutDocumentHash(const DocumentHash& h) override;
   Result<std::optional<DocumentHash>> GetDocumentHash(const std::string& tenant, const std::string& connection,
                                                      const std::string& doc_type, const std::string& doc_id) override;
-  Result<bool> DeleteMapping(const std::string& tenant, const std::string& target_connection,
-                             const std::string& entity, const std::string& source_id) override;
 
   // ---- JobStore (sql_store_jobs.cpp)
   // Enqueue is one statement (INSERT … WHERE NOT EXISTS a queued job with

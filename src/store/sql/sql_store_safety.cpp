@@ -84,15 +84,4 @@ Result<std::optional<DocumentHash>> SqlStore::GetDocumentHash(const std::string&
                                });
 }
 
-Result<bool> SqlStore::DeleteMapping(const std::string& tenant, const std::string& target_connection,
-                                     const std::string& entity, const std::string& source_id) {
-  ES_RETURN_IF_ERROR(RequireNonEmpty("tenant_id", tenant));
-  ES_RETURN_IF_ERROR(RequireNonEmpty("target_connection", target_connection));
-  ES_RETURN_IF_ERROR(RequireNonEmpty("entity", entity));
-  ES_RETURN_IF_ERROR(RequireNonEmpty("source_id", source_id));
-  ES_ASSIGN_OR_RETURN(int64_t n, Write(exec(), Call::kIdempotent, "delete mapping", q::kDeleteMapping,
-                                       Params().Text(tenant).Text(target_connection).Text(entity).Text(source_id)));
-  return n > 0;
-}
-
 }  // namespace es::store::sql
