@@ -7,73 +7,12 @@
 // Run: EASYSALE_BIN=/path/to/easysale-sync node --test   (ctest: browser_test)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { randomBytes } from "node:crypto";
-import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
-import path from "node:path";
-import puppeteer from "puppeteer-core";
+import { startEnv } from "./support.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const bin =
-  process.env.EASYSALE_BIN ??
-  [path.resolve(here, "../../build/easysale-sync"), path.resolve(here, "../../build/src/easysale-sync")].find((p) => existsSync(p)) ??
-  "easysale-sync";
-const chromium = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const artifacts = process.env.ES_ARTIFACTS ?? path.resolve(here, "../../build/browser-artifacts");
 const TENANT = "shop";
 const EMAIL = "admin@shop.test";
-const PASSWORD = "browser-test-" + randomBytes(6).toString("hex");
 
-const children = [];
-let dataDir, base, browser, page;
-const woo = {};
-const qbo = {};
-
-function startProcess(args, env, ready) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
-    children.push(child);
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start in 30 s: ${out}${err}`)), 30000);
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const found = ready(out);
-      if (found) { clearTimeout(timer); resolve(found); }
-    });
-    child.stderr.on("data", (chunk) => (err += chunk));
-    child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`${args[0]} exited with ${code}: ${err}`)); });
-  });
-}
-
-const keyValues = (text) => Object.fromEntries(text.split("\n").map((l) => l.match(/^(\w+)=(.*)$/)).filter(Boolean).map((m) => [m[1], m[2].trim()]));
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-function cli(args, input) {
-  const r = spawnSync(bin, [...args, "--data", dataDir], { input, encoding: "utf8", env: process.env });
-  assert.equal(r.status, 0, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
-
-async function shot(name) {
-  await page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
-}
-
-async function go(hash, title) {
-  await page.click(`#nav a[href="#/${hash}"]`);
-  await page.waitForFunction((t) => document.querySelector("#page-title")?.textContent === t, { timeout: 15000 }, title);
-}
-
-const text = (sel) => page.$eval(sel, (e) => e.textContent);
+let env, page, base, browser, cli, shot, go, text, woo, qbo, PASSWORD;
 
 // Clicks `selector` and, when the API asks for a confirmation (409
 // confirmation_required: more than 10 records), confirms the plan it shows.
@@ -93,44 +32,13 @@ async function waitRunDone() {
 }
 
 before(async () => {
-  assert.ok(existsSync(bin), `no binary at ${bin}`);
-  mkdirSync(artifacts, { recursive: true });
-  dataDir = mkdtempSync(path.join(tmpdir(), "es-browser-"));
-  const w = await startProcess(["sandbox", "woo", "--port", "0", "--orders", "24", "--customers", "8", "--products", "6"], {},
-    (out) => { const m = out.match(/listening on (\S+)/); const kv = keyValues(out); return m && kv.orders ? { url: m[1], ...kv } : null; });
-  Object.assign(woo, w);
-  const q = await startProcess(["sandbox", "qbo", "--port", "0", "--no-throttle"], {},
-    (out) => { const m = out.match(/listening on (\S+)/); const kv = keyValues(out); return m && kv.refresh_token ? { url: m[1], ...kv } : null; });
-  Object.assign(qbo, q);
-
-  cli(["tenant", "add", TENANT]);
-  cli(["user", "add", "--tenant", TENANT, "--email", EMAIL, "--role", "admin", "--password-stdin"], `${PASSWORD}\n`);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  await startProcess(["serve", "--port", String(port), "--data", dataDir], {
-    EASYSALE_MASTER_KEY: randomBytes(32).toString("hex"),
-    EASYSALE_JWT_SECRET: randomBytes(32).toString("hex"),
-    EASYSALE_ALLOW_PRIVATE_TARGETS: "1",
-    EASYSALE_QBO_CLIENT_ID: qbo.client_id,
-    EASYSALE_QBO_CLIENT_SECRET: qbo.client_secret,
-    EASYSALE_QBO_AUTHORIZE_URL: `${qbo.url}/connect/oauth2`,
-    EASYSALE_QBO_TOKEN_URL: qbo.token_url,
-    EASYSALE_QBO_API_BASE: qbo.url,
-    EASYSALE_OAUTH_REDIRECT_URI: `${base}/oauth/qbo/callback`,
-  }, (out) => out.includes("serving on"));
-
-  const args = ["--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"];
-  if (process.getuid && process.getuid() === 0) args.push("--no-sandbox");
-  browser = await puppeteer.launch({ executablePath: chromium, headless: true, args });
-  page = await browser.newPage();
-  await page.setViewport({ width: 1280, height: 800 });
-  page.on("pageerror", (e) => console.error("page error:", e.message));
+  env = await startEnv({ tenant: TENANT, email: EMAIL, wooArgs: ["--orders", "24", "--customers", "8", "--products", "6"] });
+  ({ page, base, browser, cli, shot, go, text, woo, qbo } = env);
+  PASSWORD = env.password;
 });
 
 after(async () => {
-  if (browser) await browser.close();
-  for (const c of children) c.kill("SIGTERM");
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  if (env) await env.stop();
 });
 
 test("sign in: a wrong password is refused next to the form, the right one opens the overview", async () => {

@@ -3,100 +3,28 @@
 // `easysale-sync serve` and both sandboxes as processes. The WooCommerce
 // sandbox takes a new order every second, so orders placed after the sync
 // show up on the reconcile page as missing in QuickBooks with their
-// difference. Screenshots 30-… under build/browser-artifacts/ (or
+// difference. Screenshots 40-… under build/browser-artifacts/ (or
 // $ES_ARTIFACTS).
 //
 // Run: EASYSALE_BIN=/path/to/easysale-sync node --test   (ctest: browser_test)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { randomBytes } from "node:crypto";
-import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
-import path from "node:path";
-import puppeteer from "puppeteer-core";
+import { startEnv } from "./support.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const bin =
-  process.env.EASYSALE_BIN ??
-  [path.resolve(here, "../../build/easysale-sync"), path.resolve(here, "../../build/src/easysale-sync")].find((p) => existsSync(p)) ??
-  "easysale-sync";
-const chromium = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const artifacts = process.env.ES_ARTIFACTS ?? path.resolve(here, "../../build/browser-artifacts");
 const TENANT = "books";
 const EMAIL = "owner@books.test";
-const PASSWORD = "settings-test-" + randomBytes(6).toString("hex");
 const CLERK = "clerk@books.test";
 const CLERK_PASSWORD = "clerk-" + randomBytes(6).toString("hex");
-const env = { ...process.env, EASYSALE_MASTER_KEY: randomBytes(32).toString("hex") };
 
-const children = [];
-let dataDir, base, browser, page;
-
-function startProcess(args, extraEnv, ready) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...env, ...extraEnv } });
-    children.push(child);
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start in 30 s: ${out}${err}`)), 30000);
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const found = ready(out);
-      if (found) { clearTimeout(timer); resolve(found); }
-    });
-    child.stderr.on("data", (chunk) => (err += chunk));
-    child.on("exit", (code) => { clearTimeout(timer); reject(new Error(`${args[0]} exited with ${code}: ${err}`)); });
-  });
-}
-
-const keyValues = (text) => Object.fromEntries(text.split("\n").map((l) => l.match(/^(\w+)=(.*)$/)).filter(Boolean).map((m) => [m[1], m[2].trim()]));
-const listening = (keys) => (out) => {
-  const m = out.match(/listening on (\S+)/);
-  const kv = keyValues(out);
-  return m && keys.every((k) => kv[k]) ? { url: m[1], ...kv } : null;
-};
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
-
-function cli(args, input) {
-  const r = spawnSync(bin, [...args, "--data", dataDir], { input, encoding: "utf8", env });
-  assert.equal(r.status, 0, `${args.join(" ")}: ${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
-
-const shot = (name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
-const text = (sel) => page.$eval(sel, (e) => e.textContent);
-async function go(hash, title) {
-  await page.click(`#nav a[href="#/${hash}"]`);
-  await page.waitForFunction((t) => document.querySelector("#page-title")?.textContent === t, { timeout: 15000 }, title);
-}
-async function signIn(email, password) {
-  await page.goto(base, { waitUntil: "networkidle0" });
-  await page.waitForSelector("form.signin");
-  await page.$eval("input[name=tenant]", (e, t) => { e.value = t; }, TENANT);
-  await page.type("input[name=email]", email);
-  await page.type("input[name=password]", password);
-  await page.keyboard.press("Enter");
-  await page.waitForFunction(() => document.querySelector("#page-title")?.textContent === "Overview", { timeout: 15000 });
-}
+let env, page, base, cli, shot, text, go;
+const signIn = (email, password) => env.signIn(email, password);
 
 before(async () => {
-  assert.ok(existsSync(bin), `no binary at ${bin}`);
-  mkdirSync(artifacts, { recursive: true });
-  dataDir = mkdtempSync(path.join(tmpdir(), "es-browser-settings-"));
-  const woo = await startProcess(["sandbox", "woo", "--port", "0", "--orders", "45", "--customers", "6", "--products", "5",
-    "--order-every", "1"], {}, listening(["orders"]));
-  const qbo = await startProcess(["sandbox", "qbo", "--port", "0", "--no-throttle"], {}, listening(["refresh_token"]));
-  cli(["tenant", "add", TENANT]);
-  cli(["user", "add", "--tenant", TENANT, "--email", EMAIL, "--role", "admin", "--password-stdin"], `${PASSWORD}\n`);
+  env = await startEnv({ tenant: TENANT, email: EMAIL,
+    wooArgs: ["--orders", "45", "--customers", "6", "--products", "5", "--order-every", "1"] });
+  ({ page, base, cli, shot, text, go } = env);
+  const { woo, qbo } = env;
   cli(["connection", "add", "--tenant", TENANT, "--id", "woo", "--kind", "woo", "--name", "Shop",
     "--config", JSON.stringify({ base_url: woo.url }),
     "--secret", JSON.stringify({ consumer_key: woo.consumer_key, consumer_secret: woo.consumer_secret })]);
@@ -104,33 +32,14 @@ before(async () => {
     "--config", JSON.stringify({ api_base: qbo.url, token_url: qbo.token_url, realm_id: qbo.realm_id, client_id: qbo.client_id }),
     "--secret", JSON.stringify({ client_secret: qbo.client_secret, access_token: qbo.access_token,
       refresh_token: qbo.refresh_token, access_expires_at_ms: 0 })]);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  await startProcess(["serve", "--port", String(port), "--data", dataDir], {
-    EASYSALE_JWT_SECRET: randomBytes(32).toString("hex"),
-    EASYSALE_ALLOW_PRIVATE_TARGETS: "1",
-    EASYSALE_QBO_CLIENT_ID: qbo.client_id,
-    EASYSALE_QBO_CLIENT_SECRET: qbo.client_secret,
-    EASYSALE_QBO_TOKEN_URL: qbo.token_url,
-    EASYSALE_QBO_API_BASE: qbo.url,
-  }, (out) => out.includes("serving on"));
-
-  const args = ["--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"];
-  if (process.getuid && process.getuid() === 0) args.push("--no-sandbox");
-  browser = await puppeteer.launch({ executablePath: chromium, headless: true, args });
-  page = await browser.newPage();
-  await page.setViewport({ width: 1280, height: 800 });
-  page.on("pageerror", (e) => console.error("page error:", e.message));
 });
 
 after(async () => {
-  if (browser) await browser.close();
-  for (const c of children) c.kill("SIGTERM");
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  if (env) await env.stop();
 });
 
 test("sign in and run a full sync", async () => {
-  await signIn(EMAIL, PASSWORD);
+  await signIn(EMAIL, env.password);
   await go("sync", "Sync now");
   await page.select("select[name=mode]", "full");
   await page.click("#dry-run");

@@ -95,12 +95,13 @@ export async function startEnv({ tenant = "shop", email = "admin@shop.test", woo
     await page.click(`#nav a[href="#/${hash}"]`);
     await page.waitForFunction((t) => document.querySelector("#page-title")?.textContent === t, { timeout: 15000 }, title);
   };
-  env.signIn = async () => {
+  // Signs in as the admin, or as another user of the tenant.
+  env.signIn = async (user = email, password = env.password) => {
     await page.goto(env.base, { waitUntil: "networkidle0" });
     await page.waitForSelector("form.signin");
-    await page.type("input[name=tenant]", tenant);
-    await page.type("input[name=email]", email);
-    await page.type("input[name=password]", env.password);
+    await page.$eval("input[name=tenant]", (e, t) => { e.value = t; }, tenant);
+    await page.type("input[name=email]", user);
+    await page.type("input[name=password]", password);
     await page.keyboard.press("Enter");
     await page.waitForFunction(() => document.querySelector("#page-title")?.textContent === "Overview", { timeout: 15000 });
   };
