@@ -24,6 +24,7 @@
 #include "common/json.h"
 #include "connectors/qbo/sandbox/server.h"
 #include "connectors/woo/sandbox/server.h"
+#include "support/cli_connections.h"
 #include "support/cli_run.h"
 #include "support/pty_run.h"
 
@@ -66,17 +67,9 @@ class CliConfirm : public ::testing::Test {
     store_ = "--store " + url + " --tenant shop";
     setenv("EASYSALE_MASTER_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", 1);
     ASSERT_EQ(es::test::RunCli(ES_BINARY, "tenant add shop --store " + url).exit_code, 0);
-    Json woo_config = {{"base_url", woo_->base_url()}};
-    Json woo_secret = {{"consumer_key", wo_.consumer_key}, {"consumer_secret", wo_.consumer_secret}};
-    auto r = es::test::RunCli(ES_BINARY, "connection add " + store_ + " --id woo --kind woo --config " +
-                                             Quote(DumpJson(woo_config)) + " --secret " + Quote(DumpJson(woo_secret)));
+    auto r = es::test::RunCli(ES_BINARY, "connection add " + store_ + es::test::WooConnectionArgs(*woo_));
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    Json qbo_config = {{"api_base", qbo_->base_url()}, {"token_url", qbo_->token_url()}, {"realm_id", qo.realm_id},
-                       {"client_id", qo.client_id}};
-    Json qbo_secret = {{"client_secret", qo.client_secret}, {"access_token", tokens.access_token},
-                       {"refresh_token", tokens.refresh_token}, {"access_expires_at_ms", 0}};
-    r = es::test::RunCli(ES_BINARY, "connection add " + store_ + " --id qbo --kind qbo --config " +
-                                        Quote(DumpJson(qbo_config)) + " --secret " + Quote(DumpJson(qbo_secret)));
+    r = es::test::RunCli(ES_BINARY, "connection add " + store_ + es::test::QboConnectionArgs(*qbo_, tokens));
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }

@@ -8,6 +8,7 @@
 
 #include "common/json.h"
 #include "connectors/woo/sandbox/server.h"
+#include "support/cli_connections.h"
 #include "support/cli_run.h"
 #include "support/notify_receiver.h"
 #include "support/smtp_sink.h"
@@ -103,10 +104,7 @@ TEST_F(CliNotify, ARunAgainstADeadQuickBooksSendsOneMailAndOneSignedPost) {
   wo.seed = 3;
   woo::sandbox::Server woo(wo);
   ASSERT_TRUE(woo.Start(0).ok());
-  Json woo_config = {{"base_url", woo.base_url()}};
-  Json woo_secret = {{"consumer_key", wo.consumer_key}, {"consumer_secret", wo.consumer_secret}};
-  auto r = Cli("connection add " + store_ + " --id woo --kind woo --config " + Quote(DumpJson(woo_config)) +
-               " --secret " + Quote(DumpJson(woo_secret)));
+  auto r = Cli("connection add " + store_ + es::test::WooConnectionArgs(woo));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // QuickBooks is down: nothing listens on port 1.
   Json qbo_config = {{"api_base", "http://127.0.0.1:1"}, {"token_url", "http://127.0.0.1:1/token"},

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 
+#include "support/cli_connections.h"
 #include "support/cli_run.h"
 #include "common/json.h"
 #include "connectors/qbo/sandbox/server.h"
@@ -52,17 +53,9 @@ class CliOutput : public ::testing::Test {
     setenv("EASYSALE_MASTER_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", 1);
     auto r = Exec("tenant add shop1 --store sqlite://" + db_.string());
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    Json woo_config = {{"base_url", woo_->base_url()}};
-    Json woo_secret = {{"consumer_key", wo_.consumer_key}, {"consumer_secret", wo_.consumer_secret}};
-    r = Exec("connection add " + store_ + " --id woo --kind woo --config " + Quote(DumpJson(woo_config)) +
-                 " --secret " + Quote(DumpJson(woo_secret)));
+    r = Exec("connection add " + store_ + es::test::WooConnectionArgs(*woo_));
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    Json qbo_config = {{"api_base", qbo_->base_url()}, {"token_url", qbo_->token_url()},
-                       {"realm_id", qo_.realm_id}, {"client_id", qo_.client_id}};
-    Json qbo_secret = {{"client_secret", qo_.client_secret}, {"access_token", tokens_.access_token},
-                       {"refresh_token", tokens_.refresh_token}, {"access_expires_at_ms", 0}};
-    r = Exec("connection add " + store_ + " --id qbo --kind qbo --config " + Quote(DumpJson(qbo_config)) +
-            " --secret " + Quote(DumpJson(qbo_secret)));
+    r = Exec("connection add " + store_ + es::test::QboConnectionArgs(*qbo_, tokens_));
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   }
   void TearDown() override {

@@ -13,6 +13,7 @@
 #include "common/json.h"
 #include "connectors/qbo/sandbox/server.h"
 #include "connectors/woo/sandbox/server.h"
+#include "support/cli_connections.h"
 #include "support/cli_run.h"
 
 namespace es::testing {
@@ -39,19 +40,10 @@ class CliTwoWay : public ::testing::Test {
     store_ = "--store sqlite://" + db_.string() + " --tenant shop1";
     setenv("EASYSALE_MASTER_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", 1);
     ASSERT_EQ(Run("tenant add shop1 --store sqlite://" + db_.string()).exit_code, 0);
-    Json woo_config = {{"base_url", woo_->base_url()}};
-    Json woo_secret = {{"consumer_key", wo.consumer_key}, {"consumer_secret", wo.consumer_secret}};
-    auto r = Run("connection add " + store_ + " --id woo --kind woo --config " + Quote(DumpJson(woo_config)) +
-                 " --secret " + Quote(DumpJson(woo_secret)));
+    auto r = Run("connection add " + store_ + es::test::WooConnectionArgs(*woo_));
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    const auto& qo = qbo_->options();
     auto tokens = qbo_->IssueTokens();
-    Json qbo_config = {{"api_base", qbo_->base_url()}, {"token_url", qbo_->token_url()}, {"realm_id", qo.realm_id},
-                       {"client_id", qo.client_id}};
-    Json qbo_secret = {{"client_secret", qo.client_secret}, {"access_token", tokens.access_token},
-                       {"refresh_token", tokens.refresh_token}, {"access_expires_at_ms", 0}};
-    r = Run("connection add " + store_ + " --id qbo --kind qbo --config " + Quote(DumpJson(qbo_config)) +
-            " --secret " + Quote(DumpJson(qbo_secret)));
+    r = Run("connection add " + store_ + es::test::QboConnectionArgs(*qbo_, tokens));
     ASSERT_EQ(r.exit_code, 0) << r.err;
     // Items are created as Inventory items, so QuickBooks keeps their stock.
     ASSERT_EQ(Run("config set " + store_ + " " + Quote(R"({"item_type":"Inventory","income_account_id":"2","expense_account_id":"3","asset_account_id":"4"})")).exit_code, 0);
