@@ -184,6 +184,19 @@ test("overview and schedules pages", async () => {
     assert.match(await text("main"), /No schedules\.|Cron|cron/);
   }
   await shot("11-schedules");
+  // Add a nightly schedule through the form, then pause it.
+  await page.type("form input[name=name]", "nightly");
+  await page.type("form input[name=cron]", "0 2 * * *");
+  await page.$eval("form input[name=timezone]", (e) => { e.value = "Europe/Berlin"; });
+  await page.click("form button[type=submit]");
+  await page.waitForFunction(() => [...document.querySelectorAll("main tbody tr")].some((r) => r.textContent.includes("nightly")), { timeout: 15000 });
+  await page.evaluate(() => [...document.querySelectorAll("main tbody tr button")].find((b) => b.textContent === "Pause").click());
+  await page.waitForFunction(() => [...document.querySelectorAll("main tbody tr")].some((r) => r.textContent.includes("nightly") && r.textContent.includes("disabled")), { timeout: 15000 });
+  const saved = await page.evaluate(async () => (await (await fetch("/api/v1/schedules")).json()));
+  const nightly = (saved.schedules || saved).find((x) => x.name === "nightly");
+  assert.equal(nightly.enabled, false);
+  assert.equal(nightly.timezone, "Europe/Berlin");
+  await shot("11b-schedule-paused");
 });
 
 test("mappings: edit a mapping and see the preview change", async (t) => {
@@ -221,6 +234,23 @@ test("mappings: edit a mapping and see the preview change", async (t) => {
   }
   await page.waitForFunction((b) => document.querySelector("#preview-output").textContent !== b, { timeout: 20000 }, before);
   await shot("13-mapping-preview");
+  // Saving rewrites every order already in QuickBooks on its next sync:
+  // the plan is shown and the save waits for the confirmation.
+  await page.click("#save-mapping");
+  await page.waitForSelector("#confirm-run", { timeout: 15000 });
+  assert.match(await text("[role=alertdialog]"), /order/);
+  await shot("13b-mapping-confirm");
+  await page.click("#confirm-run");
+  await page.waitForFunction(() => document.getElementById("toast")?.textContent.includes("Mapping saved"), { timeout: 15000 });
+});
+
+test("connections: rename one", async () => {
+  await go("connections", "Connections");
+  await page.waitForSelector("#rename-woo");
+  await page.$eval("#rename-woo", (e) => { e.value = ""; });
+  await page.type("#rename-woo", "Main shop");
+  await page.evaluate(() => document.querySelector("#rename-woo").form.requestSubmit());
+  await page.waitForFunction(() => document.querySelector('.conn[data-id="woo"] h2')?.textContent.includes("Main shop"), { timeout: 15000 });
 });
 
 test("phone width: the pages stay readable", async () => {

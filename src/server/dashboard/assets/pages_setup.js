@@ -79,9 +79,34 @@ function connectionCard(c) {
     if (c.kind === "qbo") {
       row.append(h("button", { id: `connect-${c.id}`, onclick: () => connectQbo(c.id, result) }, c.connected ? "Reconnect QuickBooks" : "Connect QuickBooks"));
     }
-    card.append(credentialForm(c));
+    row.append(h("button", { class: "secondary", id: `delete-${c.id}`, onclick: async (ev) => {
+      // A second click confirms: the connection's id maps and cursors go with it.
+      if (ev.target.dataset.armed !== "1") {
+        ev.target.dataset.armed = "1";
+        ev.target.textContent = "Click again to delete";
+        return;
+      }
+      const r = await api("DELETE", `/api/v1/connections/${encodeURIComponent(c.id)}`);
+      if (r.status < 300) window.dispatchEvent(new HashChangeEvent("hashchange"));
+      else result.replaceChildren(h("span", { class: "form-error" }, ES.errorText(r)));
+    } }, "Delete"));
+    card.append(renameForm(c), credentialForm(c));
   }
   return card;
+}
+
+// Renames a connection (PATCH /connections/{id}); the error shows at the field.
+function renameForm(c) {
+  const name = ES.input({ name: "name", id: `rename-${c.id}`, value: c.name || "" });
+  const form = h("form", { class: "row", novalidate: true },
+    ES.field("Name", name), h("button", { type: "submit", class: "secondary" }, "Rename"));
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const r = await api("PATCH", `/api/v1/connections/${encodeURIComponent(c.id)}`, { name: name.value.trim() });
+    if (r.status === 200) { ES.toast("Connection renamed."); window.dispatchEvent(new HashChangeEvent("hashchange")); }
+    else ES.setError(name, ES.errorText(r));
+  });
+  return form;
 }
 
 function addConnectionForm() {
@@ -248,10 +273,16 @@ ES.pages.schedules = {
       { label: "Name", get: (s) => s.name }, { label: "When (cron)", get: (s) => s.cron }, { label: "Time zone", get: (s) => s.timezone },
       { label: "Entities", get: (s) => (s.entities || []).join(", ") }, { label: "Mode", get: (s) => s.mode },
       { label: "Enabled", get: (s) => ES.badge(s.enabled ? "enabled" : "disabled") },
-      { label: "", get: (s) => isAdmin() ? h("button", { class: "secondary", onclick: async () => {
-        const d = await api("DELETE", `/api/v1/schedules/${encodeURIComponent(s.id)}`);
-        if (d.status < 300) window.dispatchEvent(new HashChangeEvent("hashchange")); else ES.toast(ES.errorText(d));
-      } }, "Delete") : "" },
+      { label: "", get: (s) => isAdmin() ? h("div", { class: "row" },
+        h("button", { class: "secondary", onclick: async () => {
+          const body = { name: s.name, cron: s.cron, timezone: s.timezone, entities: s.entities, mode: s.mode, enabled: !s.enabled };
+          const u = await api("PUT", `/api/v1/schedules/${encodeURIComponent(s.id)}`, body);
+          if (u.status < 300) window.dispatchEvent(new HashChangeEvent("hashchange")); else ES.toast(ES.errorText(u));
+        } }, s.enabled ? "Pause" : "Resume"),
+        h("button", { class: "secondary", onclick: async () => {
+          const d = await api("DELETE", `/api/v1/schedules/${encodeURIComponent(s.id)}`);
+          if (d.status < 300) window.dispatchEvent(new HashChangeEvent("hashchange")); else ES.toast(ES.errorText(d));
+        } }, "Delete")) : "" },
     ], list, { empty: "No schedules." }));
     if (!isAdmin()) return;
     const name = ES.input({ name: "name" });
@@ -317,7 +348,8 @@ ES.pages.mappings = {
     const save = h("button", { id: "save-mapping", "data-admin": true, disabled: !isAdmin(), onclick: async () => {
       let m;
       try { m = JSON.parse(editor.value); } catch (e) { ES.setError(editor, `Not valid JSON: ${e.message}`); return; }
-      const res = await api("PUT", path, wrapped ? { mapping: m } : m);
+      const res = await ES.withConfirmation("PUT", path, wrapped ? { mapping: m } : m, el);
+      if (res.cancelled) return;
       if (res.status === 400 && res.data && res.data.error === "invalid_mapping") {
         errors.replaceChildren(...(res.data.errors || []).map((e) => h("li", {}, `${e.path}: ${e.message}`))); return;
       }
@@ -333,7 +365,8 @@ ES.pages.mappings = {
         { label: "Saved", get: (v) => ES.time(v.createdAt || v.at) },
         { label: "By", get: (v) => v.createdBy || v.user || "" },
         { label: "", get: (v) => isAdmin() ? h("button", { class: "secondary", onclick: async () => {
-          const rb = await api("POST", `${path}/rollback`, { version: v.version });
+          const rb = await ES.withConfirmation("POST", `${path}/rollback`, { version: v.version }, el);
+          if (rb.cancelled) return;
           if (rb.status < 300) window.dispatchEvent(new HashChangeEvent("hashchange")); else ES.toast(ES.errorText(rb));
         } }, "Roll back to this") : "" },
       ], vs, { pageSize: 10 }));
