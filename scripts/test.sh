@@ -20,9 +20,11 @@ if [[ "${1:-}" == "--asan" ]]; then
   # -O1 keeps the sanitized build and its tests quick; assertions stay on.
   scripts/build.sh "${OPTIONS[@]}" -DES_SANITIZE=ON -DES_BUILD_BENCH=OFF "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1"
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
-  # The tests that time real processes being signalled and killed (minutes
-  # of waiting, little code of their own) run in the normal build only.
-  CTEST_EXCLUDE=(-E '^integration_process_test$')
+  # In the normal build only: the tests that time real processes being
+  # signalled and killed (minutes of waiting, little code of their own), and
+  # the browser and npm-client tests (their server paths run sanitized in
+  # server_integration_test).
+  CTEST_EXCLUDE=(-E '^(integration_process_test|browser_test|conformance_test)$')
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 else
   CTEST_EXCLUDE=()
