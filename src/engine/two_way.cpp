@@ -88,6 +88,14 @@ std::string TwoWayKey(const SourceRecord& r) {
   return "";
 }
 
+bool SameTwoWayContent(const Json& a, const Json& b) {
+  if (!a.is_object() || !b.is_object()) return false;
+  if (a.value("price", Json()) != b.value("price", Json())) return false;
+  const Json sa = a.value("stock", Json()), sb = b.value("stock", Json());
+  // A stock one side does not count cannot differ from the other's.
+  return sa.is_null() || sb.is_null() || sa == sb;
+}
+
 const char* VerdictName(Verdict v) {
   switch (v) {
     case Verdict::kWrite: return "write";
@@ -112,7 +120,7 @@ Decision Decide(const SyncPolicy& policy, const SideView& source, const std::opt
     d.reason = "changed in " + source.kind;
     return d;
   }
-  if (!target->hash.empty() && target->hash == source.hash) {
+  if (SameTwoWayContent(source.value, target->value)) {
     d.verdict = Verdict::kInSync;
     d.reason = "both sides already hold this value";
     return d;

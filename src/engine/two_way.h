@@ -15,6 +15,7 @@
 //   S unchanged since the last sync              → nothing (kUnchanged, or
 //                                                   kEcho when we wrote it)
 //   T already holds the same content             → record both, no write (kInSync)
+//     (SameTwoWayContent: a stock only one side counts is not compared)
 //   T unchanged since the last sync              → write (kWrite)
 //   both changed (or neither side was ever synced, so the first sync of a
 //   pair that differs): a conflict, by the strategy —
@@ -67,6 +68,14 @@ store::SyncPolicyRecord PolicyRecord(const std::string& tenant, const SyncPolicy
 // record's stock is managed.
 Json TwoWayValue(const model::Product& p);
 Json TwoWayValue(const SourceRecord& r);
+// Whether two sides hold the same two-way content: equal prices, and equal
+// stocks where both sides count stock. A side that does not count stock (a
+// shop product with manage_stock off: WooCommerce keeps no quantity for it;
+// an item QuickBooks does not track) has nothing to compare, so its null
+// stock never differs from the other side's quantity. Each side's own hash
+// (TwoWayHash) still covers its full value, so a later change of either is
+// seen.
+bool SameTwoWayContent(const Json& a, const Json& b);
 // Hex SHA-256 of the canonical value; "" for null.
 std::string TwoWayHash(const Json& value);
 // The record's identity on both sides: "sku:<SKU>"; "" when it has none.

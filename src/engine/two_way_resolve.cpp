@@ -63,6 +63,16 @@ Result<Resolution> ResolveConflict(store::StateStore& store, const Registry& reg
   win.record_id = win_record;
   win.content_hash = "";
   ES_RETURN_IF_ERROR(store.PutTwoWayState(win));
+  // The target's own unchanged-content skip (the id map's fingerprint of
+  // what was last written from the chosen record) would otherwise drop the
+  // write when the chosen side did not change since its last sync: forget
+  // it for exactly this record, so the next run of the route writes it.
+  ES_ASSIGN_OR_RETURN(auto mapping, store.GetMapping(tenant, lose_conn, c.entity, win_record));
+  if (mapping && !mapping->fingerprint.empty()) {
+    mapping->fingerprint.clear();
+    mapping->updated_at_ms = clock.NowMillis();
+    ES_RETURN_IF_ERROR(store.PutMapping(*mapping));
+  }
 
   store::AuditEntry audit;
   audit.tenant_id = tenant;

@@ -18,8 +18,12 @@ struct Resolution {
 // Closes open conflict `id` of `tenant` with the value of side `take` (a
 // connector kind, "woo" or "qbo"), audited as `user` ("conflict.resolve").
 // The two-way ledger is set so that the chosen side counts as changed and
-// the other as unchanged; the returned request (triggered_by "conflict",
-// limited to the chosen record) then writes the chosen value across.
+// the other as unchanged, and the id map's fingerprint of the chosen
+// record on the other side is cleared (so the target's unchanged-content
+// skip cannot drop the write when the chosen side itself did not change);
+// the returned request (triggered_by "conflict", limited to the chosen
+// record) then writes the chosen value across, once: the write records a
+// new fingerprint and two-way state, so later runs are quiet.
 // Validation for a bad `take`, NotFound / Conflict (not open) from the store.
 Result<Resolution> ResolveConflict(store::StateStore& store, const Registry& registry, Clock& clock,
                                    const std::string& tenant, int64_t id, const std::string& take,

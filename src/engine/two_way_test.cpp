@@ -57,6 +57,21 @@ TEST(TwoWay, ConflictsFollowTheStrategy) {
   EXPECT_TRUE(Decide(Policy(Strategy::kSourceWins), Side("woo", "1"), Side("qbo", "2")).conflict);
 }
 
+TEST(TwoWay, AStockOnlyOneSideCountsIsNotCompared) {
+  const Json shop = {{"price", "9.99"}, {"stock", nullptr}};
+  EXPECT_TRUE(SameTwoWayContent(shop, Json{{"price", "9.99"}, {"stock", "0"}}));
+  EXPECT_FALSE(SameTwoWayContent(shop, Json{{"price", "9.98"}, {"stock", "0"}}));
+  EXPECT_FALSE(SameTwoWayContent(Json{{"price", "9.99"}, {"stock", "3"}}, Json{{"price", "9.99"}, {"stock", "0"}}));
+  EXPECT_FALSE(SameTwoWayContent(shop, Json()));
+  // The first two-way run of such a pair: in sync, no conflict.
+  SideView qbo = Side("qbo", "9.99");
+  qbo.value["stock"] = "0";
+  qbo.hash = TwoWayHash(qbo.value);
+  auto d = Decide(Policy(Strategy::kManual), qbo, Side("woo", "9.99"));
+  EXPECT_EQ(d.verdict, Verdict::kInSync);
+  EXPECT_FALSE(d.conflict);
+}
+
 TEST(TwoWay, PoliciesAreChecked) {
   EXPECT_TRUE(PolicyFromRecord({"t", "item", "both", "qbo", "manual", 0}).ok());
   EXPECT_TRUE(PolicyFromRecord({"t", "item", "qbo->woo", "qbo", "newest_wins", 0}).ok());
