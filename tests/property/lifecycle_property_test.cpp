@@ -7,6 +7,9 @@
 // for every order: exactly one primary QBO document when its status is
 // synced (a cancelled one's is voided), one QBO document per refund, and
 // net amounts (total − refunds against document − credits) equal to the cent.
+// Each case has a directory of its own (store, the child's stdout and
+// stderr); a failing case keeps it, and its log ends with how the run ended
+// (exit code, signal or why it could not start) and the tail of its stderr.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 #include <fcntl.h>
@@ -15,9 +18,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <thread>
 
@@ -38,8 +43,8 @@ struct Child {
 // Runs the binary with stdout to out_file and stderr to err_file; with
 // kill_after_ms >= 0 sends SIGKILL after that long.
 Child RunBinary(const std::vector<std::string>& args, int kill_after_ms, const std::string& out_file,
-                const std::string& err_file) {
-  std::vector<std::string> all = {ES_BINARY};
+                const std::string& err_file, const std::string& program = ES_BINARY) {
+  std::vector<std::string> all = {program};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : all) argv.push_back(a.data());
@@ -93,6 +98,24 @@ std::string Tail(const std::string& path, size_t max = 2000) {
   return s.size() > max ? "..." + s.substr(s.size() - max) : s;
 }
 
+// An empty directory for one case, never one an earlier case used.
+std::filesystem::path FreshCaseDir(uint64_t seed) {
+  static int case_number = 0;
+  const auto dir = std::filesystem::temp_directory_path() / ("es-life-" + std::to_string(getpid()) + "-" +
+                                                             std::to_string(++case_number) + "-" + std::to_string(seed));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// A binary that could not be started says nothing about the product: name
+// the cause. (ETXTBSY or ENOENT: it was being relinked while this ran.)
+void RequireStarted(const Child& c) {
+  if (c.spawn_error != 0)
+    RC_FAIL(std::string(ES_BINARY) + " could not be started: " + strerror(c.spawn_error) +
+            (c.spawn_error == ETXTBSY || c.spawn_error == ENOENT ? " (was it being rebuilt while this test ran?)" : ""));
+}
+
 // What a run that had to succeed did instead, for the failure log.
 std::string Describe(const char* which, const Child& c, const std::string& out, const std::string& err) {
   std::string d = std::string(which) + ": exit " + std::to_string(c.exit_code);
@@ -137,6 +160,41 @@ std::map<std::string, std::vector<Doc>> DocsByNumber(SyncFixture& f, std::initia
   return out;
 }
 
+// The harness itself: what it reports must say why a run did not succeed.
+TEST(LifecycleHarness, CaseDirectoriesAreNeverShared) {
+  const auto a = FreshCaseDir(1);
+  std::ofstream(a / "state.db") << "left by a failed case";
+  const auto b = FreshCaseDir(1);
+  EXPECT_NE(a, b);
+  EXPECT_TRUE(std::filesystem::is_empty(b));
+  std::filesystem::remove_all(a);
+  std::filesystem::remove_all(b);
+}
+
+TEST(LifecycleHarness, ReportsASignalWithTheChildsStderr) {
+  const auto dir = FreshCaseDir(0);
+  const std::string out = (dir / "out").string(), err = (dir / "err").string();
+  Child c = RunBinary({"-c", "echo 'what went wrong' >&2; kill -ABRT $$"}, -1, out, err, "/bin/sh");
+  EXPECT_EQ(c.exit_code, -1);
+  EXPECT_EQ(c.signal, SIGABRT);
+  EXPECT_FALSE(c.killed);
+  const std::string d = Describe("run", c, out, err);
+  EXPECT_NE(d.find("signal 6"), std::string::npos) << d;
+  EXPECT_NE(d.find("what went wrong"), std::string::npos) << d;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LifecycleHarness, ReportsABinaryThatCannotStart) {
+  const auto dir = FreshCaseDir(0);
+  const std::string out = (dir / "out").string(), err = (dir / "err").string();
+  Child c = RunBinary({}, -1, out, err, (dir / "no-such-binary").string());
+  EXPECT_EQ(c.exit_code, -1);
+  EXPECT_EQ(c.signal, 0);
+  EXPECT_EQ(c.spawn_error, ENOENT);
+  EXPECT_NE(Describe("run", c, out, err).find("not started"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 RC_GTEST_PROP(Lifecycle, BooksFollowEveryOrderThroughKillsAndRestarts, ()) {
   FixtureOptions o;
   o.woo.seed = *rc::gen::inRange<uint64_t>(1, 1'000'000);
@@ -148,12 +206,7 @@ RC_GTEST_PROP(Lifecycle, BooksFollowEveryOrderThroughKillsAndRestarts, ()) {
   // A directory of its own for every case: shrinking repeats a seed, and a
   // store left by an earlier case would name records this case's fresh QBO
   // company never had. A failed case's directory is kept for inspection.
-  static int case_number = 0;
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("es-life-" + std::to_string(getpid()) + "-" + std::to_string(++case_number) + "-" +
-                    std::to_string(o.woo.seed));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const auto dir = FreshCaseDir(o.woo.seed);
   RC_LOG() << "directory " << dir.string() << "\n";
   o.store_url = "sqlite://" + (dir / "state.db").string();
   SyncFixture f(o);
@@ -169,14 +222,17 @@ RC_GTEST_PROP(Lifecycle, BooksFollowEveryOrderThroughKillsAndRestarts, ()) {
     if (step > 0) f.woo().SimulateTrading(o.woo.seed + static_cast<uint64_t>(step), RandomWeek());
     const bool kill_it = *rc::gen::arbitrary<bool>();
     Child c = RunBinary(sync, kill_it ? *rc::gen::inRange(0, 400) : -1, out, err);
+    RequireStarted(c);
     if (c.killed) ++kills;
   }
   f.woo().SimulateTrading(o.woo.seed + 99, RandomWeek());
   Child last = RunBinary(sync, -1, out, err);
   RC_LOG() << "kills " << kills << ", " << Describe("last sync", last, out, err);
+  RequireStarted(last);
   RC_ASSERT(last.exit_code == 0);
   Child quiet = RunBinary(sync, -1, out, err);
   RC_LOG() << Describe("quiet sync", quiet, out, err);
+  RequireStarted(quiet);
   RC_ASSERT(quiet.exit_code == 0);
   auto report = ParseJson(ReadFile(out));
   RC_ASSERT(report.ok());
