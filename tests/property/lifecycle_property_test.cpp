@@ -7,6 +7,9 @@
 // for every order: exactly one primary QBO document when its status is
 // synced (a cancelled one's is voided), one QBO document per refund, and
 // net amounts (total − refunds against document − credits) equal to the cent.
+// Each case has a directory of its own (store, the child's stdout and
+// stderr); a failing case keeps it, and its log ends with how the run ended
+// (exit code, signal or why it could not start) and the tail of its stderr.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 #include <fcntl.h>
@@ -15,8 +18,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <thread>
 
@@ -28,13 +34,17 @@ namespace es::testing {
 namespace {
 
 struct Child {
-  int exit_code = -1;  // -1 when killed
-  bool killed = false;
+  int exit_code = -1;  // -1 when it did not exit normally
+  int signal = 0;      // the signal that ended it, if one did
+  int spawn_error = 0;  // errno when it could not be started at all
+  bool killed = false;  // by this test
 };
 
-// Runs the binary; with kill_after_ms >= 0 sends SIGKILL after that long.
-Child RunBinary(const std::vector<std::string>& args, int kill_after_ms, const std::string& out_file) {
-  std::vector<std::string> all = {ES_BINARY};
+// Runs the binary with stdout to out_file and stderr to err_file; with
+// kill_after_ms >= 0 sends SIGKILL after that long.
+Child RunBinary(const std::vector<std::string>& args, int kill_after_ms, const std::string& out_file,
+                const std::string& err_file, const std::string& program = ES_BINARY) {
+  std::vector<std::string> all = {program};
   all.insert(all.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& a : all) argv.push_back(a.data());
@@ -47,12 +57,15 @@ Child RunBinary(const std::vector<std::string>& args, int kill_after_ms, const s
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   pid_t pid = 0;
   Child c;
   int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) return c;
+  if (rc != 0) {
+    c.spawn_error = rc;
+    return c;
+  }
   if (kill_after_ms >= 0) {
     std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms));
     c.killed = kill(pid, SIGKILL) == 0;
@@ -62,6 +75,8 @@ Child RunBinary(const std::vector<std::string>& args, int kill_after_ms, const s
   if (WIFEXITED(status)) {
     c.exit_code = WEXITSTATUS(status);
     c.killed = false;
+  } else if (WIFSIGNALED(status)) {
+    c.signal = WTERMSIG(status);
   }
   return c;
 }
@@ -75,6 +90,39 @@ std::string ReadFile(const std::string& path) {
   while ((n = fread(buf, 1, sizeof buf, f)) > 0) s.append(buf, n);
   fclose(f);
   return s;
+}
+
+// The last `max` characters of a file: the end of a child's stderr.
+std::string Tail(const std::string& path, size_t max = 2000) {
+  std::string s = ReadFile(path);
+  return s.size() > max ? "..." + s.substr(s.size() - max) : s;
+}
+
+// An empty directory for one case, never one an earlier case used.
+std::filesystem::path FreshCaseDir(uint64_t seed) {
+  static int case_number = 0;
+  const auto dir = std::filesystem::temp_directory_path() / ("es-life-" + std::to_string(getpid()) + "-" +
+                                                             std::to_string(++case_number) + "-" + std::to_string(seed));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// A binary that could not be started says nothing about the product: name
+// the cause. (ETXTBSY or ENOENT: it was being relinked while this ran.)
+void RequireStarted(const Child& c) {
+  if (c.spawn_error != 0)
+    RC_FAIL(std::string(ES_BINARY) + " could not be started: " + strerror(c.spawn_error) +
+            (c.spawn_error == ETXTBSY || c.spawn_error == ENOENT ? " (was it being rebuilt while this test ran?)" : ""));
+}
+
+// What a run that had to succeed did instead, for the failure log.
+std::string Describe(const char* which, const Child& c, const std::string& out, const std::string& err) {
+  std::string d = std::string(which) + ": exit " + std::to_string(c.exit_code);
+  if (c.signal != 0) d += ", signal " + std::to_string(c.signal) + " (" + strsignal(c.signal) + ")";
+  if (c.spawn_error != 0) d += ", not started: " + std::string(strerror(c.spawn_error));
+  d += "\nstdout: " + ReadFile(out).substr(0, 400) + "\nstderr (tail):\n" + Tail(err) + "\n";
+  return d;
 }
 
 woo::sandbox::TradingOptions RandomWeek() {
@@ -112,6 +160,41 @@ std::map<std::string, std::vector<Doc>> DocsByNumber(SyncFixture& f, std::initia
   return out;
 }
 
+// The harness itself: what it reports must say why a run did not succeed.
+TEST(LifecycleHarness, CaseDirectoriesAreNeverShared) {
+  const auto a = FreshCaseDir(1);
+  std::ofstream(a / "state.db") << "left by a failed case";
+  const auto b = FreshCaseDir(1);
+  EXPECT_NE(a, b);
+  EXPECT_TRUE(std::filesystem::is_empty(b));
+  std::filesystem::remove_all(a);
+  std::filesystem::remove_all(b);
+}
+
+TEST(LifecycleHarness, ReportsASignalWithTheChildsStderr) {
+  const auto dir = FreshCaseDir(0);
+  const std::string out = (dir / "out").string(), err = (dir / "err").string();
+  Child c = RunBinary({"-c", "echo 'what went wrong' >&2; kill -ABRT $$"}, -1, out, err, "/bin/sh");
+  EXPECT_EQ(c.exit_code, -1);
+  EXPECT_EQ(c.signal, SIGABRT);
+  EXPECT_FALSE(c.killed);
+  const std::string d = Describe("run", c, out, err);
+  EXPECT_NE(d.find("signal 6"), std::string::npos) << d;
+  EXPECT_NE(d.find("what went wrong"), std::string::npos) << d;
+  std::filesystem::remove_all(dir);
+}
+
+TEST(LifecycleHarness, ReportsABinaryThatCannotStart) {
+  const auto dir = FreshCaseDir(0);
+  const std::string out = (dir / "out").string(), err = (dir / "err").string();
+  Child c = RunBinary({}, -1, out, err, (dir / "no-such-binary").string());
+  EXPECT_EQ(c.exit_code, -1);
+  EXPECT_EQ(c.signal, 0);
+  EXPECT_EQ(c.spawn_error, ENOENT);
+  EXPECT_NE(Describe("run", c, out, err).find("not started"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 RC_GTEST_PROP(Lifecycle, BooksFollowEveryOrderThroughKillsAndRestarts, ()) {
   FixtureOptions o;
   o.woo.seed = *rc::gen::inRange<uint64_t>(1, 1'000'000);
@@ -120,29 +203,36 @@ RC_GTEST_PROP(Lifecycle, BooksFollowEveryOrderThroughKillsAndRestarts, ()) {
   o.woo.products = *rc::gen::inRange(1, 8);
   o.qbo.throttle = false;
   o.transformer_config = {{"doc_number_prefix", "WC-"}};
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("es-life-" + std::to_string(getpid()) + "-" + std::to_string(o.woo.seed));
-  std::filesystem::create_directories(dir);
+  // A directory of its own for every case: shrinking repeats a seed, and a
+  // store left by an earlier case would name records this case's fresh QBO
+  // company never had. A failed case's directory is kept for inspection.
+  const auto dir = FreshCaseDir(o.woo.seed);
+  RC_LOG() << "directory " << dir.string() << "\n";
   o.store_url = "sqlite://" + (dir / "state.db").string();
   SyncFixture f(o);
   RC_ASSERT(f.Start().ok());
   const std::vector<std::string> sync = {"sync", "--store", o.store_url, "--tenant", SyncFixture::kTenant, "--json",
                                          "--yes"};
   const std::string out = (dir / "out.json").string();
+  const std::string err = (dir / "err.txt").string();
 
   const int steps = *rc::gen::inRange(2, 6);
   int kills = 0;
   for (int step = 0; step < steps; ++step) {
     if (step > 0) f.woo().SimulateTrading(o.woo.seed + static_cast<uint64_t>(step), RandomWeek());
     const bool kill_it = *rc::gen::arbitrary<bool>();
-    Child c = RunBinary(sync, kill_it ? *rc::gen::inRange(0, 400) : -1, out);
+    Child c = RunBinary(sync, kill_it ? *rc::gen::inRange(0, 400) : -1, out, err);
+    RequireStarted(c);
     if (c.killed) ++kills;
   }
   f.woo().SimulateTrading(o.woo.seed + 99, RandomWeek());
-  Child last = RunBinary(sync, -1, out);
-  RC_LOG() << "kills " << kills << ", last exit " << last.exit_code << ": " << ReadFile(out).substr(0, 400) << "\n";
+  Child last = RunBinary(sync, -1, out, err);
+  RC_LOG() << "kills " << kills << ", " << Describe("last sync", last, out, err);
+  RequireStarted(last);
   RC_ASSERT(last.exit_code == 0);
-  Child quiet = RunBinary(sync, -1, out);
+  Child quiet = RunBinary(sync, -1, out, err);
+  RC_LOG() << Describe("quiet sync", quiet, out, err);
+  RequireStarted(quiet);
   RC_ASSERT(quiet.exit_code == 0);
   auto report = ParseJson(ReadFile(out));
   RC_ASSERT(report.ok());
