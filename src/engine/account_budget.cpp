@@ -1,6 +1,7 @@
 #include "engine/account_budget.h"
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 
 namespace es::engine {
@@ -9,9 +10,13 @@ namespace {
 constexpr int64_t kMinuteMs = 60'000;
 constexpr int64_t kSecondMs = 1'000;
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
-// Longest single sleep of a waiter, so that it sees changes (a throttle,
-// a new first in line) without being woken.
+// Longest single sleep of a waiter on a fake clock (which cannot wake it).
 constexpr int64_t kMaxSleepMs = 500;
+// Longest wait on the system clock: every change that may let a waiter
+// start notifies it; this only bounds the cost of a change that does not.
+constexpr int64_t kMaxRealWaitMs = 1'000;
+// A window is full of requests still waiting for their answers.
+constexpr int64_t kUntilAnswer = kNever;
 // Requests reserved from a backend at once, at most.
 constexpr int kBlockRequests = 4;
 
@@ -73,7 +78,11 @@ void AccountBudget::Permit::Reset() {
 
 AccountBudget::AccountBudget(std::string account, BudgetLimits limits, Clock& clock,
                              std::shared_ptr<BudgetBackend> backend)
-    : account_(std::move(account)), limits_(limits), clock_(clock), backend_(std::move(backend)) {}
+    : account_(std::move(account)),
+      limits_(limits),
+      clock_(clock),
+      backend_(std::move(backend)),
+      real_clock_(dynamic_cast<SystemClock*>(&clock) != nullptr) {}
 
 AccountBudget::~AccountBudget() {
   if (!backend_) return;
@@ -84,15 +93,37 @@ void AccountBudget::Expire(int64_t now) const {
   Prune(minute_, now, kMinuteMs);
   Prune(second_, now, kSecondMs);
   Prune(batch_minute_, now, kMinuteMs);
+  while (!answered_.empty() && answered_.front() <= now) answered_.pop_front();
 }
 
-int64_t AccountBudget::WaitLocked(int64_t now, bool batch) const {
+int AccountBudget::InFlightLimit(int64_t now, Lane lane) const {
+  if (limits_.max_in_flight <= 0) return std::numeric_limits<int>::max();
+  if (lane == Lane::kRealtime || !RealtimeActive(now)) return limits_.max_in_flight;
+  return std::max(1, limits_.max_in_flight - limits_.realtime_reserve_in_flight);
+}
+
+void AccountBudget::Pause(std::unique_lock<std::mutex>& lock, int64_t ms, bool timed) {
+  ms = std::max<int64_t>(ms, 1);
+  if (real_clock_) {
+    cv_.wait_for(lock, std::chrono::milliseconds(std::min(ms, kMaxRealWaitMs)));
+  } else if (!timed || ms == kUntilAnswer) {
+    cv_.wait_for(lock, std::chrono::milliseconds(50));
+  } else {
+    lock.unlock();
+    clock_.SleepMillis(std::min(ms, kMaxSleepMs));
+    lock.lock();
+  }
+}
+
+int64_t AccountBudget::WaitLocked(int64_t now, bool batch, Lane lane) const {
   Expire(now);
   int64_t w = 0;
   const int batch_limit = limits_.batch_per_minute;
+  const bool reserve = lane == Lane::kBackfill && RealtimeActive(now);
+  const int reserve_second = reserve ? limits_.realtime_reserve_per_second : 0;
   if (limits_.per_minute > 0) {
     // A single leaves room in the minute for the batches the window still allows.
-    int need = 1;
+    int need = 1 + (reserve ? limits_.realtime_reserve_per_minute : 0);
     if (!batch && batch_limit > 0) need += std::max(0, batch_limit - static_cast<int>(batch_minute_.size()));
     int excess = static_cast<int>(minute_.size()) + need - limits_.per_minute;
     if (excess > static_cast<int>(minute_.size())) return kMinuteMs;  // limits leave no room for singles
@@ -100,21 +131,36 @@ int64_t AccountBudget::WaitLocked(int64_t now, bool batch) const {
   }
   if (limits_.min_spacing_ms > 0 && !second_.empty())
     w = std::max(w, second_.back() + limits_.min_spacing_ms - now);
-  if (limits_.per_second > 0 && static_cast<int>(second_.size()) >= limits_.per_second)
-    w = std::max(w, second_[second_.size() - static_cast<size_t>(limits_.per_second)] + kSecondMs - now);
+  if (limits_.per_second > 0) {
+    const int limit = std::max(1, limits_.per_second - reserve_second);
+    if (static_cast<int>(second_.size()) >= limit)
+      w = std::max(w, second_[second_.size() - static_cast<size_t>(limit)] + kSecondMs - now);
+  }
+  if (limits_.per_second_answered > 0) {
+    // Unanswered requests count until answered, answered ones for a second after.
+    const int limit = std::max(1, limits_.per_second_answered - reserve_second);
+    const int count = in_flight_ + static_cast<int>(answered_.size());
+    if (count >= limit) {
+      const size_t expire = static_cast<size_t>(count - limit + 1);
+      if (expire > answered_.size()) return kUntilAnswer;
+      w = std::max(w, answered_[expire - 1] - now);
+    }
+  }
   if (batch && batch_limit > 0 && static_cast<int>(batch_minute_.size()) >= batch_limit)
     w = std::max(w, batch_minute_[batch_minute_.size() - static_cast<size_t>(batch_limit)] + kMinuteMs - now);
   return std::max<int64_t>(w, 0);
 }
 
-int64_t AccountBudget::WaitForSingle() const {
+int64_t AccountBudget::WaitForSingle(Lane lane) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return WaitLocked(clock_.NowMillis(), false);
+  int64_t w = WaitLocked(clock_.NowMillis(), false, lane);
+  return w == kUntilAnswer ? kSecondMs : w;
 }
 
-int64_t AccountBudget::WaitForBatch() const {
+int64_t AccountBudget::WaitForBatch(Lane lane) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return WaitLocked(clock_.NowMillis(), true);
+  int64_t w = WaitLocked(clock_.NowMillis(), true, lane);
+  return w == kUntilAnswer ? kSecondMs : w;
 }
 
 const AccountBudget::Waiter* AccountBudget::Next() const {
@@ -194,6 +240,18 @@ AccountBudget::Permit AccountBudget::Acquire(const Ask& ask) {
   waiters_.emplace(me, Waiter{me, ask.tenant, ask.lane, ask.single || !ask.batch, ask.batch});
   const Waiter& mine = waiters_.at(me);
   const int64_t asked_at = clock_.NowMillis();
+  if (ask.lane == Lane::kRealtime) {
+    realtime_seen_ = asked_at;
+    cv_.notify_all();  // the first in line may have changed; backfill now keeps the reserve
+  }
+  // Waits, at most until the ask's deadline (a wait that ends there is timed).
+  auto pause = [&](int64_t wait, int64_t now, bool timed) {
+    if (ask.deadline_ms > 0 && ask.deadline_ms - now <= wait) {
+      wait = std::max<int64_t>(1, ask.deadline_ms - now);
+      timed = true;
+    }
+    Pause(lock, wait, timed);
+  };
 
   for (;;) {
     const int64_t now = clock_.NowMillis();
@@ -203,21 +261,29 @@ AccountBudget::Permit AccountBudget::Acquire(const Ask& ask) {
       cv_.notify_all();
       return Permit();
     }
+    if (ask.lane == Lane::kRealtime) realtime_seen_ = now;
     const Waiter* head = Next();
     bool single_only = false;
     if (head->seq != me) {
       // Only a head that waits for the batch window alone lets singles past:
       // singles never take the room that batches need.
-      bool head_waits_for_batch_only = !head->single && in_flight_ < std::max(1, limits_.max_in_flight) &&
-                                       now >= blocked_until_ && WaitLocked(now, false) == 0;
+      bool head_waits_for_batch_only = !head->single && in_flight_ < InFlightLimit(now, head->lane) &&
+                                       now >= blocked_until_ && WaitLocked(now, false, head->lane) == 0;
       if (!(head_waits_for_batch_only && mine.single && head->lane <= mine.lane)) {
-        cv_.wait_for(lock, std::chrono::milliseconds(50));
+        // Woken when the line or the windows change; a single may be let past
+        // once the windows allow one.
+        int64_t wait = kUntilAnswer;
+        if (mine.single) {
+          wait = std::max(blocked_until_ - now, WaitLocked(now, false, mine.lane));
+          if (wait <= 0) wait = kUntilAnswer;
+        }
+        pause(wait, now, false);
         continue;
       }
       single_only = true;
     }
-    if (limits_.max_in_flight > 0 && in_flight_ >= limits_.max_in_flight) {
-      cv_.wait_for(lock, std::chrono::milliseconds(50));
+    if (in_flight_ >= InFlightLimit(now, mine.lane)) {
+      pause(kUntilAnswer, now, false);
       continue;
     }
     int64_t wait = 0;
@@ -225,8 +291,8 @@ AccountBudget::Permit AccountBudget::Acquire(const Ask& ask) {
     if (now < blocked_until_) {
       wait = blocked_until_ - now;
     } else {
-      int64_t wb = mine.batch && !single_only ? WaitLocked(now, true) : kNever;
-      int64_t ws = mine.single ? WaitLocked(now, false) : kNever;
+      int64_t wb = mine.batch && !single_only ? WaitLocked(now, true, mine.lane) : kNever;
+      int64_t ws = mine.single ? WaitLocked(now, false, mine.lane) : kNever;
       if (wb == 0) batch = true;
       else if (ws == 0) batch = false;
       else wait = std::min(wb, ws);
@@ -235,7 +301,7 @@ AccountBudget::Permit AccountBudget::Acquire(const Ask& ask) {
     if (wait == 0) {
       wait = TakeBackendSlot(now, batch, &block);
       // The shared store has no batch to spare: a single, if the ask takes one.
-      if (wait > 0 && batch && mine.single && WaitLocked(now, false) == 0) {
+      if (wait > 0 && batch && mine.single && WaitLocked(now, false, mine.lane) == 0) {
         int64_t single_wait = TakeBackendSlot(now, false, &block);
         if (single_wait == 0) batch = false;
         wait = std::min(wait, single_wait);
@@ -243,14 +309,7 @@ AccountBudget::Permit AccountBudget::Acquire(const Ask& ask) {
       }
     }
     if (wait > 0) {
-      if (single_only) {
-        cv_.wait_for(lock, std::chrono::milliseconds(50));
-        continue;
-      }
-      if (ask.deadline_ms > 0) wait = std::min(wait, std::max<int64_t>(1, ask.deadline_ms - now));
-      lock.unlock();
-      clock_.SleepMillis(std::min(wait, kMaxSleepMs));
-      lock.lock();
+      pause(wait, now, !single_only);
       continue;
     }
     minute_.push_back(now);
@@ -279,6 +338,10 @@ void AccountBudget::Release(int64_t started_ms, bool batch, const std::string& b
   {
     std::lock_guard<std::mutex> lock(mu_);
     --in_flight_;
+    if (!unused && limits_.per_second_answered > 0) {
+      const int64_t until = clock_.NowMillis() + kSecondMs;
+      answered_.insert(std::upper_bound(answered_.begin(), answered_.end(), until), until);
+    }
     if (unused) {
       EraseOne(minute_, started_ms);
       EraseOne(second_, started_ms);
@@ -314,6 +377,7 @@ int64_t AccountBudget::Throttled(int64_t retry_after_ms) {
     wait = blocked_until_ - now;
     ++stats_.throttled;
   }
+  cv_.notify_all();
   if (backend_) (void)backend_->Block(account_, until, clock_.NowMillis());
   return wait;
 }

@@ -6,7 +6,10 @@
 //
 // Limits (sliding windows over request start times, as the platform counts
 // them): requests per minute (batches included), requests per second,
-// batch requests per minute, requests in flight. A refusal by the platform
+// batch requests per minute, requests in flight; and a per-second window in
+// which a request counts from its start until one second after its answer
+// (the platform counts a request when it arrives, which is somewhere between
+// the two: however late it arrives, the platform's window holds no more). A refusal by the platform
 // (HTTP 429) is reported through Throttled(): nobody starts a request on the
 // account before its Retry-After (or the limits' default back-off) has passed.
 //
@@ -16,6 +19,12 @@
 // the least served tenant, so a long backfill does not bank credit), then
 // first come first served. Singles never take the per-minute room that the
 // batches still left in the window may need (the batch budget stays usable).
+// While the real-time lane has asked within the last minute, backfill leaves
+// a small reserve of each window (and of the in-flight slots) free for it.
+//
+// Waiting: a waiter sleeps until the moment its request can be due by the
+// windows (or until its deadline) and is woken early by every answer, grant,
+// refusal and newcomer; it never polls.
 //
 // Across processes: an optional BudgetBackend (the state store) hands out
 // small blocks of capacity; a request starts only with a local slot and a
@@ -59,6 +68,14 @@ struct BudgetLimits {
   // per-second limit was the likely cause); a second one within that time
   // backs off throttle_backoff_ms. 0 = always throttle_backoff_ms.
   int64_t first_throttle_backoff_ms = 0;
+  // Requests in any second counted from start until one second after the
+  // answer (a request not yet answered counts). 0 = no such limit.
+  int per_second_answered = 0;
+  // Left free by the backfill lane while the real-time lane is active: starts
+  // of the per-second windows, of the per-minute window, in-flight slots.
+  int realtime_reserve_per_second = 0;
+  int realtime_reserve_per_minute = 0;
+  int realtime_reserve_in_flight = 0;
 };
 
 // Capacity reserved from a store shared by several processes.
@@ -144,9 +161,10 @@ class AccountBudget {
   Stats stats() const;
   // Asks waiting in line now.
   int waiting() const;
-  // Milliseconds until a single / batch request could start (windows only).
-  int64_t WaitForSingle() const;
-  int64_t WaitForBatch() const;
+  // Milliseconds until a single / batch request of the lane could start
+  // (windows only; a window full of unanswered requests: one second).
+  int64_t WaitForSingle(Lane lane = Lane::kBackfill) const;
+  int64_t WaitForBatch(Lane lane = Lane::kBackfill) const;
 
  private:
   struct Waiter {
@@ -164,8 +182,15 @@ class AccountBudget {
   void Release(int64_t started_ms, bool batch, const std::string& block, bool unused);
   // Requires mu_: the waiter to serve next.
   const Waiter* Next() const;
-  // Requires mu_: ms until a request of that kind may start by the local windows.
-  int64_t WaitLocked(int64_t now, bool batch) const;
+  // Requires mu_: ms until a request of that kind and lane may start by the
+  // local windows; kUntilAnswer when only an answer can make room.
+  int64_t WaitLocked(int64_t now, bool batch, Lane lane) const;
+  // Requires mu_: in-flight slots the lane may fill.
+  int InFlightLimit(int64_t now, Lane lane) const;
+  bool RealtimeActive(int64_t now) const { return realtime_seen_ >= 0 && now - realtime_seen_ < 60'000; }
+  // Requires mu_ (held through `lock`): waits up to `ms` (woken early by
+  // Notify). `timed`: the wait is for time to pass (a fake clock is advanced).
+  void Pause(std::unique_lock<std::mutex>& lock, int64_t ms, bool timed);
   void Expire(int64_t now) const;
   // Requires mu_: a backend slot for the kind; 0 when taken (id in *block),
   // else ms to wait. May call the backend.
@@ -179,6 +204,9 @@ class AccountBudget {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   mutable std::deque<int64_t> minute_, second_, batch_minute_;  // start times, guarded by mu_
+  mutable std::deque<int64_t> answered_;  // answer + 1 s of answered requests, sorted, guarded by mu_
+  int64_t realtime_seen_ = -1;            // last real-time ask, guarded by mu_
+  const bool real_clock_;                 // the system clock: waits on cv_
   int in_flight_ = 0;                                           // guarded by mu_
   int64_t blocked_until_ = 0;                                   // guarded by mu_
   int64_t last_throttled_ = -1;                                 // guarded by mu_

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <random>
 #include <thread>
 #include <vector>
@@ -182,6 +185,125 @@ TEST(AccountBudget, RegistrySharesOneBudgetPerAccount) {
   EXPECT_EQ(a.get(), b.get());
   EXPECT_NE(a.get(), c.get());
   EXPECT_EQ(b->limits().per_minute, 490);
+}
+
+TEST(AccountBudget, AnsweredWindowCountsARequestUntilASecondAfterItsAnswer) {
+  FakeClock clock(0);
+  BudgetLimits l{1000, 1000, 100, 100, 60'000};
+  l.per_second_answered = 2;
+  AccountBudget budget("a", l, clock);
+  auto p1 = budget.Acquire({"t", Lane::kBackfill});
+  auto p2 = budget.Acquire({"t", Lane::kBackfill});
+  EXPECT_EQ(clock.NowMillis(), 0);
+  clock.Advance(500);
+  p1 = AccountBudget::Permit();  // answered at 500: counts until 1,500
+  auto p3 = budget.Acquire({"t", Lane::kBackfill});
+  EXPECT_TRUE(p3.valid());
+  EXPECT_EQ(clock.NowMillis(), 1'500);
+  // p2 and p3 are unanswered: only an answer makes room, however long it takes.
+  AccountBudget::Ask ask{"t", Lane::kBackfill};
+  ask.deadline_ms = 5'000;
+  EXPECT_FALSE(budget.Acquire(ask).valid());
+  EXPECT_EQ(clock.NowMillis(), 5'000);
+  p2.Unused();  // never sent: it frees its place at once
+  EXPECT_TRUE(budget.Acquire({"t", Lane::kBackfill}).valid());
+  EXPECT_EQ(clock.NowMillis(), 5'000);
+}
+
+// Requests reach the platform anywhere between start and answer (a loaded
+// host, the network); the platform counts arrivals in sliding seconds. With
+// the answered window no second of arrivals holds more than its limit.
+TEST(AccountBudget, LateArrivalsNeverBunchAboveTheAnsweredLimit) {
+  FakeClock clock(0);
+  BudgetLimits l{100'000, 100'000, 0, 100, 60'000};
+  l.per_second_answered = 10;
+  AccountBudget budget("a", l, clock);
+  std::mt19937 rng(7);
+  struct Open {
+    AccountBudget::Permit permit;
+    int64_t answer;
+  };
+  std::vector<Open> open;
+  std::vector<int64_t> arrivals;
+  while (clock.NowMillis() < 60'000) {
+    clock.Advance(static_cast<int64_t>(rng() % 40));
+    const int64_t now = clock.NowMillis();
+    std::erase_if(open, [&](const Open& o) { return o.answer <= now; });
+    AccountBudget::Ask ask{"t", Lane::kBackfill};
+    ask.deadline_ms = now + 1;
+    auto p = budget.Acquire(ask);
+    if (!p.valid()) continue;
+    const int64_t start = clock.NowMillis();
+    const int64_t arrival = start + static_cast<int64_t>(rng() % 400);  // up to 400 ms late
+    arrivals.push_back(arrival);
+    open.push_back({std::move(p), arrival + 150 + static_cast<int64_t>(rng() % 100)});
+  }
+  std::sort(arrivals.begin(), arrivals.end());
+  size_t lo = 0;
+  for (size_t hi = 0; hi < arrivals.size(); ++hi) {
+    while (arrivals[lo] <= arrivals[hi] - 1'000) ++lo;
+    ASSERT_LE(hi - lo + 1, 10u) << "second ending at " << arrivals[hi];
+  }
+  EXPECT_GT(arrivals.size(), 300u);  // and it still keeps going: > 5 a second
+}
+
+TEST(AccountBudget, BackfillLeavesTheReserveToAnActiveRealtimeLane) {
+  FakeClock clock(0);
+  BudgetLimits l{20, 1000, 0, 3, 60'000};
+  l.realtime_reserve_per_minute = 5;
+  l.realtime_reserve_in_flight = 1;
+  AccountBudget budget("a", l, clock);
+  auto backfill_now = [&] {
+    AccountBudget::Ask ask{"A", Lane::kBackfill};
+    ask.deadline_ms = clock.NowMillis() + 1;
+    return budget.Acquire(ask);
+  };
+  // No real-time work yet: backfill may fill every in-flight slot.
+  std::vector<AccountBudget::Permit> held;
+  for (int i = 0; i < 3; ++i) held.push_back(backfill_now());
+  for (auto& p : held) EXPECT_TRUE(p.valid());
+  held.clear();
+  EXPECT_TRUE(budget.Acquire({"B", Lane::kRealtime}).valid());
+  // Real-time active: two in flight at most, and 5 of the minute's 20 left free.
+  auto a = backfill_now(), b = backfill_now(), c = backfill_now();
+  EXPECT_TRUE(a.valid());
+  EXPECT_TRUE(b.valid());
+  EXPECT_FALSE(c.valid());
+  a = AccountBudget::Permit();
+  b = AccountBudget::Permit();
+  int in_minute = 6;  // 5 backfill and 1 real-time start so far
+  for (int i = 0; i < 20; ++i) {
+    auto p = backfill_now();
+    if (p.valid()) ++in_minute;
+  }
+  EXPECT_EQ(in_minute, 15);  // 20 less the 5 reserved
+  const int64_t t = clock.NowMillis();
+  EXPECT_TRUE(budget.Acquire({"B", Lane::kRealtime}).valid());
+  EXPECT_EQ(clock.NowMillis(), t);  // no wait behind the backfill
+}
+
+TEST(AccountBudget, WaitersSleepUntilDueAndWakeOnAnAnswer) {
+  BudgetLimits l{1000, 1000, 100, 1, 60'000};
+  l.min_spacing_ms = 150;
+  AccountBudget budget("a", l, SystemClock::Get());
+  auto t0 = std::chrono::steady_clock::now();
+  auto first = budget.Acquire({"t", Lane::kBackfill});
+  std::atomic<int64_t> served_after{-1};
+  std::thread waiter([&] {
+    auto p = budget.Acquire({"t", Lane::kBackfill});
+    served_after = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // past the spacing; in flight is full
+  first = AccountBudget::Permit();
+  waiter.join();
+  EXPECT_GE(served_after.load(), 300);
+  EXPECT_LT(served_after.load(), 400);  // woken by the answer, not by polling late
+  // A timed wait ends at the slot's time.
+  auto t1 = std::chrono::steady_clock::now();
+  budget.Acquire({"t", Lane::kBackfill});
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t1).count();
+  EXPECT_GE(took, 140);
+  EXPECT_LT(took, 300);
 }
 
 TEST(Lane, ParsesItsNames) {

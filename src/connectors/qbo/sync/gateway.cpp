@@ -16,6 +16,16 @@ engine::BudgetLimits QboBudgetLimits() {
   // up on the way): a short wait, as Intuit suggests; another one within
   // the minute: the full 60 s.
   l.first_throttle_backoff_ms = 2'000;
+  // QBO counts a request when it arrives, somewhere between its start and
+  // its answer; counted from start to one second after the answer, 10 in a
+  // second can never bunch into more, however late they travel. (The start
+  // window above keeps its margin: the state store shares that one.)
+  l.per_second_answered = 10;
+  // While webhooks and single records are being synced, backfill leaves them
+  // a start of each second, ten of the minute and an in-flight slot.
+  l.realtime_reserve_per_second = 1;
+  l.realtime_reserve_per_minute = 10;
+  l.realtime_reserve_in_flight = 1;
   return l;
 }
 
