@@ -122,6 +122,12 @@ CdcCheckResult QboWatch::Check(const store::Connection& qbo) {
   qbo::ConnectionTokenStore tokens(store_, qbo.tenant_id, qbo.id);
   qbo::Client client(*cfg, transport_, clock_, tokens);
   auto cdc = client.ChangeDataCapture(WatchedDocumentTypes(), FormatIso8601Utc(since));
+  // The realm's limits are shared with the runs: a 429 is waited out (its
+  // Retry-After, else a second) and asked again, three times at most.
+  for (int attempt = 0; attempt < 3 && !cdc.ok() && cdc.status().IsRateLimit(); ++attempt) {
+    clock_.SleepMillis(std::clamp<int64_t>(cdc.status().retry_after_ms().value_or(1000), 100, 10'000));
+    cdc = client.ChangeDataCapture(WatchedDocumentTypes(), FormatIso8601Utc(since));
+  }
   if (!cdc.ok()) {
     out.error = "QuickBooks change data capture: " + cdc.status().message();
     return out;
