@@ -50,18 +50,7 @@ class CliTwoWay : public ::testing::Test {
     r = Run("sync " + store_ + " --entities products --json");
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
 
-    // A simple product that manages its stock, and its QBO item (same SKU).
-    for (const Json& p : woo_->AllProductsJson()) {
-      if (GetStringOr(p, "type") != "simple" || GetStringOr(p, "sku").empty()) continue;
-      if (!p.value("manage_stock", false) || !GetStringOr(p, "sale_price").empty()) continue;
-      for (const Json& i : qbo_->AllEntities("Item")) {
-        if (GetStringOr(i, "Sku") != GetStringOr(p, "sku")) continue;
-        woo_id_ = GetIntOr(p, "id", 0);
-        qbo_id_ = GetStringOr(i, "Id");
-      }
-      if (woo_id_ != 0) break;
-    }
-    ASSERT_NE(woo_id_, 0) << "the seeded shop has no stock-managed simple product with an item in QBO";
+    Pick(true);
   }
 
   void TearDown() override {
@@ -70,12 +59,36 @@ class CliTwoWay : public ::testing::Test {
     std::filesystem::remove(db_);
   }
 
+  // A simple product without a sale whose stock the shop does (or does not)
+  // manage, and its QBO item (same SKU).
+  void Pick(bool manage_stock) {
+    woo_id_ = 0;
+    qbo_id_.clear();
+    for (const Json& p : woo_->AllProductsJson()) {
+      if (GetStringOr(p, "type") != "simple" || GetStringOr(p, "sku").empty()) continue;
+      if (p.value("manage_stock", false) != manage_stock || !GetStringOr(p, "sale_price").empty()) continue;
+      for (const Json& i : qbo_->AllEntities("Item")) {
+        if (GetStringOr(i, "Sku") != GetStringOr(p, "sku")) continue;
+        woo_id_ = GetIntOr(p, "id", 0);
+        qbo_id_ = GetStringOr(i, "Id");
+      }
+      if (woo_id_ != 0) break;
+    }
+    ASSERT_NE(woo_id_, 0) << "the seeded shop has no simple product (manage_stock " << manage_stock
+                          << ") with an item in QBO";
+  }
+
   es::test::CliRun Run(const std::string& args) { return es::test::RunCli(ES_BINARY, args); }
 
-  void Policy(const std::string& strategy, const std::string& truth = "qbo") {
+  // The policy alone: the next two-way run has no baseline yet.
+  void SetPolicy(const std::string& strategy, const std::string& truth = "qbo") {
     auto r = Run("conflicts policy " + store_ + " --entity products --direction both --source-of-truth " + truth +
                  " --strategy " + strategy);
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  }
+  void Policy(const std::string& strategy, const std::string& truth = "qbo") {
+    SetPolicy(strategy, truth);
+    if (HasFatalFailure()) return;
     // The first two-way runs find both sides equal and record them as synced.
     const int64_t w = WooWrites(), q = QboWrites();
     SyncQboToWoo();
@@ -130,6 +143,24 @@ class CliTwoWay : public ::testing::Test {
     SyncWooToQbo();
     EXPECT_EQ(WooWrites(), w);
     EXPECT_EQ(QboWrites(), q);
+  }
+
+  // The id of the one open conflict.
+  std::string OpenConflict() {
+    Json open = Conflicts("open");
+    EXPECT_EQ(open.size(), 1u) << DumpJson(open);
+    return open.empty() ? "" : std::to_string(open[0]["id"].get<int64_t>());
+  }
+  // Both directions twice: nothing is written anywhere.
+  void ExpectQuiet() {
+    const int64_t w = WooWrites(), q = QboWrites();
+    for (int i = 0; i < 2; ++i) {
+      SyncQboToWoo();
+      SyncWooToQbo();
+    }
+    EXPECT_EQ(WooWrites(), w);
+    EXPECT_EQ(QboWrites(), q);
+    EXPECT_TRUE(Conflicts("open").empty());
   }
 
   std::unique_ptr<woo::sandbox::Server> woo_;
@@ -261,6 +292,74 @@ TEST_F(CliTwoWay, ManualConflictsWaitInTheReviewQueueUntilResolved) {
   SyncWooToQbo();
   EXPECT_EQ(WooWrites(), w);
   EXPECT_EQ(QboWrites(), q);
+}
+
+// Resolving a conflict from the review queue: the chosen side's value
+// reaches the other side exactly once, even when the chosen side did not
+// change since its last one-way sync (the target's unchanged-content skip
+// must not swallow it), and the system is quiet afterwards. A product whose
+// stock the shop does not track is no conflict on the first two-way run.
+TEST_F(CliTwoWay, TakingTheUnchangedShopsPriceWritesItToQuickBooks) {
+  Pick(true);
+  const Decimal shop = WooPrice();
+  SetPolicy("manual");
+  // Only QuickBooks changes; the shop's product is as the one-way sync left it.
+  ASSERT_TRUE(qbo_->UpdateEntity("Item", qbo_id_, {{"UnitPrice", JsonNumber(*Decimal::Parse("47.25"))}}).ok());
+  SyncQboToWoo();  // the first two-way run: no baseline, the sides differ
+  const std::string id = OpenConflict();
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(WooPrice(), shop);
+
+  const int64_t w = WooWrites(), q = QboWrites();
+  auto r = Run("conflicts resolve " + store_ + " " + id + " --take woo --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(QboPrice(), shop) << r.out;
+  EXPECT_EQ(QboWrites(), q + 1);  // exactly once
+  EXPECT_EQ(WooWrites(), w);
+  ExpectQuiet();
+  EXPECT_EQ(QboPrice(), shop);
+  EXPECT_EQ(WooPrice(), shop);
+}
+
+TEST_F(CliTwoWay, TakingTheUnchangedQuickBooksPriceWritesItToTheShop) {
+  Pick(true);
+  const Decimal books = QboPrice();
+  SetPolicy("manual");
+  // Only the shop changes.
+  ASSERT_TRUE(woo_->ModifyProduct(woo_id_, {{"regular_price", "31.00"}}).ok());
+  SyncWooToQbo();  // the first two-way run: no baseline, the sides differ
+  const std::string id = OpenConflict();
+  ASSERT_FALSE(id.empty());
+  EXPECT_EQ(QboPrice(), books);
+
+  const int64_t w = WooWrites(), q = QboWrites();
+  auto r = Run("conflicts resolve " + store_ + " " + id + " --take qbo --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(WooPrice(), books) << r.out;
+  EXPECT_EQ(WooWrites(), w + 1);  // exactly once
+  EXPECT_EQ(QboWrites(), q);
+  ExpectQuiet();
+  EXPECT_EQ(WooPrice(), books);
+  EXPECT_EQ(QboPrice(), books);
+}
+
+TEST_F(CliTwoWay, AStockTheShopDoesNotTrackIsNoConflict) {
+  Pick(false);
+  SetPolicy("manual");
+  // QuickBooks counts the item's stock (0); the shop counts none: only the
+  // prices are compared, and they are equal.
+  const int64_t w = WooWrites(), q = QboWrites();
+  SyncQboToWoo();
+  SyncWooToQbo();
+  EXPECT_TRUE(Conflicts("open").empty()) << DumpJson(Conflicts("open"));
+  EXPECT_EQ(WooWrites(), w);
+  EXPECT_EQ(QboWrites(), q);
+  // A later price change in QuickBooks flows to the shop as usual.
+  ASSERT_TRUE(qbo_->UpdateEntity("Item", qbo_id_, {{"UnitPrice", JsonNumber(*Decimal::Parse("12.34"))}}).ok());
+  SyncQboToWoo();
+  EXPECT_EQ(WooPrice(), *Decimal::Parse("12.34"));
+  EXPECT_EQ(WooWrites(), w + 1);
+  ExpectQuiet();
 }
 
 }  // namespace
