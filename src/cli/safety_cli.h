@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "cli/cli_common.h"
 #include "safety/safety_net.h"
 
 namespace es::cli {
@@ -25,6 +26,9 @@ struct SafetyArgs {
     o.check_qbo_documents = !no_document_check;
     o.documents.settle_ms = settle_s * 1000;
     o.retention_ms = retention_days * 24 * 3600 * 1000;
+    // The document check asks QuickBooks as the runs do: on each realm's
+    // budget, shared by every process on the state store.
+    o.requests = CliEngineOptions();
     return o;
   }
   int64_t RecheckWindowMs() const { return recheck_hours * 3600 * 1000; }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <utility>
 
 #include "common/crypto.h"
 #include "connectors/qbo/client.h"
@@ -62,8 +63,13 @@ Json CdcCheckResult::ToJson() const {
 }
 
 QboWatch::QboWatch(store::StateStore& store, http::Transport& transport, Clock& clock, notify::EventSink* events,
-                   QboWatchOptions options)
-    : store_(store), transport_(transport), clock_(clock), events_(events), options_(options) {}
+                   QboWatchOptions options, engine::EngineOptions requests)
+    : store_(store),
+      transport_(transport),
+      clock_(clock),
+      events_(events),
+      options_(options),
+      requests_(std::move(requests)) {}
 
 void QboWatch::Report(const store::Connection& qbo, const store::IdMapping& m, DocumentFinding f,
                       CdcCheckResult& out) {
@@ -101,11 +107,15 @@ CdcCheckResult QboWatch::Check(const store::Connection& qbo) {
   CdcCheckResult out;
   out.tenant_id = qbo.tenant_id;
   out.connection_id = qbo.id;
-  auto cfg = qbo::ConfigOf(qbo);
-  if (!cfg.ok()) {
-    out.error = cfg.status().message();
+  // The realm's gateway, opened as for a run: its budget is the one every
+  // run and worker on the realm draws from.
+  const engine::ConnectorEnv env{store_, qbo.tenant_id, transport_, clock_, requests_};
+  auto session = qbo::OpenQboSession(env, qbo);
+  if (!session.ok()) {
+    out.error = session.status().message();
     return out;
   }
+  session->gateway->set_lane(engine::Lane::kBackfill);  // background work: real-time runs go first
   const int64_t now = clock_.NowMillis();
   auto cursor = store_.GetCursor(qbo.tenant_id, qbo.id, qbo.id, kCursorEntity);
   if (!cursor.ok()) {
@@ -119,15 +129,7 @@ CdcCheckResult QboWatch::Check(const store::Connection& qbo) {
   }
   since = std::max(since, now - kCdcWindowMs + kWindowSafetyMs);
 
-  qbo::ConnectionTokenStore tokens(store_, qbo.tenant_id, qbo.id);
-  qbo::Client client(*cfg, transport_, clock_, tokens);
-  auto cdc = client.ChangeDataCapture(WatchedDocumentTypes(), FormatIso8601Utc(since));
-  // The realm's limits are shared with the runs: a 429 is waited out (its
-  // Retry-After, else a second) and asked again, three times at most.
-  for (int attempt = 0; attempt < 3 && !cdc.ok() && cdc.status().IsRateLimit(); ++attempt) {
-    clock_.SleepMillis(std::clamp<int64_t>(cdc.status().retry_after_ms().value_or(1000), 100, 10'000));
-    cdc = client.ChangeDataCapture(WatchedDocumentTypes(), FormatIso8601Utc(since));
-  }
+  auto cdc = session->gateway->Cdc(WatchedDocumentTypes(), FormatIso8601Utc(since));
   if (!cdc.ok()) {
     out.error = "QuickBooks change data capture: " + cdc.status().message();
     return out;

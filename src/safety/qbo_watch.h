@@ -29,6 +29,12 @@
 //    baseline (the watch cannot know what was written).
 // The cursor (the CDC answer's time minus a margin) moves only after every
 // row was handled; the first check looks back `first_lookback_ms`.
+//
+// The CDC request goes the way every run's QuickBooks requests go
+// (qbo::OpenQboSession): through the realm's gateway, on the realm's shared
+// budget (backfill lane), so it is paced with the runs and workers of every
+// process on the store, and a 429 is handled there (the whole realm backs
+// off; the request is asked again by the retry policy).
 #pragma once
 
 #include <cstdint>
@@ -37,6 +43,7 @@
 
 #include "common/clock.h"
 #include "common/json.h"
+#include "engine/connector.h"
 #include "http/transport.h"
 #include "notify/event.h"
 #include "store/store.h"
@@ -78,8 +85,10 @@ struct QboWatchOptions {
 
 class QboWatch {
  public:
+  // `requests`: the options runs are opened with (retry policy, where the
+  // realm budgets are, whether they are shared through the store).
   QboWatch(store::StateStore& store, http::Transport& transport, Clock& clock, notify::EventSink* events,
-           QboWatchOptions options = {});
+           QboWatchOptions options = {}, engine::EngineOptions requests = {});
   // One check of one QBO connection (its credentials readable in `store`).
   CdcCheckResult Check(const store::Connection& qbo);
 
@@ -91,6 +100,7 @@ class QboWatch {
   Clock& clock_;
   notify::EventSink* events_;
   const QboWatchOptions options_;
+  const engine::EngineOptions requests_;
 };
 
 }  // namespace es::safety

@@ -191,7 +191,7 @@ Result<PassReport> SafetyNet::RunPass() {
     for (const store::Connection* q : qbo) {
       auto booked = store_.CountMappings(t.id, q->id, "order");
       if (!booked.ok() || *booked == 0) continue;  // nothing written there yet
-      CdcCheckResult d = QboWatch(store_, transport_, clock_, events_, options_.documents).Check(*q);
+      CdcCheckResult d = QboWatch(store_, transport_, clock_, events_, options_.documents, options_.requests).Check(*q);
       if (!d.error.empty()) report.errors.push_back("tenant '" + t.id + "', connection '" + q->id + "': " + d.error);
       report.documents.push_back(std::move(d));
     }

@@ -56,6 +56,9 @@ struct SafetyOptions {
   bool check_webhooks = true;
   bool check_qbo_documents = true;
   QboWatchOptions documents;
+  // How the document check's QuickBooks requests are made: the options the
+  // runs are opened with (the realm budgets they share; retry policy).
+  engine::EngineOptions requests;
   int64_t retention_ms = 30LL * 24 * 3600 * 1000;  // finished webhook deliveries; <= 0: kept forever
   int purge_batch = 1000;                          // rows per purge statement
 };

@@ -18,8 +18,10 @@
 #include "common/clock.h"
 #include "common/json.h"
 #include "connectors/qbo/sandbox/server.h"
+#include "connectors/qbo/sync/gateway.h"
 #include "connectors/woo/client.h"
 #include "connectors/woo/sandbox/server.h"
+#include "engine/account_budget.h"
 #include "safety/qbo_watch.h"
 #include "store/factory/open_store.h"
 #include "support/child_process.h"
@@ -131,6 +133,37 @@ TEST(QboWatchIntegration, FindsEditsAndDeletionsOfOurDocumentsOnce) {
   safety::CdcCheckResult third = watch.Check(**qbo_conn);
   EXPECT_EQ(third.error, "");
   EXPECT_TRUE(third.findings.empty()) << third.ToJson().dump();
+}
+
+// The CDC request draws from the realm's budget, the one the runs share:
+// it is counted there, and while the realm is blocked (a run met a 429) it
+// waits instead of meeting a 429 of its own.
+TEST(QboWatchIntegration, CdcRequestDrawsFromTheRealmBudget) {
+  FixtureOptions o;
+  o.woo.orders = 2;
+  SyncFixture f(o);
+  ASSERT_TRUE(f.Start().ok());
+  auto qbo_conn = f.store().GetConnection(SyncFixture::kTenant, "qbo");
+  ASSERT_TRUE(qbo_conn.ok() && qbo_conn->has_value());
+  engine::AccountBudgets budgets(SystemClock::Get());
+  engine::EngineOptions requests;
+  requests.budgets = &budgets;
+  auto budget = budgets.Get(qbo::QboBudgetAccount(o.qbo.realm_id, f.qbo().base_url()), qbo::QboBudgetLimits());
+  safety::QboWatch watch(f.store(), f.transport(), SystemClock::Get(), nullptr, {}, requests);
+
+  safety::CdcCheckResult first = watch.Check(**qbo_conn);
+  EXPECT_EQ(first.error, "");
+  EXPECT_EQ(budget->stats().requests, 1);
+
+  const int64_t refused = f.qbo().stats().throttled;
+  EXPECT_EQ(budget->Throttled(1'500), 1'500);
+  const int64_t start = SystemClock::Get().NowMillis();
+  safety::CdcCheckResult second = watch.Check(**qbo_conn);
+  const int64_t took = SystemClock::Get().NowMillis() - start;
+  EXPECT_EQ(second.error, "");
+  EXPECT_GE(took, 1'400);
+  EXPECT_EQ(budget->stats().requests, 2);
+  EXPECT_EQ(f.qbo().stats().throttled, refused);
 }
 
 TEST(QboWatchContentHash, IgnoresWhatQuickBooksMovesItself) {
