@@ -24,8 +24,8 @@
 #include "common/json.h"
 #include "connectors/qbo/sandbox/server.h"
 #include "connectors/woo/sandbox/server.h"
-#include "support/cli_connections.h"
 #include "support/cli_run.h"
+#include "support/cli_sandbox_test.h"
 #include "support/pty_run.h"
 
 namespace es::testing {
@@ -46,53 +46,30 @@ es::test::PtyRun RunOnTerminal(const std::string& args, const std::string& promp
   return es::test::RunOnTerminal(ES_BINARY, args, prompt, answer);
 }
 
-class CliConfirm : public ::testing::Test {
+class CliConfirm : public es::test::CliSandboxTest {
  protected:
   void SetUp() override {
     ASSERT_TRUE(kScriptsAreConfirmed);
-    wo_.orders = 500;
-    wo_.customers = 40;
-    wo_.products = 12;
-    wo_.seed = 11;
-    woo_ = std::make_unique<woo::sandbox::Server>(wo_);
-    qbo::sandbox::Options qo;
-    qo.throttle = false;
-    qbo_ = std::make_unique<qbo::sandbox::Server>(qo);
-    ASSERT_TRUE(woo_->Start(0).ok());
-    ASSERT_TRUE(qbo_->Start(0).ok());
-    auto tokens = qbo_->IssueTokens();
-    dir_ = std::filesystem::temp_directory_path() / ("es-confirm-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir_);
-    const std::string url = "sqlite://" + (dir_ / "state.db").string();
-    store_ = "--store " + url + " --tenant shop";
-    setenv("EASYSALE_MASTER_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", 1);
-    ASSERT_EQ(es::test::RunCli(ES_BINARY, "tenant add shop --store " + url).exit_code, 0);
-    auto r = es::test::RunCli(ES_BINARY, "connection add " + store_ + es::test::WooConnectionArgs(*woo_));
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    r = es::test::RunCli(ES_BINARY, "connection add " + store_ + es::test::QboConnectionArgs(*qbo_, tokens));
-    ASSERT_EQ(r.exit_code, 0) << r.err;
+    es::test::CliSandboxOptions o;
+    o.name = "confirm";
+    o.woo.orders = 500;
+    o.woo.customers = 40;
+    o.woo.products = 12;
+    o.woo.seed = 11;
+    ASSERT_NO_FATAL_FAILURE(StartSandboxes(ES_BINARY, o));
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  int64_t QboDocuments() { return qbo_->CountEntities("Invoice") + qbo_->CountEntities("SalesReceipt"); }
-
-  woo::sandbox::Options wo_;
-  std::unique_ptr<woo::sandbox::Server> woo_;
-  std::unique_ptr<qbo::sandbox::Server> qbo_;
-  std::filesystem::path dir_;
-  std::string store_;
 };
 
 TEST_F(CliConfirm, BigSyncAsksOnATerminalRefusesWithoutOneAndRunsWithYes) {
   // No terminal, no --yes: one line saying what to add; nothing written.
-  auto refused = RunAsking("sync " + store_);
+  auto refused = RunAsking("sync " + store_args_);
   EXPECT_EQ(refused.exit_code, 2) << refused.err;
   EXPECT_NE(refused.err.find("add --yes"), std::string::npos) << refused.err;
   EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
   EXPECT_EQ(QboDocuments(), 0);
 
   // On a terminal: the plan, then the question; "n" writes nothing.
-  auto declined = RunOnTerminal("sync " + store_, "Proceed? [y/N]", "n");
+  auto declined = RunOnTerminal("sync " + store_args_, "Proceed? [y/N]", "n");
   EXPECT_EQ(declined.exit_code, 1) << declined.output;
   EXPECT_NE(declined.output.find("This sync would write"), std::string::npos) << declined.output;
   EXPECT_NE(declined.output.find("orders"), std::string::npos) << declined.output;
@@ -100,39 +77,39 @@ TEST_F(CliConfirm, BigSyncAsksOnATerminalRefusesWithoutOneAndRunsWithYes) {
   EXPECT_EQ(QboDocuments(), 0);
 
   // "y" runs it (customers only, to keep the test short).
-  auto accepted = RunOnTerminal("sync " + store_ + " --entities customers", "Proceed? [y/N]", "y");
+  auto accepted = RunOnTerminal("sync " + store_args_ + " --entities customers", "Proceed? [y/N]", "y");
   EXPECT_EQ(accepted.exit_code, 0) << accepted.output;
   EXPECT_GT(qbo_->CountEntities("Customer"), 10);
 
   // --yes: no plan, no question (the products, to keep the test short).
-  auto yes = RunAsking("sync " + store_ + " --entities products --yes --json");
+  auto yes = RunAsking("sync " + store_args_ + " --entities products --yes --json");
   ASSERT_EQ(yes.exit_code, 0) << yes.err;
   EXPECT_EQ(yes.err.find("Proceed?"), std::string::npos);
   EXPECT_GT(qbo_->CountEntities("Item"), 0);
 
   // Nothing left to write: no question even without a terminal.
-  auto quiet = RunAsking("sync " + store_ + " --entities customers,products --json");
+  auto quiet = RunAsking("sync " + store_args_ + " --entities customers,products --json");
   EXPECT_EQ(quiet.exit_code, 0) << quiet.err;
 }
 
 TEST_F(CliConfirm, SandboxModeIsSwitchedAndShown) {
-  auto on = es::test::RunCli(ES_BINARY, "tenant sandbox on " + store_ + " --json");
+  auto on = es::test::RunCli(ES_BINARY, "tenant sandbox on " + store_args_ + " --json");
   ASSERT_EQ(on.exit_code, 0) << on.err;
   auto j = ParseJson(on.out);
   ASSERT_TRUE(j.ok()) << on.out;
   EXPECT_TRUE((*j)["sandbox"].get<bool>());
   EXPECT_EQ((*j)["targets"]["qbo"], "https://sandbox-quickbooks.api.intuit.com");
 
-  auto status = es::test::RunCli(ES_BINARY, "status " + store_);
+  auto status = es::test::RunCli(ES_BINARY, "status " + store_args_);
   EXPECT_NE(status.out.find("SANDBOX MODE"), std::string::npos) << status.out;
 
-  auto off = es::test::RunCli(ES_BINARY, "tenant sandbox off " + store_);
+  auto off = es::test::RunCli(ES_BINARY, "tenant sandbox off " + store_args_);
   ASSERT_EQ(off.exit_code, 0) << off.err;
   EXPECT_NE(off.out.find("sandbox mode off"), std::string::npos) << off.out;
   EXPECT_NE(off.out.find(qbo_->base_url()), std::string::npos) << off.out;
-  status = es::test::RunCli(ES_BINARY, "status " + store_);
+  status = es::test::RunCli(ES_BINARY, "status " + store_args_);
   EXPECT_EQ(status.out.find("SANDBOX MODE"), std::string::npos) << status.out;
-  EXPECT_EQ(es::test::RunCli(ES_BINARY, "tenant sandbox maybe " + store_).exit_code, 2);
+  EXPECT_EQ(es::test::RunCli(ES_BINARY, "tenant sandbox maybe " + store_args_).exit_code, 2);
 }
 
 }  // namespace

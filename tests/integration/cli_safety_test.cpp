@@ -25,15 +25,13 @@
 #include "safety/qbo_watch.h"
 #include "store/factory/open_store.h"
 #include "support/child_process.h"
+#include "support/cli_sandbox_test.h"
 #include "support/notify_receiver.h"
 #include "support/sync_fixture.h"
 
 namespace es::testing {
 namespace {
 
-namespace fs = std::filesystem;
-
-constexpr const char* kMasterKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 constexpr const char* kJwtSecret = "safety-test-jwt-secret-0123456789abcdef0123456789ab";
 constexpr const char* kHookSecret = "safety-notify-secret-0123456789";
 constexpr const char* kWooWebhookSecret = "whsec-safety-test";
@@ -183,70 +181,27 @@ TEST(QboWatchContentHash, IgnoresWhatQuickBooksMovesItself) {
   EXPECT_NE(safety::WatchedContentHash(doc), safety::WatchedContentHash(relined));
 }
 
-class CliSafety : public ::testing::Test {
+class CliSafety : public es::test::CliSandboxTest {
  protected:
+  using Out = es::test::CliOut;
+
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("es-safety-" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    woo::sandbox::Options wo;
-    wo.orders = 6;
-    wo.customers = 5;
-    wo.products = 6;
-    wo.seed = 9;
-    wo.webhooks.max_attempts = 1;
-    woo_ = std::make_unique<woo::sandbox::Server>(wo);
-    qbo::sandbox::Options qo;
-    qo.throttle = false;
-    qbo_ = std::make_unique<qbo::sandbox::Server>(qo);
-    ASSERT_TRUE(woo_->Start(0).ok());
-    ASSERT_TRUE(qbo_->Start(0).ok());
-    store_url_ = "sqlite://" + (dir_ / "state.db").string();
-    auto tokens = qbo_->IssueTokens();
-    ASSERT_EQ(Run({"tenant", "add", "shop", "--store", store_url_}).code, 0);
-    Json woo_config = {{"base_url", woo_->base_url()}};
-    Json woo_secret = {{"consumer_key", wo.consumer_key},
-                       {"consumer_secret", wo.consumer_secret},
-                       {"webhook_secret", kWooWebhookSecret}};
-    Out w = Run({"connection", "add", "--store", store_url_, "--tenant", "shop", "--id", "woo", "--kind", "woo",
-                 "--config", DumpJson(woo_config), "--secret", DumpJson(woo_secret)});
-    ASSERT_EQ(w.code, 0) << w.err;
-    Json qbo_config = {{"api_base", qbo_->base_url()}, {"token_url", qbo_->token_url()}, {"realm_id", qo.realm_id},
-                       {"client_id", qo.client_id}};
-    Json qbo_secret = {{"client_secret", qo.client_secret}, {"access_token", tokens.access_token},
-                       {"refresh_token", tokens.refresh_token}, {"access_expires_at_ms", 0}};
-    Out q = Run({"connection", "add", "--store", store_url_, "--tenant", "shop", "--id", "qbo", "--kind", "qbo",
-                 "--config", DumpJson(qbo_config), "--secret", DumpJson(qbo_secret)});
-    ASSERT_EQ(q.code, 0) << q.err;
+    env_["EASYSALE_JWT_SECRET"] = kJwtSecret;
+    env_["EASYSALE_NOTIFY_WEBHOOK_SECRET"] = kHookSecret;
+    env_["EASYSALE_YES"] = "1";
+    es::test::CliSandboxOptions o;
+    o.name = "safety";
+    o.woo.orders = 6;
+    o.woo.customers = 5;
+    o.woo.products = 6;
+    o.woo.seed = 9;
+    o.woo.webhooks.max_attempts = 1;
+    o.woo_secret = {{"webhook_secret", kWooWebhookSecret}};
+    ASSERT_NO_FATAL_FAILURE(StartSandboxes(ES_BINARY, o));
     Out n = Run({"notify", "set", "--store", store_url_, "--tenant", "shop", "--webhook-url", receiver_.url()});
     ASSERT_EQ(n.code, 0) << n.err;
   }
-  void TearDown() override {
-    qbo_.reset();
-    woo_.reset();
-    fs::remove_all(dir_);
-  }
 
-  struct Out {
-    int code = -1;
-    std::string out, err;
-  };
-  es::test::Child Launch(const std::vector<std::string>& args, const std::string& name) {
-    return es::test::Spawn(ES_BINARY, args, dir_, name, -1,
-                           {{"EASYSALE_MASTER_KEY", kMasterKey},
-                            {"EASYSALE_JWT_SECRET", kJwtSecret},
-                            {"EASYSALE_ALLOW_PRIVATE_TARGETS", "1"},
-                            {"EASYSALE_NOTIFY_WEBHOOK_SECRET", kHookSecret},
-                            {"EASYSALE_YES", "1"}});
-  }
-  Out Run(const std::vector<std::string>& args) {
-    es::test::Child c = Launch(args, "cmd-" + std::to_string(++seq_));
-    Out o;
-    o.code = es::test::WaitExit(c.pid, 60'000);
-    o.out = c.Out();
-    o.err = c.Err();
-    return o;
-  }
   std::unique_ptr<store::StateStore> Store() {
     auto s = store::OpenStore(store_url_);
     return s.ok() ? std::move(*s) : nullptr;
@@ -257,11 +212,6 @@ class CliSafety : public ::testing::Test {
     return false;
   }
 
-  fs::path dir_;
-  std::string store_url_;
-  int seq_ = 0;
-  std::unique_ptr<woo::sandbox::Server> woo_;
-  std::unique_ptr<qbo::sandbox::Server> qbo_;
   es::test::NotifyReceiver receiver_{kHookSecret};
 };
 
@@ -311,20 +261,9 @@ TEST_F(CliSafety, ServeCatchesWhatWebhooksMiss) {
   ASSERT_EQ(after["date_modified_gmt"], before["date_modified_gmt"]);
   ASSERT_NE(after["total"], before["total"]);
 
-  es::test::Child serve =
-      Launch({"serve", "--port", "0", "--store", store_url_, "--safety-interval", "1", "--document-settle", "0"},
-             "serve");
   int port = 0;
-  ASSERT_TRUE(es::test::WaitFor(
-      [&] {
-        const std::string out = serve.Out();
-        const size_t at = out.find("serving on http://127.0.0.1:");
-        if (at == std::string::npos) return false;
-        port = std::atoi(out.c_str() + at + 28);
-        return port > 0;
-      },
-      30'000, 50))
-      << serve.Err();
+  es::test::Child serve = StartServe({"--safety-interval", "1", "--document-settle", "0"}, &port);
+  ASSERT_GT(port, 0) << serve.Err();
 
   // 1. The poll re-reads the order, sees its content changed and updates the document.
   auto doc_total = [&] {

@@ -27,80 +27,33 @@
 #include "connectors/woo/sandbox/server.h"
 #include "store/factory/open_store.h"
 #include "support/child_process.h"
+#include "support/cli_sandbox_test.h"
 
 namespace es::testing {
 namespace {
 
-namespace fs = std::filesystem;
 using SteadyClock = std::chrono::steady_clock;
 
-constexpr const char* kMasterKey = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 constexpr const char* kJwtSecret = "schedule-test-jwt-secret-0123456789abcdef0123456789";
 
 using Proc = es::test::Child;
-
-Proc Launch(const std::vector<std::string>& args, const fs::path& dir, const std::string& name) {
-  return es::test::Spawn(ES_BINARY, args, dir, name, -1,
-                         {{"EASYSALE_MASTER_KEY", kMasterKey},
-                          {"EASYSALE_JWT_SECRET", kJwtSecret},
-                          {"EASYSALE_ALLOW_PRIVATE_TARGETS", "1"}});
-}
+using Out = es::test::CliOut;
 
 int AwaitExit(pid_t pid, int timeout_ms) { return es::test::WaitExit(pid, timeout_ms); }
 
 bool Eventually(const std::function<bool()>& cond, int timeout_ms) { return es::test::WaitFor(cond, timeout_ms, 50); }
 
-struct Out {
-  int code = -1;
-  std::string out, err;
-};
-
-class CliSchedule : public ::testing::Test {
+class CliSchedule : public es::test::CliSandboxTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("es-sched-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    woo::sandbox::Options wo;
-    wo.orders = 12;
-    wo.seed = 5;
-    woo_ = std::make_unique<woo::sandbox::Server>(wo);
-    qbo::sandbox::Options qo;
-    qo.throttle = false;
-    qbo_ = std::make_unique<qbo::sandbox::Server>(qo);
-    ASSERT_TRUE(woo_->Start(0).ok());
-    ASSERT_TRUE(qbo_->Start(0).ok());
-    store_url_ = "sqlite://" + (dir_ / "state.db").string();
-    auto tokens = qbo_->IssueTokens();
-    ASSERT_EQ(Run({"tenant", "add", "shop", "--store", store_url_}).code, 0);
-    Json woo_config = {{"base_url", woo_->base_url()}};
-    Json woo_secret = {{"consumer_key", wo.consumer_key}, {"consumer_secret", wo.consumer_secret}};
-    Out w = Run({"connection", "add", "--store", store_url_, "--tenant", "shop", "--id", "woo", "--kind", "woo",
-                 "--config", DumpJson(woo_config), "--secret", DumpJson(woo_secret)});
-    ASSERT_EQ(w.code, 0) << w.err;
-    Json qbo_config = {{"api_base", qbo_->base_url()}, {"token_url", qbo_->token_url()}, {"realm_id", qo.realm_id},
-                       {"client_id", qo.client_id}};
-    Json qbo_secret = {{"client_secret", qo.client_secret}, {"access_token", tokens.access_token},
-                       {"refresh_token", tokens.refresh_token}, {"access_expires_at_ms", 0}};
-    Out q = Run({"connection", "add", "--store", store_url_, "--tenant", "shop", "--id", "qbo", "--kind", "qbo",
-                 "--config", DumpJson(qbo_config), "--secret", DumpJson(qbo_secret)});
-    ASSERT_EQ(q.code, 0) << q.err;
-  }
-  void TearDown() override {
-    qbo_.reset();
-    woo_.reset();
-    fs::remove_all(dir_);
+    env_["EASYSALE_JWT_SECRET"] = kJwtSecret;
+    es::test::CliSandboxOptions o;
+    o.name = "sched";
+    o.woo.orders = 12;
+    o.woo.seed = 5;
+    ASSERT_NO_FATAL_FAILURE(StartSandboxes(ES_BINARY, o));
   }
 
-  Out Run(const std::vector<std::string>& args) {
-    Proc c = Launch(args, dir_, "cmd-" + std::to_string(++seq_));
-    Out o;
-    o.code = AwaitExit(c.pid, 60'000);
-    o.out = c.Out();
-    o.err = c.Err();
-    return o;
-  }
   // `schedule <args> --store … --tenant shop`.
   Out Schedule(std::vector<std::string> args) {
     args.insert(args.begin(), "schedule");
@@ -114,13 +67,6 @@ class CliSchedule : public ::testing::Test {
     EXPECT_TRUE(j.ok()) << o.out;
     return j.ok() ? *j : Json::array();
   }
-  int64_t Docs() const { return qbo_->CountEntities("Invoice") + qbo_->CountEntities("SalesReceipt"); }
-
-  fs::path dir_;
-  std::string store_url_;
-  int seq_ = 0;
-  std::unique_ptr<woo::sandbox::Server> woo_;
-  std::unique_ptr<qbo::sandbox::Server> qbo_;
 };
 
 TEST_F(CliSchedule, CommandsCheckExpressionsAndKeepSchedulesPerTenant) {
@@ -172,20 +118,11 @@ TEST_F(CliSchedule, ServeSyncsTheTenantOnItsScheduleByItself) {
   ASSERT_EQ(Schedule({"add", "--cron", "0 3 * * *", "--timezone", "Europe/Berlin", "--id", "nightly"}).code, 0);
   Out due = Schedule({"run-now", "nightly"});
   ASSERT_EQ(due.code, 0) << due.err;
-  ASSERT_EQ(Docs(), 0);
+  ASSERT_EQ(QboDocuments(), 0);
 
-  Proc serve = Launch({"serve", "--port", "0", "--store", store_url_}, dir_, "serve");
   int port = 0;
-  ASSERT_TRUE(Eventually(
-      [&] {
-        const std::string out = serve.Out();
-        const size_t at = out.find("serving on http://127.0.0.1:");
-        if (at == std::string::npos) return false;
-        port = std::atoi(out.c_str() + at + 28);
-        return port > 0;
-      },
-      30'000))
-      << serve.Err();
+  Proc serve = StartServe({}, &port);
+  ASSERT_GT(port, 0) << serve.Err();
   const auto t0 = SteadyClock::now();
   // The scheduler fires it and the run writes the orders to QuickBooks.
   store::SyncRun run;
@@ -209,8 +146,8 @@ TEST_F(CliSchedule, ServeSyncsTheTenantOnItsScheduleByItself) {
       << serve.Err();
   const double seconds = std::chrono::duration<double>(SteadyClock::now() - t0).count();
   printf("[ scheduled run ] %s succeeded %.1f s after serve started: %lld created, %lld QBO documents\n",
-         run.id.c_str(), seconds, static_cast<long long>(run.totals.created), static_cast<long long>(Docs()));
-  EXPECT_GT(Docs(), 0);
+         run.id.c_str(), seconds, static_cast<long long>(run.totals.created), static_cast<long long>(QboDocuments()));
+  EXPECT_GT(QboDocuments(), 0);
   EXPECT_GT(run.totals.created, 0);
   EXPECT_EQ(run.totals.failed, 0);
   EXPECT_LT(seconds, 30.0);
@@ -313,9 +250,9 @@ TEST_F(CliSchedule, ServeSyncsTheTenantOnItsScheduleByItself) {
 // (no API call, no run-now).
 TEST_F(CliSchedule, AScheduleDueInAFewSecondsBecomesAJobAndARunWithNobodyWatching) {
   ASSERT_EQ(Schedule({"add", "--cron", "0 3 * * *", "--timezone", "Europe/Berlin", "--id", "soon"}).code, 0);
-  Proc serve = Launch({"serve", "--port", "0", "--store", store_url_}, dir_, "serve");
-  ASSERT_TRUE(Eventually([&] { return serve.Out().find("serving on http://") != std::string::npos; }, 30'000))
-      << serve.Err();
+  int port = 0;
+  Proc serve = StartServe({}, &port);
+  ASSERT_GT(port, 0) << serve.Err();
   // The nightly slot moved to 3 s from now, as if the night had come.
   auto store = store::OpenStore(store_url_);
   ASSERT_TRUE(store.ok());
@@ -325,7 +262,7 @@ TEST_F(CliSchedule, AScheduleDueInAFewSecondsBecomesAJobAndARunWithNobodyWatchin
   const int64_t due = SystemClock::Get().NowMillis() + 3'000;
   s.next_due_at_ms = due;
   ASSERT_TRUE((*store)->UpdateSchedule(s).ok());
-  ASSERT_EQ(Docs(), 0);
+  ASSERT_EQ(QboDocuments(), 0);
 
   store::Job job;
   ASSERT_TRUE(Eventually(
@@ -353,7 +290,7 @@ TEST_F(CliSchedule, AScheduleDueInAFewSecondsBecomesAJobAndARunWithNobodyWatchin
   EXPECT_EQ((*run)->triggered_by, "schedule:soon");
   EXPECT_EQ((*run)->status, store::RunStatus::kSucceeded);
   EXPECT_GT((*run)->totals.created, 0);
-  EXPECT_GT(Docs(), 0);
+  EXPECT_GT(QboDocuments(), 0);
   std::map<std::string, int> doc_numbers;
   for (const char* type : {"Invoice", "SalesReceipt"})
     for (const auto& doc : qbo_->AllEntities(type)) ++doc_numbers[GetStringOr(doc, "DocNumber")];

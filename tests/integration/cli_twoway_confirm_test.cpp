@@ -17,8 +17,8 @@
 #include "connectors/qbo/sandbox/server.h"
 #include "connectors/woo/sandbox/server.h"
 #include "store/factory/open_store.h"
-#include "support/cli_connections.h"
 #include "support/cli_run.h"
+#include "support/cli_sandbox_test.h"
 #include "support/pty_run.h"
 
 namespace es::testing {
@@ -43,73 +43,50 @@ Json NoteMapping(const std::string& prefix) {
                                   {"transforms", Json::array({{{"op", "concat"}, {"prefix", prefix}}})}}})}};
 }
 
-class CliTwoWayConfirm : public ::testing::Test {
+class CliTwoWayConfirm : public es::test::CliSandboxTest {
  protected:
   void SetUp() override {
-    wo_.orders = 20;
-    wo_.customers = 5;
-    wo_.products = 5;
-    wo_.seed = 17;
-    woo_ = std::make_unique<woo::sandbox::Server>(wo_);
-    qbo::sandbox::Options qo;
-    qo.throttle = false;
-    qbo_ = std::make_unique<qbo::sandbox::Server>(qo);
-    ASSERT_TRUE(woo_->Start(0).ok());
-    ASSERT_TRUE(qbo_->Start(0).ok());
-    auto tokens = qbo_->IssueTokens();
-    dir_ = std::filesystem::temp_directory_path() / ("es-twoway-confirm-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir_);
-    url_ = "sqlite://" + (dir_ / "state.db").string();
-    store_ = "--store " + url_ + " --tenant shop";
-    setenv("EASYSALE_MASTER_KEY", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff", 1);
-    ASSERT_EQ(es::test::RunCli(ES_BINARY, "tenant add shop --store " + url_).exit_code, 0);
-    auto r = es::test::RunCli(ES_BINARY, "connection add " + store_ + es::test::WooConnectionArgs(*woo_));
-    ASSERT_EQ(r.exit_code, 0) << r.err;
-    r = es::test::RunCli(ES_BINARY, "connection add " + store_ + es::test::QboConnectionArgs(*qbo_, tokens));
-    ASSERT_EQ(r.exit_code, 0) << r.err;
+    es::test::CliSandboxOptions o;
+    o.name = "twoway-confirm";
+    o.woo.orders = 20;
+    o.woo.customers = 5;
+    o.woo.products = 5;
+    o.woo.seed = 17;
+    ASSERT_NO_FATAL_FAILURE(StartSandboxes(ES_BINARY, o));
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  int64_t QboDocuments() { return qbo_->CountEntities("Invoice") + qbo_->CountEntities("SalesReceipt"); }
   std::string WriteMapping(const std::string& name, const Json& doc) {
     auto path = dir_ / name;
     std::ofstream(path) << DumpJson(doc);
     return path.string();
   }
   int64_t Versions() {
-    auto r = es::test::RunCli(ES_BINARY, "mapping versions " + store_ + " order --json");
+    auto r = es::test::RunCli(ES_BINARY, "mapping versions " + store_args_ + " order --json");
     auto j = ParseJson(r.out);
     return j.ok() && j->is_array() ? static_cast<int64_t>(j->size()) : -1;
   }
-
-  woo::sandbox::Options wo_;
-  std::unique_ptr<woo::sandbox::Server> woo_;
-  std::unique_ptr<qbo::sandbox::Server> qbo_;
-  std::filesystem::path dir_;
-  std::string url_;
-  std::string store_;
 };
 
 TEST_F(CliTwoWayConfirm, ReconcileFixAndBulkMappingChangesAsk) {
   // reconcile --fix on a terminal: the repairs (every order missing), then
   // the question; "n" writes nothing, "y" applies them.
-  auto declined = es::test::RunOnTerminal(ES_BINARY, "reconcile --fix " + store_, "Proceed? [y/N]", "n");
+  auto declined = es::test::RunOnTerminal(ES_BINARY, "reconcile --fix " + store_args_, "Proceed? [y/N]", "n");
   EXPECT_EQ(declined.exit_code, 1) << declined.output;
   EXPECT_NE(declined.output.find("These repairs write"), std::string::npos) << declined.output;
   EXPECT_NE(declined.output.find("Nothing written."), std::string::npos) << declined.output;
   EXPECT_EQ(QboDocuments(), 0);
   // Without a terminal the plan ends with how to apply it.
-  auto planned = RunAsking("reconcile --fix " + store_);
+  auto planned = RunAsking("reconcile --fix " + store_args_);
   EXPECT_EQ(planned.exit_code, 3) << planned.out << planned.err;
   EXPECT_NE(planned.out.find("--fix --yes"), std::string::npos) << planned.out;
   EXPECT_EQ(QboDocuments(), 0);
-  auto fixed = es::test::RunOnTerminal(ES_BINARY, "reconcile --fix " + store_, "Proceed? [y/N]", "y");
+  auto fixed = es::test::RunOnTerminal(ES_BINARY, "reconcile --fix " + store_args_, "Proceed? [y/N]", "y");
   EXPECT_EQ(fixed.exit_code, 0) << fixed.output;
   EXPECT_NE(fixed.output.find("repairs applied"), std::string::npos) << fixed.output;
   // One document per order the configuration syncs (the others' statuses are not synced).
   const int64_t docs = QboDocuments();
   ASSERT_GT(docs, 10) << fixed.output;
-  auto state = store::OpenStore(url_);
+  auto state = store::OpenStore(store_url_);
   ASSERT_TRUE(state.ok()) << state.status().ToString();
   const int64_t mapped = *(*state)->CountMappings("shop", "qbo", "order");
   EXPECT_EQ(mapped, docs);
@@ -117,7 +94,7 @@ TEST_F(CliTwoWayConfirm, ReconcileFixAndBulkMappingChangesAsk) {
 
   // More than 10 orders synced: importing a mapping for orders asks.
   const std::string v1 = WriteMapping("v1.json", NoteMapping("Woo #"));
-  auto refused = RunAsking("mapping import " + store_ + " " + v1);
+  auto refused = RunAsking("mapping import " + store_args_ + " " + v1);
   EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
   EXPECT_NE(refused.err.find("mapping 'order' applies to " + n + " order records already synced"), std::string::npos)
       << refused.err;
@@ -125,22 +102,22 @@ TEST_F(CliTwoWayConfirm, ReconcileFixAndBulkMappingChangesAsk) {
   EXPECT_EQ(std::count(refused.err.begin(), refused.err.end(), '\n'), 1) << refused.err;
   EXPECT_EQ(Versions(), 0);
 
-  auto no = es::test::RunOnTerminal(ES_BINARY, "mapping import " + store_ + " " + v1, "Proceed? [y/N]", "n");
+  auto no = es::test::RunOnTerminal(ES_BINARY, "mapping import " + store_args_ + " " + v1, "Proceed? [y/N]", "n");
   EXPECT_EQ(no.exit_code, 1) << no.output;
   EXPECT_NE(no.output.find("Changing mapping 'order' applies to " + n + " order records"), std::string::npos) << no.output;
   EXPECT_NE(no.output.find("update " + n), std::string::npos) << no.output;
   EXPECT_EQ(Versions(), 0);
-  auto yes = es::test::RunOnTerminal(ES_BINARY, "mapping import " + store_ + " " + v1, "Proceed? [y/N]", "y");
+  auto yes = es::test::RunOnTerminal(ES_BINARY, "mapping import " + store_args_ + " " + v1, "Proceed? [y/N]", "y");
   EXPECT_EQ(yes.exit_code, 0) << yes.output;
   EXPECT_NE(yes.output.find("imported: mapping 'order' version 1"), std::string::npos) << yes.output;
 
   // --yes and EASYSALE_YES=1 change it without asking; rollback asks as well.
   const std::string v2 = WriteMapping("v2.json", NoteMapping("Shop #"));
-  EXPECT_EQ(RunAsking("mapping import " + store_ + " --yes " + v2).exit_code, 0);
-  auto rollback = RunAsking("mapping rollback " + store_ + " order 1");
+  EXPECT_EQ(RunAsking("mapping import " + store_args_ + " --yes " + v2).exit_code, 0);
+  auto rollback = RunAsking("mapping rollback " + store_args_ + " order 1");
   EXPECT_EQ(rollback.exit_code, 2) << rollback.err;
   EXPECT_EQ(Versions(), 2);
-  auto rolled = RunConfirmed("mapping rollback " + store_ + " order 1");
+  auto rolled = RunConfirmed("mapping rollback " + store_args_ + " order 1");
   EXPECT_EQ(rolled.exit_code, 0) << rolled.err;
   EXPECT_EQ(Versions(), 3);
   EXPECT_EQ(QboDocuments(), docs);  // a mapping change itself writes nothing

@@ -12,21 +12,30 @@
 
 namespace es::test {
 
-inline std::string WooConnectionArgs(const woo::sandbox::Server& woo) {
-  const Json config = {{"base_url", woo.base_url()}};
-  const Json secret = {{"consumer_key", woo.options().consumer_key},
-                       {"consumer_secret", woo.options().consumer_secret}};
-  return " --id woo --kind woo --config " + Quote(DumpJson(config)) + " --secret " + Quote(DumpJson(secret));
+// The settings of connection "woo" (config, secret) and "qbo" (config,
+// secret with `tokens` as qbo.IssueTokens() gave them: the user connected the app).
+inline Json WooConnectionConfig(const woo::sandbox::Server& woo) { return {{"base_url", woo.base_url()}}; }
+inline Json WooConnectionSecret(const woo::sandbox::Server& woo) {
+  return {{"consumer_key", woo.options().consumer_key}, {"consumer_secret", woo.options().consumer_secret}};
+}
+inline Json QboConnectionConfig(const qbo::sandbox::Server& qbo) {
+  const auto& o = qbo.options();
+  return {{"api_base", qbo.base_url()}, {"token_url", qbo.token_url()}, {"realm_id", o.realm_id},
+          {"client_id", o.client_id}};
+}
+inline Json QboConnectionSecret(const qbo::sandbox::Server& qbo, const qbo::sandbox::Server::Tokens& tokens) {
+  return {{"client_secret", qbo.options().client_secret}, {"access_token", tokens.access_token},
+          {"refresh_token", tokens.refresh_token}, {"access_expires_at_ms", 0}};
 }
 
-// `tokens` as qbo.IssueTokens() gave them (the user connected the app).
+inline std::string WooConnectionArgs(const woo::sandbox::Server& woo) {
+  return " --id woo --kind woo --config " + Quote(DumpJson(WooConnectionConfig(woo))) + " --secret " +
+         Quote(DumpJson(WooConnectionSecret(woo)));
+}
+
 inline std::string QboConnectionArgs(const qbo::sandbox::Server& qbo, const qbo::sandbox::Server::Tokens& tokens) {
-  const auto& o = qbo.options();
-  const Json config = {{"api_base", qbo.base_url()}, {"token_url", qbo.token_url()}, {"realm_id", o.realm_id},
-                       {"client_id", o.client_id}};
-  const Json secret = {{"client_secret", o.client_secret}, {"access_token", tokens.access_token},
-                       {"refresh_token", tokens.refresh_token}, {"access_expires_at_ms", 0}};
-  return " --id qbo --kind qbo --config " + Quote(DumpJson(config)) + " --secret " + Quote(DumpJson(secret));
+  return " --id qbo --kind qbo --config " + Quote(DumpJson(QboConnectionConfig(qbo))) + " --secret " +
+         Quote(DumpJson(QboConnectionSecret(qbo, tokens)));
 }
 
 }  // namespace es::test
