@@ -1,51 +1,20 @@
+// The QBO client: minor version and request ids, queries, token refresh and
+// rotation, faults inside successful answers, CDC (batch requests:
+// client_batch_test.cpp; shared support: client_test_support.h).
 #include "connectors/qbo/client.h"
 
-#include <fstream>
 #include <functional>
-#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
 
 #include "common/crypto.h"
+#include "connectors/qbo/client_test_support.h"
 #include "connectors/qbo/codec.h"
 #include "http/url.h"
 
-namespace es::qbo {
+namespace es::qbo::testing {
 namespace {
-
-constexpr int64_t kHourMs = 3600 * 1000;
-
-std::string ReadFixture(const std::string& name) {
-  std::ifstream in(std::string(ES_TESTDATA_DIR) + "/" + name, std::ios::binary);
-  EXPECT_TRUE(in.good()) << "missing fixture " << name;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-// Records every request and answers through a handler.
-class FakeTransport final : public http::Transport {
- public:
-  using Handler = std::function<Result<http::Response>(const http::Request&)>;
-  explicit FakeTransport(Handler h) : handler_(std::move(h)) {}
-  Result<http::Response> Send(const http::Request& r) override {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      requests_.push_back(r);
-    }
-    return handler_(r);
-  }
-  std::vector<http::Request> requests() {
-    std::lock_guard<std::mutex> lock(mu_);
-    return requests_;
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<http::Request> requests_;
-  Handler handler_;
-};
 
 // A token store that logs each Save into a shared event log.
 class LoggingTokenStore final : public TokenStore {
@@ -63,14 +32,6 @@ class LoggingTokenStore final : public TokenStore {
   std::function<void(const std::string&)> log_;
 };
 
-http::Response JsonResponse(int status, std::string body) {
-  http::Response r;
-  r.status = status;
-  r.headers = {{"Content-Type", "application/json;charset=utf-8"}, {"intuit_tid", "1-abc-tid"}};
-  r.body = std::move(body);
-  return r;
-}
-
 std::string TokenBody(const std::string& access, const std::string& refresh) {
   return DumpJson(Json{{"token_type", "bearer"},
                        {"access_token", access},
@@ -82,44 +43,6 @@ std::string TokenBody(const std::string& access, const std::string& refresh) {
 bool IsTokenCall(const http::Request& r) { return r.url.rfind("https://oauth.test/", 0) == 0; }
 
 std::string Hdr(const http::Request& r, std::string_view name) { return std::string(http::FindHeader(r.headers, name)); }
-
-// The decoded query parameters of a request URL.
-http::Params QueryOf(const std::string& url) {
-  auto parsed = http::ParseUrl(url);
-  EXPECT_TRUE(parsed.ok());
-  return http::ParseQuery(parsed->query);
-}
-
-std::string Param(const std::string& url, const std::string& key) {
-  for (const auto& [k, v] : QueryOf(url)) {
-    if (k == key) return v;
-  }
-  return "<absent>";
-}
-
-class QboClientTest : public ::testing::Test {
- protected:
-  QboClientTest() {
-    config_.api_base = "https://qbo.test";
-    config_.token_url = "https://oauth.test/tokens";
-    config_.realm_id = "9341453052144620";
-    config_.client_id = "cid";
-    config_.client_secret = "csecret";
-  }
-  OAuthTokens Tokens(int64_t access_in_ms) {
-    OAuthTokens t;
-    t.access_token = "AT-1";
-    t.refresh_token = "RT-1";
-    t.access_expires_at_ms = clock_.NowMillis() + access_in_ms;
-    t.refresh_expires_at_ms = clock_.NowMillis() + 100LL * 24 * kHourMs;
-    t.realm_id = config_.realm_id;
-    return t;
-  }
-  std::string Base() { return "https://qbo.test/v3/company/" + config_.realm_id + "/"; }
-
-  Config config_;
-  FakeClock clock_;
-};
 
 TEST_F(QboClientTest, MinorVersionOnEveryRequestAndRequestIdOnWrites) {
   FakeTransport t([&](const http::Request& r) -> Result<http::Response> {
@@ -445,112 +368,6 @@ TEST_F(QboClientTest, RotatedTokenNotUsedWhenSaveFails) {
   EXPECT_EQ(t.requests().size(), 1u);
 }
 
-TEST_F(QboClientTest, BatchMapsOutOfOrderItemsByBid) {
-  FakeTransport t([&](const http::Request&) -> Result<http::Response> {
-    return JsonResponse(200, ReadFixture("batch_response_mixed.json"));
-  });
-  MemoryTokenStore store(Tokens(kHourMs));
-  Client c(config_, t, clock_, store);
-  std::vector<BatchOp> ops = {
-      {"b1", "create", "Customer", Json{{"DisplayName", "Grace Hopper (#1043)"}}, "", ""},
-      {"b2", "update", "Invoice", Json{{"Id", "266"}, {"SyncToken", "0"}, {"sparse", true}}, "", ""},
-      {"b3", "delete", "Payment", Json{{"Id", "301"}, {"SyncToken", "1"}}, "", ""},
-      {"b4", "", "", Json(), "SELECT * FROM Item WHERE Sku = 'HD-BL-M'", ""},
-  };
-  auto r = c.Batch(ops, "batch-rid-1");
-  ASSERT_TRUE(r.ok()) << r.status().ToString();
-  ASSERT_EQ(r->size(), 4u);
-  const auto& res = *r;
-  EXPECT_EQ(res[0].bid, "b1");
-  EXPECT_TRUE(res[0].status.ok());
-  EXPECT_EQ(res[0].entity["Id"], "71");
-  EXPECT_EQ(res[1].bid, "b2");
-  EXPECT_TRUE(res[1].status.IsConflict());
-  EXPECT_EQ(res[1].status.code(), "5010");
-  EXPECT_EQ(res[2].bid, "b3");
-  EXPECT_TRUE(res[2].status.IsNotFound());
-  EXPECT_EQ(res[2].status.code(), "610");
-  EXPECT_EQ(res[3].bid, "b4");
-  EXPECT_TRUE(res[3].status.ok());
-  ASSERT_EQ(res[3].query.rows.size(), 1u);
-  EXPECT_EQ(res[3].query.rows[0]["Sku"], "HD-BL-M");
-
-  auto req = t.requests().at(0);
-  EXPECT_EQ(req.method, "POST");
-  EXPECT_EQ(Param(req.url, "requestid"), "batch-rid-1");
-  auto body = ParseJson(req.body);
-  ASSERT_TRUE(body.ok());
-  const Json& items = (*body)["BatchItemRequest"];
-  ASSERT_EQ(items.size(), 4u);
-  EXPECT_EQ(items[0]["bId"], "b1");
-  EXPECT_EQ(items[0]["operation"], "create");
-  EXPECT_EQ(items[0]["Customer"]["DisplayName"], "Grace Hopper (#1043)");
-  EXPECT_EQ(items[2]["Payment"]["Id"], "301");
-  EXPECT_EQ(items[3]["Query"], "SELECT * FROM Item WHERE Sku = 'HD-BL-M'");
-  EXPECT_FALSE(items[3].contains("operation"));
-}
-
-// The body is written as text; it is exactly the tree the client built
-// before (members in key order), and a pre-encoded body_text is sent as is.
-TEST_F(QboClientTest, BatchBodyTextEqualsTheTreeDump) {
-  FakeTransport t([&](const http::Request&) -> Result<http::Response> {
-    return JsonResponse(200, ReadFixture("batch_response_mixed.json"));
-  });
-  MemoryTokenStore store(Tokens(kHourMs));
-  Client c(config_, t, clock_, store);
-  Json doc = {{"DocNumber", "WC-1 \"é\"\n"}, {"Line", Json::array()}, {"TotalAmt", JsonNumberFixed(*Decimal::Parse("5"), 2)}};
-  std::vector<BatchOp> ops = {
-      {"b1", "create", "Customer", Json{{"DisplayName", "Grace Hopper (#1043)"}}, "", ""},
-      {"b2", "update", "Invoice", Json(), "", DumpJson(doc)},
-      {"b3", "delete", "zPayment", Json{{"Id", "301"}, {"SyncToken", "1"}}, "", ""},
-      {"b4", "", "", Json(), "SELECT * FROM Item WHERE Sku = 'HD-BL-M'", ""},
-  };
-  ASSERT_TRUE(c.Batch(ops, "batch-rid-2").ok());
-  Json items = Json::array();
-  items.push_back({{"bId", "b1"}, {"operation", "create"}, {"Customer", {{"DisplayName", "Grace Hopper (#1043)"}}}});
-  items.push_back({{"bId", "b2"}, {"operation", "update"}, {"Invoice", doc}});
-  items.push_back({{"bId", "b3"}, {"operation", "delete"}, {"zPayment", {{"Id", "301"}, {"SyncToken", "1"}}}});
-  items.push_back({{"bId", "b4"}, {"Query", "SELECT * FROM Item WHERE Sku = 'HD-BL-M'"}});
-  EXPECT_EQ(t.requests().at(0).body, DumpJson(Json{{"BatchItemRequest", items}}));
-  std::vector<BatchOp> not_object = {{"b1", "create", "Customer", Json(), "", "[1]"}};
-  EXPECT_TRUE(c.Batch(not_object, "r").status().IsValidation());
-}
-
-TEST_F(QboClientTest, BatchMissingItemIsInternal) {
-  FakeTransport t([&](const http::Request&) -> Result<http::Response> {
-    return JsonResponse(200, R"({"BatchItemResponse":[{"bId":"b1","Customer":{"Id":"1"}}]})");
-  });
-  MemoryTokenStore store(Tokens(kHourMs));
-  Client c(config_, t, clock_, store);
-  auto r = c.Batch({{"b1", "create", "Customer", Json{{"DisplayName", "A"}}, "", ""},
-                    {"b2", "create", "Customer", Json{{"DisplayName", "B"}}, "", ""}},
-                   "");
-  ASSERT_TRUE(r.ok());
-  EXPECT_TRUE((*r)[0].status.ok());
-  EXPECT_EQ((*r)[1].status.category(), ErrorCategory::kInternal);
-  EXPECT_EQ(Param(t.requests()[0].url, "requestid"), "<absent>");
-}
-
-TEST_F(QboClientTest, BatchLimitsCheckedBeforeSending) {
-  FakeTransport t([&](const http::Request&) -> Result<http::Response> { return JsonResponse(200, "{}"); });
-  MemoryTokenStore store(Tokens(kHourMs));
-  Client c(config_, t, clock_, store);
-  std::vector<BatchOp> ops;
-  for (int i = 0; i < 31; ++i) ops.push_back({"b" + std::to_string(i), "create", "Customer", Json::object(), "", ""});
-  EXPECT_TRUE(c.Batch(ops, "r").status().IsValidation());
-  ops.resize(30);
-  EXPECT_TRUE(c.Batch(ops, std::string(37, 'x')).status().IsValidation());
-  std::vector<BatchOp> long_bid = {{"b1234567890", "create", "Customer", Json::object(), "", ""}};
-  EXPECT_TRUE(c.Batch(long_bid, "r").status().IsValidation());
-  std::vector<BatchOp> dup = {{"b1", "create", "Customer", Json::object(), "", ""},
-                              {"b1", "create", "Customer", Json::object(), "", ""}};
-  EXPECT_TRUE(c.Batch(dup, "r").status().IsValidation());
-  std::vector<BatchOp> bad_op = {{"b1", "merge", "Customer", Json::object(), "", ""}};
-  EXPECT_TRUE(c.Batch(bad_op, "r").status().IsValidation());
-  EXPECT_TRUE(t.requests().empty());
-  EXPECT_EQ(c.requests_sent(), 0);
-}
-
 TEST_F(QboClientTest, FaultsInsideSuccessfulResponsesAndThrottles) {
   int n = 0;
   FakeTransport t([&](const http::Request&) -> Result<http::Response> {
@@ -635,4 +452,4 @@ TEST_F(QboClientTest, ChangeDataCapture) {
 }
 
 }  // namespace
-}  // namespace es::qbo
+}  // namespace es::qbo::testing
