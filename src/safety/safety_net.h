@@ -20,6 +20,7 @@
 //    pointing at us raise one "webhook_missing" notification.
 //  - QuickBooks documents (qbo_watch.h): for every enabled QuickBooks
 //    connection with orders in its id map, one change-data-capture request
+//    (on the realm's shared budget, as runs' requests: SafetyOptions::requests)
 //    finds documents the engine wrote that someone edited or deleted there.
 //  - Retention: webhook deliveries finished more than retention_ms ago are
 //    purged (never a queued or processing one).
