@@ -54,17 +54,21 @@ std::string Counted(int64_t n, const std::string& singular, const std::string& p
   return std::to_string(n) + " " + (n == 1 ? singular : plural.empty() ? singular + "s" : plural);
 }
 
-// What changed in documents already booked: updates, voids, refunds, payments.
-void PrintLifecycle(const engine::RunReport& r) {
+std::string LifecycleLine(const engine::RunReport& r) {
   Json l = LifecycleJson(r);
-  auto n = [&](const char* key) { return static_cast<long long>(l[key].get<int64_t>()); };
-  long long linked = 0;
+  auto n = [&](const char* key) { return l[key].get<int64_t>(); };
+  int64_t linked = 0;
   for (const auto& [e, c] : r.counts) linked += c.linked;
-  if (n("updated") + n("voided") + n("refunds") + n("payments") + linked == 0) return;
-  printf("documents: %lld updated, %lld voided, %lld refunds, %lld payments", n("updated"), n("voided"),
-         n("refunds"), n("payments"));
-  if (linked > 0) printf("; %lld found in the target and linked (not created again)", linked);
-  printf("\n");
+  if (n("updated") + n("voided") + n("refunds") + n("payments") + linked == 0) return "";
+  std::string line = "documents: " + std::to_string(n("updated")) + " updated, " + std::to_string(n("voided")) +
+                     " voided, " + Counted(n("refunds"), "refund") + ", " + Counted(n("payments"), "payment");
+  if (linked > 0) line += "; " + std::to_string(linked) + " found in the target and linked (not created again)";
+  return line;
+}
+
+void PrintLifecycle(const engine::RunReport& r) {
+  std::string line = LifecycleLine(r);
+  if (!line.empty()) printf("%s\n", line.c_str());
 }
 
 namespace {

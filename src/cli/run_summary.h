@@ -31,7 +31,12 @@ void PrintPlan(const engine::RunReport& r);
 // "1 customer", "6 customers"; `plural` defaults to singular + "s".
 std::string Counted(int64_t n, const std::string& singular, const std::string& plural = "");
 
-// One line on what changed in documents already booked (nothing when none did).
+// One line on what changed in documents already booked: "documents: 3
+// updated, 2 voided, 1 refund, 0 payments; 18 found in the target and linked
+// (not created again)"; empty when nothing did.
+std::string LifecycleLine(const engine::RunReport& r);
+
+// LifecycleLine on stdout (nothing when it is empty).
 void PrintLifecycle(const engine::RunReport& r);
 
 // A run's per-entity counts (SyncRun::counts) as a table: read, created,

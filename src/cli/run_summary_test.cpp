@@ -42,6 +42,21 @@ TEST(PlanTable, ColumnsFitTheirWidestCell) {
   EXPECT_NE(lines[2].find("SalesReceipt 1186  lines changed"), std::string::npos) << lines[2];
 }
 
+TEST(LifecycleLine, CountsRefundsAndPaymentsInTheRightNumber) {
+  engine::RunReport r;
+  EXPECT_EQ(LifecycleLine(r), "") << "a run that changed no booked document says nothing";
+  r.counts["order"].updated = 3;
+  r.counts["order"].voided = 1;
+  r.counts["order"].deleted = 1;
+  r.counts["refund"].created = 1;
+  r.counts["payment"].linked = 1;
+  EXPECT_EQ(LifecycleLine(r),
+            "documents: 3 updated, 2 voided, 1 refund, 1 payment; 1 found in the target and linked (not created again)");
+  r.counts["refund"].created = 44;
+  r.counts["payment"].linked = 0;
+  EXPECT_EQ(LifecycleLine(r), "documents: 3 updated, 2 voided, 44 refunds, 0 payments");
+}
+
 TEST(Counted, SingularForOneAndPluralOtherwise) {
   EXPECT_EQ(Counted(1, "customer"), "1 customer");
   EXPECT_EQ(Counted(0, "customer"), "0 customers");
