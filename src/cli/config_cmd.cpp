@@ -1,4 +1,6 @@
-// `config set|show`: the TransformerConfig of a target connection.
+// `config set|show`: the TransformerConfig of a target connection, printed
+// as a table of settings (values other than the default marked "(set)");
+// JSON only with --json.
 #include <cstdio>
 #include <memory>
 
@@ -15,21 +17,6 @@ struct ConfigArgs {
   std::string connection = "qbo";
   std::string json_text;
 };
-
-int RunConfigSet(const ConfigArgs& a) {
-  int rc = 0;
-  auto store = OpenForTenant(a.common, &rc);
-  if (!store) return rc;
-  if (int bad = RequireConnections(*store, a.common, {a.connection}); bad != 0) return bad;
-  auto j = ParseJson(a.json_text);
-  if (!j.ok()) return Fail("transformer config", j.status());
-  auto cfg = mapping::TransformerConfig::FromJson(*j);
-  if (!cfg.ok()) return Fail("transformer config", cfg.status());
-  Status s = store->PutTransformerConfig(a.common.tenant, a.connection, cfg->ToJson());
-  if (!s.ok()) return Fail("saving the transformer config", s);
-  printf("%s\n", DumpJson(cfg->ToJson()).c_str());
-  return 0;
-}
 
 // A setting's value in one cell: strings bare, lists comma-separated,
 // objects "k=v"; empty values as "(none)".
@@ -61,6 +48,26 @@ void PrintConfigTable(const mapping::TransformerConfig& cfg, const std::string& 
   t.Print(stdout, "  ");
 }
 
+// Prints what was stored: the table of `config show` (--json: the JSON).
+int RunConfigSet(const ConfigArgs& a) {
+  int rc = 0;
+  auto store = OpenForTenant(a.common, &rc);
+  if (!store) return rc;
+  if (int bad = RequireConnections(*store, a.common, {a.connection}); bad != 0) return bad;
+  auto j = ParseJson(a.json_text);
+  if (!j.ok()) return Fail("transformer config", j.status());
+  auto cfg = mapping::TransformerConfig::FromJson(*j);
+  if (!cfg.ok()) return Fail("transformer config", cfg.status());
+  Status s = store->PutTransformerConfig(a.common.tenant, a.connection, cfg->ToJson());
+  if (!s.ok()) return Fail("saving the transformer config", s);
+  if (a.common.json) {
+    printf("%s\n", DumpJson(cfg->ToJson()).c_str());
+    return 0;
+  }
+  PrintConfigTable(*cfg, a.connection, true);
+  return 0;
+}
+
 int RunConfigShow(const ConfigArgs& a) {
   int rc = 0;
   auto store = OpenForTenant(a.common, &rc);
@@ -88,7 +95,7 @@ void AddConfigCommands(CLI::App& app) {
   auto* config = app.add_subcommand("config", "Show or set the TransformerConfig of a target connection");
   config->require_subcommand(1);
   auto set = std::make_shared<ConfigArgs>();
-  auto* cs = config->add_subcommand("set", "Validate and store a TransformerConfig (JSON)");
+  auto* cs = config->add_subcommand("set", "Validate and store a TransformerConfig (JSON); prints it as a table (--json: as JSON)");
   AddCommon(cs, set->common);
   cs->add_option("--connection", set->connection, "target connection id");
   cs->add_option("json", set->json_text, "the config as JSON")->required();

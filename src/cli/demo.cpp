@@ -140,23 +140,19 @@ Status SetUpTenant(store::StateStore& store, const std::string& tenant,
 
 void PrintRun(const char* title, const engine::RunReport& r) {
   Json c = CreatedJson(r);
-  printf("%s: %s in %.1f s — created %lld customers, %lld items, %lld invoices, %lld sales receipts; "
-         "%lld unchanged, %lld failed (%lld QBO requests)\n",
-         title, store::RunStatusName(r.run.status), (r.run.finished_at_ms - r.run.started_at_ms) / 1000.0,
-         static_cast<long long>(c["customers"].get<int64_t>()), static_cast<long long>(c["items"].get<int64_t>()),
-         static_cast<long long>(c["invoices"].get<int64_t>()), static_cast<long long>(c["sales_receipts"].get<int64_t>()),
+  auto n = [](const Json& j, const char* key) { return j[key].get<int64_t>(); };
+  printf("%s: %s in %.1f s — created %s, %s, %s, %s; %lld unchanged, %lld failed (%s)\n", title,
+         store::RunStatusName(r.run.status), (r.run.finished_at_ms - r.run.started_at_ms) / 1000.0,
+         Counted(n(c, "customers"), "customer").c_str(), Counted(n(c, "items"), "item").c_str(),
+         Counted(n(c, "invoices"), "invoice").c_str(), Counted(n(c, "sales_receipts"), "sales receipt").c_str(),
          static_cast<long long>(r.run.totals.skipped - server::NotSynced(r.run.counts)),
-         static_cast<long long>(r.run.totals.failed),
-         static_cast<long long>(r.target_requests));
+         static_cast<long long>(r.run.totals.failed), Counted(r.target_requests, "QBO request").c_str());
   Json l = LifecycleJson(r);
-  if (l["updated"].get<int64_t>() + l["voided"].get<int64_t>() + l["refunds"].get<int64_t>() +
-          l["payments"].get<int64_t>() + l["customers_updated"].get<int64_t>() >
-      0)
-    printf("             %lld documents updated, %lld voided, %lld refunds booked, %lld payments applied, "
-           "%lld customers updated\n",
-           static_cast<long long>(l["updated"].get<int64_t>()), static_cast<long long>(l["voided"].get<int64_t>()),
-           static_cast<long long>(l["refunds"].get<int64_t>()), static_cast<long long>(l["payments"].get<int64_t>()),
-           static_cast<long long>(l["customers_updated"].get<int64_t>()));
+  if (n(l, "updated") + n(l, "voided") + n(l, "refunds") + n(l, "payments") + n(l, "customers_updated") > 0)
+    printf("             %s updated, %lld voided, %s booked, %s applied, %s updated\n",
+           Counted(n(l, "updated"), "document").c_str(), static_cast<long long>(n(l, "voided")),
+           Counted(n(l, "refunds"), "refund").c_str(), Counted(n(l, "payments"), "payment").c_str(),
+           Counted(n(l, "customers_updated"), "customer").c_str());
   for (const auto& note : server::NotSyncedNotes(r.run.counts))
     printf("             %s (left out by order_statuses)\n", note.c_str());
   if (!r.run.error.empty()) printf("  error: %s\n", r.run.error.c_str());
@@ -296,16 +292,12 @@ int RunDemo(const DemoArgs& a) {
   woo::sandbox::TradingSummary week = woo.SimulateTrading(a.seed);
   if (!a.json) {
     Json t = TradingJson(week);
-    printf("A week of trading: %lld line edits, %lld address changes, %lld partial and %lld full refunds, "
-           "%lld cancellations, %lld late payments, %lld trashed, %lld new orders\n",
-           static_cast<long long>(t["line_edits"].get<int64_t>()),
-           static_cast<long long>(t["address_changes"].get<int64_t>()),
-           static_cast<long long>(t["partial_refunds"].get<int64_t>()),
-           static_cast<long long>(t["full_refunds"].get<int64_t>()),
-           static_cast<long long>(t["cancellations"].get<int64_t>()),
-           static_cast<long long>(t["late_payments"].get<int64_t>()),
-           static_cast<long long>(t["trashed"].get<int64_t>()),
-           static_cast<long long>(t["new_orders"].get<int64_t>()));
+    auto n = [&](const char* key) { return t[key].get<int64_t>(); };
+    printf("A week of trading: %s, %s, %lld partial and %lld full refunds, %s, %s, %lld trashed, %s\n",
+           Counted(n("line_edits"), "line edit").c_str(), Counted(n("address_changes"), "address change").c_str(),
+           static_cast<long long>(n("partial_refunds")), static_cast<long long>(n("full_refunds")),
+           Counted(n("cancellations"), "cancellation").c_str(), Counted(n("late_payments"), "late payment").c_str(),
+           static_cast<long long>(n("trashed")), Counted(n("new_orders"), "new order").c_str());
   }
   if (stop.load()) return DemoStopped(a.json, "after the week of trading", nullptr);
   ProgressBar bar2("sync 2");

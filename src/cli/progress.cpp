@@ -34,6 +34,11 @@ void ProgressBar::Update(const engine::Progress& p) {
     if (std::find(order_.begin(), order_.end(), e) == order_.end()) order_.push_back(e);
   };
   if (!p.entity.empty()) {
+    // Entities are read one after the other: once the next one starts, the
+    // previous listing is over, even when its page total counted records a
+    // filter then left out (an incremental run reads 1 of 80 customers).
+    if (!reading_.empty() && reading_ != p.entity) read_[reading_].total = read_[reading_].done;
+    reading_ = p.entity;
     note(p.entity);
     read_[p.entity] = {p.done, p.total};
   }

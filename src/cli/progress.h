@@ -1,6 +1,6 @@
 // Progress output for sync runs, on stderr so stdout stays machine-readable.
 // One line per entity: how far its listing has been read (a bar, for the
-// entities the run fetches) and what the run has written for it so far —
+// entities the run fetches; full once the run has moved on to the next entity) and what the run has written for it so far —
 // created, linked, updated, voided, failed — taken from the run's own counts,
 // so customers created for guest orders show under "customer" and the last
 // numbers agree with the run's summary. On a terminal the lines are redrawn
@@ -45,6 +45,7 @@ class ProgressBar {
   bool finished_ = false;
   size_t drawn_ = 0;  // lines on screen (terminal)
   std::vector<std::string> order_;
+  std::string reading_;  // the entity whose listing is being read
   std::map<std::string, Read> read_;
   std::map<std::string, engine::EntityCounts> counts_;
 };

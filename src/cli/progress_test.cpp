@@ -84,6 +84,33 @@ TEST(ProgressBar, RedrawsInPlaceOnATerminalAndSaysWhatADryRunWouldDo) {
   EXPECT_NE(bar.Lines()[0].find("10/10 read"), std::string::npos);
 }
 
+// An incremental run: the shop lists 80 customers, 1 changed since the last
+// run is read. Once the run moves on to items, the customer bar is full
+// ("1/1 read"), not stuck at "1/80" as if the listing had stopped.
+TEST(ProgressBar, ABarIsFullOnceTheRunMovesOnToTheNextEntity) {
+  FILE* f = tmpfile();
+  ASSERT_NE(f, nullptr);
+  ProgressBar bar("sync", f, 0);
+  engine::EntityCounts customers;
+  customers.fetched = 1;
+  customers.skipped = 1;
+  bar.Update(Page("customer", 1, 80, {{"customer", customers}}));
+  ASSERT_EQ(bar.Lines().size(), 1u);
+  EXPECT_NE(bar.Lines()[0].find("] 1/80 read"), std::string::npos) << "still reading: " << bar.Lines()[0];
+  engine::EntityCounts items;
+  items.fetched = 2;
+  bar.Update(Page("item", 2, 5, {{"customer", customers}, {"item", items}}));
+  std::vector<std::string> lines = bar.Lines();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find("[########################] 1/1 read"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find("] 2/5 read"), std::string::npos) << "the current listing keeps its total: " << lines[1];
+  bar.Update(Page("item", 5, 5, {{"customer", customers}, {"item", items}}));
+  EXPECT_NE(bar.Lines()[0].find("1/1 read"), std::string::npos) << bar.Lines()[0];
+  EXPECT_NE(bar.Lines()[1].find("5/5 read"), std::string::npos) << bar.Lines()[1];
+  bar.Finish();
+  fclose(f);
+}
+
 TEST(TextTable, PadsColumnsAndRightAlignsNumbers) {
   TextTable t({"ENTITY", "CREATED", "NOTE"});
   t.AddRow({"customer", "103", "ok"});

@@ -30,33 +30,45 @@ int64_t Writes(const engine::RunReport& r) {
   return n;
 }
 
-// The dry-run plan as a table: one line per would-be write.
-void PrintPlan(const engine::RunReport& r) {
-  printf("%-8s %-9s %-14s %-13s %s\n", "OP", "ENTITY", "SOURCE ID", "TARGET", "REASON");
+TextTable PlanTable(const engine::RunReport& r) {
+  TextTable t({"OP", "ENTITY", "SOURCE ID", "TARGET", "REASON"});
   for (const auto& p : r.previews) {
     std::string target = GetStringOr(p, "target_type");
     std::string tid = GetStringOr(p, "target_id");
     if (!tid.empty()) target += " " + tid;
-    printf("%-8s %-9s %-14s %-13s %s\n", GetStringOr(p, "operation").c_str(), GetStringOr(p, "entity").c_str(),
-           GetStringOr(p, "source_id").c_str(), target.c_str(), GetStringOr(p, "reason").c_str());
+    t.AddRow({GetStringOr(p, "operation"), GetStringOr(p, "entity"), GetStringOr(p, "source_id"), target,
+              GetStringOr(p, "reason")});
   }
+  return t;
+}
+
+void PrintPlan(const engine::RunReport& r) {
+  PlanTable(r).Print(stdout);
   if (r.previews_dropped > 0) printf("… and %lld more (use --json for the payloads)\n",
                                      static_cast<long long>(r.previews_dropped));
   printf("plan: %zu writes, about %lld requests to the target; nothing was written\n",
          r.previews.size() + static_cast<size_t>(r.previews_dropped), static_cast<long long>(r.estimated_requests));
 }
 
-// What changed in documents already booked: updates, voids, refunds, payments.
-void PrintLifecycle(const engine::RunReport& r) {
+std::string Counted(int64_t n, const std::string& singular, const std::string& plural) {
+  return std::to_string(n) + " " + (n == 1 ? singular : plural.empty() ? singular + "s" : plural);
+}
+
+std::string LifecycleLine(const engine::RunReport& r) {
   Json l = LifecycleJson(r);
-  auto n = [&](const char* key) { return static_cast<long long>(l[key].get<int64_t>()); };
-  long long linked = 0;
+  auto n = [&](const char* key) { return l[key].get<int64_t>(); };
+  int64_t linked = 0;
   for (const auto& [e, c] : r.counts) linked += c.linked;
-  if (n("updated") + n("voided") + n("refunds") + n("payments") + linked == 0) return;
-  printf("documents: %lld updated, %lld voided, %lld refunds, %lld payments", n("updated"), n("voided"),
-         n("refunds"), n("payments"));
-  if (linked > 0) printf("; %lld found in the target and linked (not created again)", linked);
-  printf("\n");
+  if (n("updated") + n("voided") + n("refunds") + n("payments") + linked == 0) return "";
+  std::string line = "documents: " + std::to_string(n("updated")) + " updated, " + std::to_string(n("voided")) +
+                     " voided, " + Counted(n("refunds"), "refund") + ", " + Counted(n("payments"), "payment");
+  if (linked > 0) line += "; " + std::to_string(linked) + " found in the target and linked (not created again)";
+  return line;
+}
+
+void PrintLifecycle(const engine::RunReport& r) {
+  std::string line = LifecycleLine(r);
+  if (!line.empty()) printf("%s\n", line.c_str());
 }
 
 namespace {

@@ -18,10 +18,25 @@ Json LifecycleJson(const engine::RunReport& r);
 // Writes of any kind (created, linked, updated, voided, deleted); a quiet run has none.
 int64_t Writes(const engine::RunReport& r);
 
-// The dry-run plan as a table on stdout: one line per would-be write.
+// The dry-run plan as a table: OP, ENTITY, SOURCE ID, TARGET (document type
+// and id), REASON; one row per would-be write, columns as wide as their
+// widest cell.
+TextTable PlanTable(const engine::RunReport& r);
+
+// PlanTable on stdout, then how many writes were left out of the previews
+// and the plan's size: "plan: 422 writes, about 20 requests to the target;
+// nothing was written".
 void PrintPlan(const engine::RunReport& r);
 
-// One line on what changed in documents already booked (nothing when none did).
+// "1 customer", "6 customers"; `plural` defaults to singular + "s".
+std::string Counted(int64_t n, const std::string& singular, const std::string& plural = "");
+
+// One line on what changed in documents already booked: "documents: 3
+// updated, 2 voided, 1 refund, 0 payments; 18 found in the target and linked
+// (not created again)"; empty when nothing did.
+std::string LifecycleLine(const engine::RunReport& r);
+
+// LifecycleLine on stdout (nothing when it is empty).
 void PrintLifecycle(const engine::RunReport& r);
 
 // A run's per-entity counts (SyncRun::counts) as a table: read, created,

@@ -118,8 +118,8 @@ int RunStatusCmd(const Common& c) {
   if (runs.empty()) {
     printf("Tenant %s: no runs yet.\n", c.tenant.c_str());
   } else {
-    printf("Tenant %s — the %zu most recent runs (times in %s):\n", c.tenant.c_str(), runs.size(),
-           ZoneName().c_str());
+    std::string which = runs.size() == 1 ? "1 run" : "the " + std::to_string(runs.size()) + " most recent runs";
+    printf("Tenant %s — %s (times in %s):\n", c.tenant.c_str(), which.c_str(), ZoneName().c_str());
     PrintRuns(runs);
     const Json& latest = runs[0];
     printf("\nLatest run %s%s, by entity:\n", GetStringOr(latest, "id").c_str(),

@@ -111,6 +111,46 @@ TEST_F(CliOutput, ConfigShowIsATableAndJsonOnlyWhenAsked) {
   EXPECT_TRUE((*j)["order_statuses"].is_array());
 }
 
+// `config set` answers with the table of `config show`, not a JSON line;
+// JSON only with --json.
+TEST_F(CliOutput, ConfigSetPrintsTheTableAndJsonOnlyWhenAsked) {
+  auto r = Exec("config set " + store_ + " " + Quote(R"({"doc_number_prefix":"S1-"})"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "Transformer settings of connection qbo (stored")) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(\n  doc_number_prefix +S1- +\(set\)\n)"))) << r.out;
+  EXPECT_FALSE(Has(r.out, "{")) << r.out;
+  r = Exec("config set " + store_ + " --json " + Quote(R"({"doc_number_prefix":"S2-"})"));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = ParseJson(r.out);
+  ASSERT_TRUE(j.ok()) << r.out;
+  EXPECT_EQ((*j)["doc_number_prefix"], "S2-");
+}
+
+// One run: "1 run", not "the 1 most recent runs"; the dry run's plan is a
+// table whose REASON column starts at the same place on every row.
+TEST_F(CliOutput, StatusOfOneDryRunAndItsPlanTable) {
+  auto r = Exec("sync " + store_ + " --dry-run");
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::istringstream in(r.out);
+  std::string line;
+  ASSERT_TRUE(std::getline(in, line));
+  const size_t reason = line.find("REASON");
+  ASSERT_NE(reason, std::string::npos) << r.out;
+  EXPECT_EQ(line.rfind("OP ", 0), 0u) << r.out;
+  int rows = 0;
+  while (std::getline(in, line) && line.rfind("plan: ", 0) != 0) {
+    ASSERT_GT(line.size(), reason) << line;
+    EXPECT_EQ(line.substr(reason - 2, 2), "  ") << line;
+    EXPECT_NE(line[reason], ' ') << line;
+    ++rows;
+  }
+  EXPECT_GT(rows, 10) << r.out;
+  r = Exec("status " + store_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "Tenant shop1 — 1 run (times in ")) << r.out;
+  EXPECT_FALSE(Has(r.out, "most recent runs")) << r.out;
+}
+
 TEST_F(CliOutput, ErrorsNameWhatWasWrongOnce) {
   auto r = Exec("config set " + store_ + " " + Quote(R"({"order_statuses":5})"));
   EXPECT_EQ(r.exit_code, 2);
