@@ -38,11 +38,36 @@ class CliStore final : private StoreParts, public store::ForwardingStore {
 
   Result<std::optional<store::Connection>> GetConnection(const std::string& tenant, const std::string& id) override {
     auto c = ForwardingStore::GetConnection(tenant, id);
+    if (!c.ok() && box) {
+      auto raw = base->GetConnection(tenant, id);
+      if (raw.ok() && raw->has_value() && SecretBox::LooksSealed((*raw)->secret)) return WrongKey(id);
+    }
     if (c.ok() && c->has_value()) ES_RETURN_IF_ERROR(Readable(**c));
     return c;
   }
 
+  // Connections whose credentials do not open with this key are listed
+  // with them still sealed (as without a key): listing needs no secret,
+  // and reading one of them (GetConnection) says what is wrong.
+  Result<std::vector<store::Connection>> ListConnections(const std::string& tenant) override {
+    auto all = ForwardingStore::ListConnections(tenant);
+    if (all.ok() || !box) return all;
+    ES_ASSIGN_OR_RETURN(std::vector<store::Connection> rows, base->ListConnections(tenant));
+    for (auto& c : rows) {
+      if (!SecretBox::LooksSealed(c.secret)) continue;
+      auto plain = box->Open(c.secret, store::EncryptedStore::AssociatedData(c.tenant_id, c.id));
+      if (plain.ok()) c.secret = std::move(*plain);
+    }
+    return rows;
+  }
+
  private:
+  static Status WrongKey(const std::string& id) {
+    return Status::Validation("the credentials of connection '" + id +
+                              "' do not open with this master key: use the key they were sealed with "
+                              "(EASYSALE_MASTER_KEY, EASYSALE_MASTER_KEY_FILE or master.key in the data directory), "
+                              "or store them again with `easysale-sync connection add`");
+  }
   Status Readable(const store::Connection& c) const {
     if (box || !SecretBox::LooksSealed(c.secret)) return Status::Ok();
     return Status::Validation("the credentials of connection '" + c.id +
@@ -166,6 +191,7 @@ std::unique_ptr<store::StateStore> OpenForTenant(const Common& c, int* rc, Crede
 int RequireConnections(store::StateStore& store, const Common& c, const std::vector<std::string>& ids) {
   for (const auto& id : ids) {
     auto conn = store.GetConnection(c.tenant, id);
+    if (!conn.ok() && conn.status().IsValidation()) return FailLine(conn.status());  // names the connection
     if (!conn.ok()) return Fail("reading connection '" + id + "'", conn.status());
     if (conn->has_value()) continue;
     std::vector<std::string> known;
