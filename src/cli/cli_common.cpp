@@ -4,11 +4,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <strings.h>
 #include <sstream>
 
 #include "common/clock.h"
 #include "common/secret_box.h"
+#include "http/url.h"
 #include "platforms/platforms.h"
 #include "server/server_config.h"
 #include "store/encrypted_store.h"
@@ -217,19 +219,69 @@ int CheckSourceIds(store::StateStore& store, const Common& c, const std::string&
   return s.ok() ? 0 : FailLine(s);
 }
 
+namespace {
+
+// "scheme://host:port" in lower case, the port always written; empty for
+// text that is not an http(s) URL.
+std::string OriginOf(const std::string& url) {
+  auto u = http::ParseUrl(url);
+  if (!u.ok()) return "";
+  std::string origin = u->scheme + "://" + u->host + ":" + std::to_string(u->port);
+  for (char& ch : origin) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
+  return origin;
+}
+
+// Requests to the origins of the connections that skip certificate checks
+// go through a transport that skips them; every other request (the other
+// side of the run, a token endpoint elsewhere) is verified as usual.
+class PerConnectionTls final : public http::Transport {
+ public:
+  explicit PerConnectionTls(std::set<std::string> insecure_origins)
+      : insecure_origins_(std::move(insecure_origins)),
+        strict_(http::MakeCurlTransport()),
+        relaxed_(http::MakeCurlTransport(Relaxed())) {}
+
+  Result<http::Response> Send(const http::Request& request) override {
+    return (insecure_origins_.count(OriginOf(request.url)) > 0 ? *relaxed_ : *strict_).Send(request);
+  }
+
+ private:
+  static http::CurlOptions Relaxed() {
+    http::CurlOptions o;
+    o.insecure_skip_tls_verify = true;
+    return o;
+  }
+
+  std::set<std::string> insecure_origins_;
+  std::unique_ptr<http::Transport> strict_;
+  std::unique_ptr<http::Transport> relaxed_;
+};
+
+}  // namespace
+
 std::unique_ptr<http::Transport> TransportFor(store::StateStore& store, const std::string& tenant,
                                               const std::vector<std::string>& connections, bool warn) {
-  http::CurlOptions options;
+  std::set<std::string> insecure;
   for (const auto& id : connections) {
     auto conn = store.GetConnection(tenant, id);
-    if (conn.ok() && conn->has_value() && GetBoolOr((*conn)->config, "insecure_skip_tls_verify", false)) {
-      options.insecure_skip_tls_verify = true;
-      if (warn)
-        fprintf(stderr, "warning: connection '%s' sets insecure_skip_tls_verify: TLS certificates are not verified\n",
-                id.c_str());
+    if (!conn.ok() || !conn->has_value() || !GetBoolOr((*conn)->config, "insecure_skip_tls_verify", false)) continue;
+    // The connection's own hosts: every URL among its settings (woo
+    // base_url; qbo api_base and token_url).
+    std::string hosts;
+    const Json& config = (*conn)->config;
+    for (auto it = config.begin(); it != config.end(); ++it) {
+      if (!it->is_string()) continue;
+      const std::string origin = OriginOf(it->get<std::string>());
+      if (origin.empty() || !insecure.insert(origin).second) continue;
+      hosts += (hosts.empty() ? "" : ", ") + origin;
     }
+    if (warn && !hosts.empty())
+      fprintf(stderr,
+              "warning: connection '%s' sets insecure_skip_tls_verify: TLS certificates are not verified for %s\n",
+              id.c_str(), hosts.c_str());
   }
-  return http::MakeCurlTransport(options);
+  if (insecure.empty()) return http::MakeCurlTransport();
+  return std::make_unique<PerConnectionTls>(std::move(insecure));
 }
 
 std::unique_ptr<http::Transport> TransportFor(store::StateStore& store, const Common& c,
