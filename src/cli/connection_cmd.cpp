@@ -2,7 +2,9 @@
 // against the platform's schema (Platform::validate: unknown and missing
 // keys, URLs), stores them with the credentials sealed, then probes the
 // connection (Platform::probe; --no-test skips it) and takes the change back
-// when the probe fails. Bad input exits 2 with one line naming the key.
+// when the probe fails. Bad input exits 2 with one line naming the key (or
+// the id, which follows the server's rule); an error about a malformed
+// --secret gives the position only, never the text.
 // `list` prints a table without credentials.
 #include <cctype>
 #include <cstdio>
