@@ -4,11 +4,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <strings.h>
 #include <sstream>
 
 #include "common/clock.h"
 #include "common/secret_box.h"
+#include "http/url.h"
 #include "platforms/platforms.h"
 #include "server/server_config.h"
 #include "store/encrypted_store.h"
@@ -38,11 +40,36 @@ class CliStore final : private StoreParts, public store::ForwardingStore {
 
   Result<std::optional<store::Connection>> GetConnection(const std::string& tenant, const std::string& id) override {
     auto c = ForwardingStore::GetConnection(tenant, id);
+    if (!c.ok() && box) {
+      auto raw = base->GetConnection(tenant, id);
+      if (raw.ok() && raw->has_value() && SecretBox::LooksSealed((*raw)->secret)) return WrongKey(id);
+    }
     if (c.ok() && c->has_value()) ES_RETURN_IF_ERROR(Readable(**c));
     return c;
   }
 
+  // Connections whose credentials do not open with this key are listed
+  // with them still sealed (as without a key): listing needs no secret,
+  // and reading one of them (GetConnection) says what is wrong.
+  Result<std::vector<store::Connection>> ListConnections(const std::string& tenant) override {
+    auto all = ForwardingStore::ListConnections(tenant);
+    if (all.ok() || !box) return all;
+    ES_ASSIGN_OR_RETURN(std::vector<store::Connection> rows, base->ListConnections(tenant));
+    for (auto& c : rows) {
+      if (!SecretBox::LooksSealed(c.secret)) continue;
+      auto plain = box->Open(c.secret, store::EncryptedStore::AssociatedData(c.tenant_id, c.id));
+      if (plain.ok()) c.secret = std::move(*plain);
+    }
+    return rows;
+  }
+
  private:
+  static Status WrongKey(const std::string& id) {
+    return Status::Validation("the credentials of connection '" + id +
+                              "' do not open with this master key: use the key they were sealed with "
+                              "(EASYSALE_MASTER_KEY, EASYSALE_MASTER_KEY_FILE or master.key in the data directory), "
+                              "or store them again with `easysale-sync connection add`");
+  }
   Status Readable(const store::Connection& c) const {
     if (box || !SecretBox::LooksSealed(c.secret)) return Status::Ok();
     return Status::Validation("the credentials of connection '" + c.id +
@@ -166,6 +193,7 @@ std::unique_ptr<store::StateStore> OpenForTenant(const Common& c, int* rc, Crede
 int RequireConnections(store::StateStore& store, const Common& c, const std::vector<std::string>& ids) {
   for (const auto& id : ids) {
     auto conn = store.GetConnection(c.tenant, id);
+    if (!conn.ok() && conn.status().IsValidation()) return FailLine(conn.status());  // names the connection
     if (!conn.ok()) return Fail("reading connection '" + id + "'", conn.status());
     if (conn->has_value()) continue;
     std::vector<std::string> known;
@@ -191,19 +219,69 @@ int CheckSourceIds(store::StateStore& store, const Common& c, const std::string&
   return s.ok() ? 0 : FailLine(s);
 }
 
+namespace {
+
+// "scheme://host:port" in lower case, the port always written; empty for
+// text that is not an http(s) URL.
+std::string OriginOf(const std::string& url) {
+  auto u = http::ParseUrl(url);
+  if (!u.ok()) return "";
+  std::string origin = u->scheme + "://" + u->host + ":" + std::to_string(u->port);
+  for (char& ch : origin) ch = static_cast<char>(tolower(static_cast<unsigned char>(ch)));
+  return origin;
+}
+
+// Requests to the origins of the connections that skip certificate checks
+// go through a transport that skips them; every other request (the other
+// side of the run, a token endpoint elsewhere) is verified as usual.
+class PerConnectionTls final : public http::Transport {
+ public:
+  explicit PerConnectionTls(std::set<std::string> insecure_origins)
+      : insecure_origins_(std::move(insecure_origins)),
+        strict_(http::MakeCurlTransport()),
+        relaxed_(http::MakeCurlTransport(Relaxed())) {}
+
+  Result<http::Response> Send(const http::Request& request) override {
+    return (insecure_origins_.count(OriginOf(request.url)) > 0 ? *relaxed_ : *strict_).Send(request);
+  }
+
+ private:
+  static http::CurlOptions Relaxed() {
+    http::CurlOptions o;
+    o.insecure_skip_tls_verify = true;
+    return o;
+  }
+
+  std::set<std::string> insecure_origins_;
+  std::unique_ptr<http::Transport> strict_;
+  std::unique_ptr<http::Transport> relaxed_;
+};
+
+}  // namespace
+
 std::unique_ptr<http::Transport> TransportFor(store::StateStore& store, const std::string& tenant,
                                               const std::vector<std::string>& connections, bool warn) {
-  http::CurlOptions options;
+  std::set<std::string> insecure;
   for (const auto& id : connections) {
     auto conn = store.GetConnection(tenant, id);
-    if (conn.ok() && conn->has_value() && GetBoolOr((*conn)->config, "insecure_skip_tls_verify", false)) {
-      options.insecure_skip_tls_verify = true;
-      if (warn)
-        fprintf(stderr, "warning: connection '%s' sets insecure_skip_tls_verify: TLS certificates are not verified\n",
-                id.c_str());
+    if (!conn.ok() || !conn->has_value() || !GetBoolOr((*conn)->config, "insecure_skip_tls_verify", false)) continue;
+    // The connection's own hosts: every URL among its settings (woo
+    // base_url; qbo api_base and token_url).
+    std::string hosts;
+    const Json& config = (*conn)->config;
+    for (auto it = config.begin(); it != config.end(); ++it) {
+      if (!it->is_string()) continue;
+      const std::string origin = OriginOf(it->get<std::string>());
+      if (origin.empty() || !insecure.insert(origin).second) continue;
+      hosts += (hosts.empty() ? "" : ", ") + origin;
     }
+    if (warn && !hosts.empty())
+      fprintf(stderr,
+              "warning: connection '%s' sets insecure_skip_tls_verify: TLS certificates are not verified for %s\n",
+              id.c_str(), hosts.c_str());
   }
-  return http::MakeCurlTransport(options);
+  if (insecure.empty()) return http::MakeCurlTransport();
+  return std::make_unique<PerConnectionTls>(std::move(insecure));
 }
 
 std::unique_ptr<http::Transport> TransportFor(store::StateStore& store, const Common& c,

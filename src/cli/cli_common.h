@@ -59,6 +59,10 @@ enum class Credentials { kRead, kWrite };
 // and the missing key.
 std::unique_ptr<store::StateStore> Open(const Common& c, int* rc, Credentials credentials = Credentials::kRead);
 
+// Open also says what is wrong with credentials that the master key found
+// does not open (rc 2, naming the connection) instead of a decryption
+// error, and still lists such connections (their credentials left sealed).
+
 // Open, then checks that c.tenant exists: an unknown tenant is an error
 // (rc 2) naming it, the known tenants and `tenant add`.
 std::unique_ptr<store::StateStore> OpenForTenant(const Common& c, int* rc,
@@ -74,9 +78,11 @@ int RequireConnections(store::StateStore& store, const Common& c, const std::vec
 int CheckSourceIds(store::StateStore& store, const Common& c, const std::string& source,
                    const std::vector<std::string>& ids);
 
-// A transport for runs between `connections`: TLS certificates are not
-// verified when one of them sets "insecure_skip_tls_verify": true (local
-// sandboxes with self-signed certificates); a one-line warning says so.
+// A transport for runs between `connections`: the TLS certificates of a
+// connection that sets "insecure_skip_tls_verify": true (local sandboxes
+// with self-signed certificates) are not verified — requests to the
+// origins of the URLs in its settings only; every other request is
+// verified. A one-line warning names the connection and those origins.
 std::unique_ptr<http::Transport> TransportFor(store::StateStore& store, const Common& c,
                                               const std::vector<std::string>& connections);
 // The same for `tenant`, the warning only when `warn` is set.

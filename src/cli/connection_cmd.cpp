@@ -2,7 +2,9 @@
 // against the platform's schema (Platform::validate: unknown and missing
 // keys, URLs), stores them with the credentials sealed, then probes the
 // connection (Platform::probe; --no-test skips it) and takes the change back
-// when the probe fails. Bad input exits 2 with one line naming the key.
+// when the probe fails. Bad input exits 2 with one line naming the key (or
+// the id, which follows the server's rule); an error about a malformed
+// --secret gives the position only, never the text.
 // `list` prints a table without credentials.
 #include <cctype>
 #include <cstdio>
@@ -30,14 +32,52 @@ std::string KindList() {
   return out;
 }
 
+// Connection ids appear in API paths and webhook URLs: the server's rule
+// (1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit).
+Status CheckConnectionId(const std::string& id) {
+  if (id.empty()) return Status::Validation("--id: the connection id is empty");
+  bool ok = id.size() <= 64;
+  for (size_t i = 0; ok && i < id.size(); ++i) {
+    const unsigned char ch = static_cast<unsigned char>(id[i]);
+    ok = std::isalnum(ch) || (i > 0 && (ch == '.' || ch == '_' || ch == '-'));
+  }
+  if (ok) return Status::Ok();
+  return Status::Validation("--id: '" + id +
+                            "' is not a connection id: use 1 to 64 letters, digits, '.', '_' or '-', starting with a "
+                            "letter or digit");
+}
+
+// The parser's message for malformed JSON quotes what it last read; for
+// credentials that may be part of a secret, so only the position is kept.
+std::string WithoutQuotedInput(std::string message) {
+  if (size_t at = message.find("; last read: "); at != std::string::npos) message.erase(at);
+  return message;
+}
+
+// A setting read with GetBoolOr (as TransportFor reads insecure_skip_tls_verify
+// for every kind): absent, a boolean, or a string GetBoolOr understands;
+// anything else would silently read as false.
+bool IsFlag(const Json& config, const char* key) {
+  if (!config.contains(key)) return true;
+  const Json& v = config[key];
+  if (v.is_boolean()) return true;
+  if (!v.is_string()) return false;
+  const std::string text = v.get<std::string>();
+  for (const char* word : {"true", "false", "1", "0", "yes", "no"})
+    if (text == word) return true;
+  return false;
+}
+
 // A JSON object from an option's text; the error names the option and,
-// for malformed JSON, the position.
-Result<Json> ObjectOption(const char* option, const std::string& text, const char* what) {
+// for malformed JSON, the position (for --secret, never the text itself).
+Result<Json> ObjectOption(const char* option, const std::string& text, const char* what, bool secret = false) {
   if (text.empty())
     return Status::Validation(std::string(option) + " is required: " + what +
                               " as a JSON object (see docs/formats/connections.md)");
   auto j = ParseJson(text);
-  if (!j.ok()) return Status::Validation(std::string(option) + ": " + j.status().message());
+  if (!j.ok())
+    return Status::Validation(std::string(option) + ": " +
+                              (secret ? WithoutQuotedInput(j.status().message()) : j.status().message()));
   if (!j->is_object())
     return Status::Validation(std::string(option) + ": expected a JSON object, got " + std::string(j->type_name()));
   return j;
@@ -63,16 +103,18 @@ void TakeBack(store::StateStore& store, const store::Connection& c, const std::o
 }
 
 int RunConnectionAdd(const ConnArgs& a) {
-  // '@' marks sandbox mode's state keys (engine::StateKey).
-  if (a.id.find('@') != std::string::npos)
-    return FailLine(Status::Validation("--id: '" + a.id + "' may not contain '@'"));
+  // ('@', which marks sandbox mode's state keys, is refused with the rest.)
+  if (Status id = CheckConnectionId(a.id); !id.ok()) return FailLine(id);
   const engine::Platform* p = platforms::Registry().Find(a.kind);
   if (p == nullptr)
     return FailLine(Status::Validation("--kind: '" + a.kind + "' is not a connection kind (" + KindList() + ")"));
   auto config = ObjectOption("--config", a.config, "the connection's settings");
   if (!config.ok()) return FailLine(config.status());
-  auto secret = ObjectOption("--secret", a.secret, "the connection's credentials");
+  auto secret = ObjectOption("--secret", a.secret, "the connection's credentials", true);
   if (!secret.ok()) return FailLine(secret.status());
+  if (!IsFlag(*config, "insecure_skip_tls_verify"))
+    return FailLine(Status::Validation("connection '" + a.id + "' (" + p->title +
+                                       "): config: 'insecure_skip_tls_verify' must be true or false"));
   if (p->validate) {
     Status valid = p->validate(*config, *secret);
     if (!valid.ok())

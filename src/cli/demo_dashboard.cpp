@@ -1,6 +1,8 @@
 #include "cli/demo_dashboard.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -36,8 +38,14 @@ int FreePort() {
 
 Status DemoDashboard::Start(store::StateStore& store, http::Transport& transport, const std::string& tenant,
                             const qbo::sandbox::Server& qbo, int port, const std::string& log_path) {
-  log_ = std::fopen(log_path.c_str(), "a");
-  if (log_ == nullptr) return Status::Internal("cannot open the server log " + log_path);
+  // The owner's only, like the store beside it (an older demo's file is narrowed).
+  const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (fd >= 0) (void)::fchmod(fd, 0600);
+  log_ = fd < 0 ? nullptr : ::fdopen(fd, "a");
+  if (log_ == nullptr) {
+    if (fd >= 0) ::close(fd);
+    return Status::Internal("cannot open the server log " + log_path);
+  }
   std::FILE* log = log_;
   server::SetLogSink([log](const std::string& line) {
     std::fprintf(log, "%s\n", line.c_str());

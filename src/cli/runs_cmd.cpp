@@ -71,7 +71,7 @@ store::SyncRun Settle(store::StateStore& store, const store::SyncRun& run, bool 
 
 int RunsList(const RunsListArgs& a) {
   int rc = 0;
-  auto store = Open(a.common, &rc);
+  auto store = OpenForTenant(a.common, &rc);
   if (!store) return rc;
   store::RunFilter f;
   f.tenant_id = a.common.tenant;
@@ -127,7 +127,7 @@ bool StartedByCli(const store::SyncRun& run) {
 
 int RunsStop(const RunsStopArgs& a) {
   int rc = 0;
-  auto store = Open(a.common, &rc);
+  auto store = OpenForTenant(a.common, &rc);
   if (!store) return rc;
   auto found = store->GetRun(a.common.tenant, a.run_id);
   if (!found.ok()) return Fail("runs stop", found.status());

@@ -88,10 +88,18 @@ int RunTenantList(const Common& c) {
 
 int RunTenantRemove(const TenantArgs& a) {
   int rc = 0;
-  Common c = a.common;
-  c.tenant = a.id;
-  auto store = OpenForTenant(c, &rc);
+  auto store = Open(a.common, &rc);
   if (!store) return rc;
+  auto tenant = store->GetTenant(a.id);
+  if (!tenant.ok()) return Fail("reading tenant '" + a.id + "'", tenant.status());
+  if (!tenant->has_value()) {
+    std::string known;
+    if (auto all = store->ListTenants(); all.ok())
+      for (const auto& t : *all) known += (known.empty() ? "" : ", ") + t.id;
+    fprintf(stderr, "error: tenant '%s' does not exist (tenants: %s); nothing removed\n", a.id.c_str(),
+            known.empty() ? "none" : known.c_str());
+    return 2;
+  }
   auto conns = store->ListConnections(a.id);
   if (!conns.ok()) return Fail("listing connections", conns.status());
   store::RunFilter f;
