@@ -208,6 +208,20 @@ int RequireConnections(store::StateStore& store, const Common& c, const std::vec
   return 0;
 }
 
+CLI::Validator IdListValidator() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        if (value.find_first_not_of(" ,") == std::string::npos)
+          return "give at least one source id, e.g. --ids 1234,1235 (leave --ids out to sync every record)";
+        std::stringstream items(value + ",");
+        std::string item;
+        while (std::getline(items, item, ','))
+          if (item.find_first_not_of(' ') == std::string::npos) return "an empty id in '" + value + "'";
+        return "";
+      },
+      "ID[,ID…]");
+}
+
 int CheckSourceIds(store::StateStore& store, const Common& c, const std::string& source,
                    const std::vector<std::string>& ids) {
   if (ids.empty()) return 0;

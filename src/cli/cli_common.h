@@ -73,6 +73,10 @@ std::unique_ptr<store::StateStore> OpenForTenant(const Common& c, int* rc,
 // returns rc 2; 0 when all exist.
 int RequireConnections(store::StateStore& store, const Common& c, const std::vector<std::string>& ids);
 
+// The CLI11 check of an `--ids` value: a comma list with at least one id and
+// no empty item ("--ids ," or "--ids ''" would otherwise mean "every record").
+CLI::Validator IdListValidator();
+
 // The platform's validate_ids for the source connection `source` (when it
 // has one): rc 2 with its message for ids the platform cannot have, else 0.
 int CheckSourceIds(store::StateStore& store, const Common& c, const std::string& source,

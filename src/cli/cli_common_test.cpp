@@ -1,5 +1,6 @@
 // TransportFor: insecure_skip_tls_verify relaxes the certificate checks of
-// the connection that sets it, not those of the other side of the run.
+// the connection that sets it, not those of the other side of the run; and
+// the check of `--ids` values.
 #include "cli/cli_common.h"
 
 #include <gtest/gtest.h>
@@ -71,3 +72,12 @@ TEST_F(TransportForTest, WithoutTheSwitchEveryCertificateIsChecked) {
 
 }  // namespace
 }  // namespace es::cli
+
+// `--ids` with nothing in it must not turn into "sync every record".
+TEST(IdListValidator, RefusesAnEmptyListOrAnEmptyItem) {
+  const CLI::Validator check = es::cli::IdListValidator();
+  for (std::string ok : {"1234", "1234,1235", " 12 , 13"}) EXPECT_EQ(check(ok), "") << ok;
+  for (std::string bad : {"", ",", " , ", "12,", ",12", "12,,13"}) EXPECT_NE(check(bad), "") << "'" << bad << "'";
+  std::string empty;
+  EXPECT_NE(check(empty).find("leave --ids out"), std::string::npos);
+}

@@ -119,7 +119,7 @@ void AddSyncCommand(CLI::App& app) {
   cmd->add_option("--entities", sync->entities, "comma list: customers,products,orders (default: all routes)");
   cmd->add_option("--mode", sync->mode, "full or incremental")->check(CLI::IsMember({"full", "incremental"}));
   cmd->add_flag("--dry-run", sync->dry_run, "fetch and transform, write nothing, list the would-be writes");
-  cmd->add_option("--ids", sync->ids, "comma list of source ids to sync");
+  cmd->add_option("--ids", sync->ids, "comma list of source ids to sync")->check(IdListValidator());
   cmd->add_flag("--yes", sync->yes, "run without asking, also when more than 10 records would be written");
   cmd->callback([sync] { SetExitCode(RunSync(*sync)); });
 

@@ -286,7 +286,7 @@ void AddWorkerCommands(CLI::App& app) {
   enqueue->add_option("--target", e->target, "target connection id");
   enqueue->add_option("--entities", e->entities, "comma list: customers,products,orders (default: all routes)");
   enqueue->add_option("--mode", e->mode, "full or incremental (default)")->check(CLI::IsMember({"full", "incremental"}));
-  enqueue->add_option("--ids", e->ids, "comma list of source ids to sync");
+  enqueue->add_option("--ids", e->ids, "comma list of source ids to sync")->check(IdListValidator());
   enqueue->add_flag("--dry-run", e->dry_run, "plan only, write nothing");
   enqueue->add_option("--kind", e->kind, "sync (default), retry, reconcile or webhook-incremental")
       ->check(CLI::IsMember({"sync", "retry", "reconcile", "webhook-incremental"}));
