@@ -101,7 +101,7 @@ void AddStoreOptions(CLI::App* cmd, Common& c) {
 
 void AddCommon(CLI::App* cmd, Common& c) {
   AddStoreOptions(cmd, c);
-  cmd->add_option("--tenant", c.tenant, "tenant id");
+  cmd->add_option("--tenant", c.tenant, "tenant id (default: 'default')")->envname("EASYSALE_TENANT");
   cmd->add_flag("--json", c.json, "print JSON");
 }
 
@@ -182,8 +182,13 @@ std::unique_ptr<store::StateStore> OpenForTenant(const Common& c, int* rc, Crede
     std::vector<std::string> known;
     if (auto all = store->ListTenants(); all.ok())
       for (const auto& t : *all) known.push_back(t.id);
-    fprintf(stderr, "error: tenant '%s' does not exist (tenants: %s); add it with `easysale-sync tenant add %s`\n",
-            c.tenant.c_str(), Joined(known).c_str(), c.tenant.c_str());
+    if (c.tenant == Common{}.tenant && !known.empty())
+      fprintf(stderr,
+              "error: no tenant named '%s'; name one with --tenant ID or EASYSALE_TENANT=ID (tenants: %s)\n",
+              c.tenant.c_str(), Joined(known).c_str());
+    else
+      fprintf(stderr, "error: tenant '%s' does not exist (tenants: %s); add it with `easysale-sync tenant add %s`\n",
+              c.tenant.c_str(), Joined(known).c_str(), c.tenant.c_str());
     *rc = 2;
     return nullptr;
   }

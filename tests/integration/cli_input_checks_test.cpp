@@ -114,6 +114,17 @@ TEST_F(CliInputChecks, RunsAndTenantRemoveRefuseUnknownTenants) {
   EXPECT_EQ(r.err, "error: tenant 'nosuch' does not exist (tenants: shop); nothing removed\n");
 }
 
+// Without --tenant the commands act on 'default'; when that tenant does not
+// exist the error says how to name one instead of suggesting to add 'default'.
+TEST_F(CliInputChecks, WithoutATenantTheErrorSaysHowToNameOne) {
+  AddShop();
+  auto r = home_.Run("status");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "error: no tenant named 'default'; name one with --tenant ID or EASYSALE_TENANT=ID (tenants: shop)\n");
+  r = home_.Run("connection list", {"EASYSALE_TENANT=shop"});
+  EXPECT_EQ(r.code, 0) << r.err;
+}
+
 // The demo's server log is the owner's only, like the store beside it.
 TEST_F(CliInputChecks, TheDemosServerLogIsPrivate) {
   const fs::path dir = home_.root() / "demo";
