@@ -134,6 +134,14 @@ class CliInterrupt : public ::testing::Test {
     return c;
   }
 
+  // Starts a slow sync and waits only until its run is recorded.
+  Child StartRecordedSync(const std::string& name, int stdout_fd = -1) {
+    qbo_->SetLatencyMs(250);
+    Child c = Spawn(Split("sync " + store_), dir_, name, stdout_fd);
+    EXPECT_TRUE(WaitFor([&] { return !NewestRunId().empty(); }, 60'000)) << c.Err();
+    return c;
+  }
+
   // The re-run at full speed, then reconcile: every order matched, one document each.
   void ExpectCarriesOnCleanly(const Ran& rerun) {
     EXPECT_EQ(rerun.code, 0) << rerun.out << rerun.err;
@@ -245,7 +253,7 @@ TEST_F(CliInterrupt, KillNineThenImmediateRerunFindsTheDeadRun) {
 // `status` right after a kill -9: the dead run shows as abandoned (it stayed
 // "running … so far" until the next sync or `runs list`).
 TEST_F(CliInterrupt, StatusAfterKillNineShowsTheDeadRunAbandoned) {
-  Child c = StartSlowSync("sync1");
+  Child c = StartRecordedSync("sync1");
   const std::string killed = NewestRunId();
   ASSERT_EQ(kill(c.pid, SIGKILL), 0);
   WaitExit(c.pid, 10'000);
@@ -305,10 +313,8 @@ TEST_F(CliInterrupt, RunsStopStopsALiveSyncOfThisHost) {
 TEST_F(CliInterrupt, CtrlCWithTheReaderOfStdoutGoneSaysSoOnStderr) {
   int fds[2];
   ASSERT_EQ(pipe2(fds, O_CLOEXEC), 0);
-  qbo_->SetLatencyMs(250);
-  Child c = Spawn(Split("sync " + store_), dir_, "sync1", fds[1]);
+  Child c = StartRecordedSync("sync1", fds[1]);
   close(fds[1]);
-  ASSERT_TRUE(WaitFor([&] { return Docs() > 0; }, 90'000)) << c.Err();
   close(fds[0]);
   ASSERT_EQ(kill(c.pid, SIGINT), 0);
   EXPECT_EQ(WaitExit(c.pid, 30'000), 130) << c.Err();
