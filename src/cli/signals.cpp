@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <thread>
 
+#include "cli/run_summary.h"
+
 namespace es::cli {
 namespace {
 
@@ -94,16 +96,11 @@ void SayStopped(const std::string& line) {
 }
 
 void PrintStopped(const store::SyncRun& run, const std::string& again) {
-  const auto& t = run.totals;
-  const double seconds = static_cast<double>(run.finished_at_ms - run.started_at_ms) / 1000.0;
-  char line[512];
-  snprintf(line, sizeof(line),
-           "stopped: run %s after %.1f s — %s%lld created, %lld updated, %lld unchanged, %lld failed of %lld "
-           "fetched, all recorded — run `easysale-sync %s` again to carry on",
-           run.id.c_str(), seconds, run.dry_run ? "dry run, " : "", static_cast<long long>(t.created),
-           static_cast<long long>(t.updated), static_cast<long long>(t.skipped), static_cast<long long>(t.failed),
-           static_cast<long long>(t.fetched), again.c_str());
-  SayStopped(line);
+  char seconds[32];
+  snprintf(seconds, sizeof(seconds), "%.1f s", static_cast<double>(run.finished_at_ms - run.started_at_ms) / 1000.0);
+  // The same counts as `status` (orders a filter left out are "not synced", not "unchanged").
+  SayStopped("stopped: run " + run.id + " after " + seconds + " — " + RunOutcome(run) + ", all recorded — run `easysale-sync " +
+             again + "` again to carry on");
 }
 
 }  // namespace es::cli

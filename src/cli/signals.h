@@ -37,7 +37,8 @@ void DetachStalledStdout();
 void SayStopped(const std::string& line);
 
 // The one line a stopped run gets (through SayStopped): "stopped: run <id> after 12.3 s
-// — <what it wrote> — run `<again>` again to carry on".
+// — <its outcome, as `status` counts it>, all recorded — run `easysale-sync <again>` again
+// to carry on".
 void PrintStopped(const store::SyncRun& run, const std::string& again);
 
 }  // namespace es::cli

@@ -197,6 +197,9 @@ TEST_F(CliInterrupt, CtrlCMidSyncStopsGracefullyAndTheRerunCarriesOn) {
   ASSERT_EQ(out.rfind("stopped: run ", 0), 0u) << out;
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
   EXPECT_NE(out.find("again to carry on"), std::string::npos) << out;
+  // Counted as `status` counts: orders the status filter leaves out are not "unchanged".
+  EXPECT_NE(out.find(" not synced, "), std::string::npos) << out;
+  EXPECT_NE(out.find(" 0 unchanged, "), std::string::npos) << out;
   const std::string run_id = out.substr(13, 36);
   EXPECT_EQ(StatusOf(run_id), "stopped");
   EXPECT_GE(Docs(), before);
