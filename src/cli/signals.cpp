@@ -99,8 +99,8 @@ void PrintStopped(const store::SyncRun& run, const std::string& again) {
   char seconds[32];
   snprintf(seconds, sizeof(seconds), "%.1f s", static_cast<double>(run.finished_at_ms - run.started_at_ms) / 1000.0);
   // The same counts as `status` (orders a filter left out are "not synced", not "unchanged").
-  SayStopped("stopped: run " + run.id + " after " + seconds + " — " + RunOutcome(run) + ", all recorded — run `easysale-sync " +
-             again + "` again to carry on");
+  SayStopped("stopped: run " + run.id + " after " + seconds + " — " + RunOutcome(run) +
+             ", all recorded — run `easysale-sync " + again + "` again to carry on");
 }
 
 }  // namespace es::cli
