@@ -85,8 +85,12 @@ int DemoStopped(bool json, const std::string& where, const engine::RunReport* ru
             std::to_string(run->run.totals.updated) + " updated, all recorded)";
   }
   line += " — run `easysale-sync demo` again to start over";
-  fprintf(json ? stderr : stdout, "%s\n", line.c_str());
-  fflush(json ? stderr : stdout);
+  if (json) {
+    fprintf(stderr, "%s\n", line.c_str());
+    fflush(stderr);
+  } else {
+    SayStopped(line);
+  }
   return StopExitCode();
 }
 
@@ -220,6 +224,9 @@ Result<Json> RunWarehouseDemo(store::StateStore& store, engine::Orchestrator& or
 
 int RunDemo(const DemoArgs& a) {
   auto& stop = InstallStopSignals();
+  // Each step's line shows as it happens also through a pipe (`demo | tee`),
+  // not all at once at the end, or never when Ctrl-C ends the reader too.
+  setvbuf(stdout, nullptr, _IOLBF, 0);
   woo::sandbox::Options wo;
   wo.seed = a.seed;
   wo.orders = a.orders;
@@ -389,9 +396,8 @@ int RunDemo(const DemoArgs& a) {
   page.Stop();
   dashboard.Stop();
   // The page was the last step: everything before it is done and recorded.
-  printf("stopped: status page closed — the demo's state store stays in %s\n",
-         a.store_url.empty() ? dir.c_str() : "the given store");
-  fflush(stdout);
+  SayStopped(std::string("stopped: status page closed — the demo's state store stays in ") +
+             (a.store_url.empty() ? dir : std::string("the given store")));
   return healthy ? StopExitCode() : 3;
 }
 

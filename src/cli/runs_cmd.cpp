@@ -14,6 +14,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/runs_settle.h"
 #include "common/clock.h"
 #include "engine/run_liveness.h"
 
@@ -50,9 +51,9 @@ std::string Duration(int64_t ms) {
   return buf;
 }
 
-// Marks `run` abandoned when the store lists it as running but its process is
-// gone; returns the run as it now stands.
-store::SyncRun Settle(store::StateStore& store, const store::SyncRun& run, bool quiet) {
+}  // namespace
+
+store::SyncRun SettleRun(store::StateStore& store, const store::SyncRun& run, bool quiet) {
   if (run.status != store::RunStatus::kRunning && run.status != store::RunStatus::kQueued) return run;
   const int64_t now = SystemClock::Get().NowMillis();
   auto live = engine::CheckRunLiveness(store, run, now);
@@ -69,6 +70,17 @@ store::SyncRun Settle(store::StateStore& store, const store::SyncRun& run, bool 
   return now_run.ok() && now_run->has_value() ? **now_run : run;
 }
 
+void SettleTenantRuns(store::StateStore& store, const std::string& tenant, bool quiet, int limit) {
+  store::RunFilter f;
+  f.tenant_id = tenant;
+  f.limit = limit;
+  auto runs = store.ListRuns(f);
+  if (!runs.ok()) return;
+  for (const store::SyncRun& run : *runs) SettleRun(store, run, quiet);
+}
+
+namespace {
+
 int RunsList(const RunsListArgs& a) {
   int rc = 0;
   auto store = OpenForTenant(a.common, &rc);
@@ -84,7 +96,7 @@ int RunsList(const RunsListArgs& a) {
     printf("%-36s  %-9s  %-20s  %-19s  %9s  %7s  %7s  %7s  %9s  %6s\n", "RUN", "STATUS", "MODE", "STARTED",
            "DURATION", "FETCHED", "CREATED", "UPDATED", "UNCHANGED", "FAILED");
   for (const store::SyncRun& listed : *runs) {
-    const store::SyncRun run = Settle(*store, listed, a.common.json);
+    const store::SyncRun run = SettleRun(*store, listed, a.common.json);
     const bool open = run.status == store::RunStatus::kRunning || run.status == store::RunStatus::kQueued;
     const int64_t duration = (open || run.finished_at_ms <= 0 ? now : run.finished_at_ms) - run.started_at_ms;
     const auto& t = run.totals;

@@ -122,9 +122,9 @@ int RunServe(const ServeArgs& a) {
   const int active = srv.context().runs != nullptr ? srv.context().runs->active() : 0;
   srv.Stop();
   DetachStalledStdout();
-  printf("stopped: server on %s shut down%s — run `easysale-sync serve` again to carry on\n", srv.base_url().c_str(),
-         active > 0 ? (", " + std::to_string(active) + " sync run(s) in progress stopped and recorded").c_str() : "");
-  fflush(stdout);
+  SayStopped("stopped: server on " + srv.base_url() + " shut down" +
+             (active > 0 ? ", " + std::to_string(active) + " sync run(s) in progress stopped and recorded" : "") +
+             " — run `easysale-sync serve` again to carry on");
   // SIGTERM is how a service manager stops the server: a clean exit. Ctrl-C
   // at a terminal exits 130 as the other commands do.
   return StopSignal() == SIGTERM ? 0 : StopExitCode();

@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <thread>
 
+#include "cli/run_summary.h"
+
 namespace es::cli {
 namespace {
 
@@ -84,15 +86,21 @@ void DetachStalledStdout() {
   if (flags >= 0) (void)fcntl(STDOUT_FILENO, F_SETFL, flags | O_NONBLOCK);
 }
 
+void SayStopped(const std::string& line) {
+  clearerr(stdout);
+  const bool written = fputs(line.c_str(), stdout) >= 0 && fputc('\n', stdout) != EOF && fflush(stdout) == 0;
+  if (written && ferror(stdout) == 0) return;
+  clearerr(stdout);
+  fprintf(stderr, "%s\n", line.c_str());
+  fflush(stderr);
+}
+
 void PrintStopped(const store::SyncRun& run, const std::string& again) {
-  const auto& t = run.totals;
-  const double seconds = static_cast<double>(run.finished_at_ms - run.started_at_ms) / 1000.0;
-  printf("stopped: run %s after %.1f s — %s%lld created, %lld updated, %lld unchanged, %lld failed of %lld fetched, "
-         "all recorded — run `easysale-sync %s` again to carry on\n",
-         run.id.c_str(), seconds, run.dry_run ? "dry run, " : "", static_cast<long long>(t.created),
-         static_cast<long long>(t.updated), static_cast<long long>(t.skipped), static_cast<long long>(t.failed),
-         static_cast<long long>(t.fetched), again.c_str());
-  fflush(stdout);
+  char seconds[32];
+  snprintf(seconds, sizeof(seconds), "%.1f s", static_cast<double>(run.finished_at_ms - run.started_at_ms) / 1000.0);
+  // The same counts as `status` (orders a filter left out are "not synced", not "unchanged").
+  SayStopped("stopped: run " + run.id + " after " + seconds + " — " + RunOutcome(run) +
+             ", all recorded — run `easysale-sync " + again + "` again to carry on");
 }
 
 }  // namespace es::cli

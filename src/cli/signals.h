@@ -31,8 +31,14 @@ int StopExitCode();
 // reading cannot hold the process; later writes to it may be lost.
 void DetachStalledStdout();
 
-// The one line a stopped run gets on stdout: "stopped: run <id> after 12.3 s
-// — <what it wrote> — run `<again>` again to carry on".
+// Prints the one line that says a command stopped on stdout; when stdout is
+// gone or stalled (`cmd | tee` where tee died with the same Ctrl-C), on
+// stderr instead, so that the line is not lost.
+void SayStopped(const std::string& line);
+
+// The one line a stopped run gets (through SayStopped): "stopped: run <id> after 12.3 s
+// — <its outcome, as `status` counts it>, all recorded — run `easysale-sync <again>` again
+// to carry on".
 void PrintStopped(const store::SyncRun& run, const std::string& again);
 
 }  // namespace es::cli

@@ -8,6 +8,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/runs_settle.h"
 #include "cli/run_summary.h"
 #include "cli/text_table.h"
 #include "common/clock.h"
@@ -105,6 +106,7 @@ int RunStatusCmd(const Common& c) {
   int rc = 0;
   auto store = OpenForTenant(c, &rc);
   if (!store) return rc;
+  SettleTenantRuns(*store, c.tenant, c.json);  // a run whose process died shows as abandoned, not running
   Json s = server::StatusJson(*store, c.tenant);
   if (c.json) {
     printf("%s\n", DumpJson(s).c_str());

@@ -147,6 +147,8 @@ void WorkerPool::Execute(const std::string& worker, const store::Job& job) {
     std::lock_guard lock(mu_);
     active_.erase(job.id);
     stopping = stopping_;
+    // The heartbeat thread of a stopping pool waits for the last run to end.
+    if (stopping) cv_.notify_all();
   }
   const int64_t now = clock_.NowMillis();
   if (a.lease_lost->load()) {

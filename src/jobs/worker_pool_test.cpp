@@ -199,6 +199,33 @@ TEST(WorkerPool, StopInterruptsTheRunAndRequeuesTheJob) {
   EXPECT_EQ(pool.requeued(), 1);
 }
 
+// Stop() returns as soon as the run in hand has stopped, not a heartbeat
+// period later (a worker's Ctrl-C used to take lease/3 = 10 s more).
+TEST(WorkerPool, StopReturnsOnceTheRunInHandHasStopped) {
+  auto store = MemoryStore();
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(EnqueueSync(*store, SystemClock::Get(), Request("t1")).ok());
+  std::atomic<bool> started{false};
+  WorkerPoolOptions o = Fast(1);
+  o.lease_ms = 30'000;
+  o.heartbeat_ms = 10'000;
+  WorkerPool pool(*store, SystemClock::Get(),
+                  [&](const store::Job&, const engine::SyncRequest& r) -> Result<engine::RunReport> {
+                    started = true;
+                    while (!r.stop->load()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the write in hand
+                    return Report(r, store::RunStatus::kStopped);
+                  },
+                  o);
+  pool.Start();
+  ASSERT_TRUE(WaitFor([&] { return started.load(); }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the heartbeat thread is waiting
+  const auto t0 = std::chrono::steady_clock::now();
+  pool.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+  EXPECT_EQ(pool.requeued(), 1);
+}
+
 TEST(WorkerPool, ALostLeaseStopsTheRunAndLeavesTheJobToItsNewHolder) {
   auto store = MemoryStore();
   ASSERT_NE(store, nullptr);

@@ -134,6 +134,14 @@ class CliInterrupt : public ::testing::Test {
     return c;
   }
 
+  // Starts a slow sync and waits only until its run is recorded.
+  Child StartRecordedSync(const std::string& name, int stdout_fd = -1) {
+    qbo_->SetLatencyMs(250);
+    Child c = Spawn(Split("sync " + store_), dir_, name, stdout_fd);
+    EXPECT_TRUE(WaitFor([&] { return !NewestRunId().empty(); }, 60'000)) << c.Err();
+    return c;
+  }
+
   // The re-run at full speed, then reconcile: every order matched, one document each.
   void ExpectCarriesOnCleanly(const Ran& rerun) {
     EXPECT_EQ(rerun.code, 0) << rerun.out << rerun.err;
@@ -189,6 +197,9 @@ TEST_F(CliInterrupt, CtrlCMidSyncStopsGracefullyAndTheRerunCarriesOn) {
   ASSERT_EQ(out.rfind("stopped: run ", 0), 0u) << out;
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
   EXPECT_NE(out.find("again to carry on"), std::string::npos) << out;
+  // Counted as `status` counts: orders the status filter leaves out are not "unchanged".
+  EXPECT_NE(out.find(" not synced, "), std::string::npos) << out;
+  EXPECT_NE(out.find(" 0 unchanged, "), std::string::npos) << out;
   const std::string run_id = out.substr(13, 36);
   EXPECT_EQ(StatusOf(run_id), "stopped");
   EXPECT_GE(Docs(), before);
@@ -242,6 +253,25 @@ TEST_F(CliInterrupt, KillNineThenImmediateRerunFindsTheDeadRun) {
   printf("[ runs list ]\n%s", text.out.c_str());
 }
 
+// `status` right after a kill -9: the dead run shows as abandoned (it stayed
+// "running … so far" until the next sync or `runs list`).
+TEST_F(CliInterrupt, StatusAfterKillNineShowsTheDeadRunAbandoned) {
+  Child c = StartRecordedSync("sync1");
+  const std::string killed = NewestRunId();
+  ASSERT_EQ(kill(c.pid, SIGKILL), 0);
+  WaitExit(c.pid, 10'000);
+  Ran st = RunCli("status " + store_, dir_, "status");
+  printf("[ status after kill -9 ] %s%s", st.err.c_str(), st.out.c_str());
+  EXPECT_EQ(st.code, 0) << st.err;
+  EXPECT_NE(st.err.find("notice: run " + killed + " was left unfinished"), std::string::npos) << st.err;
+  const size_t row = st.out.find(killed);
+  ASSERT_NE(row, std::string::npos) << st.out;
+  const std::string line = st.out.substr(row, st.out.find('\n', row) - row);
+  EXPECT_NE(line.find("abandoned"), std::string::npos) << line;
+  EXPECT_EQ(line.find("running"), std::string::npos) << line;
+  EXPECT_EQ(StatusOf(killed), "abandoned");
+}
+
 TEST_F(CliInterrupt, RunsListAndRunsStopMarkADeadRunAbandoned) {
   Child c = StartSlowSync("sync1");
   const std::string killed = NewestRunId();
@@ -279,6 +309,21 @@ TEST_F(CliInterrupt, RunsStopStopsALiveSyncOfThisHost) {
   EXPECT_EQ(WaitExit(c.pid, 20'000), 128 + SIGTERM) << c.Err();
   EXPECT_EQ(c.Out().rfind("stopped: run " + run_id, 0), 0u) << c.Out();
   EXPECT_EQ(StatusOf(run_id), "stopped");
+}
+
+// `sync | tee` where Ctrl-C ends tee too: the stop line cannot go to stdout
+// any more, so it goes to stderr instead of being lost.
+TEST_F(CliInterrupt, CtrlCWithTheReaderOfStdoutGoneSaysSoOnStderr) {
+  int fds[2];
+  ASSERT_EQ(pipe2(fds, O_CLOEXEC), 0);
+  Child c = StartRecordedSync("sync1", fds[1]);
+  close(fds[1]);
+  close(fds[0]);
+  ASSERT_EQ(kill(c.pid, SIGINT), 0);
+  EXPECT_EQ(WaitExit(c.pid, 30'000), 130) << c.Err();
+  const std::string err = c.Err();
+  EXPECT_NE(err.find("stopped: run "), std::string::npos) << err;
+  EXPECT_NE(err.find("again to carry on"), std::string::npos) << err;
 }
 
 TEST_F(CliInterrupt, ServeMarksADeadRunAbandonedAndStopsOnSigterm) {
@@ -396,6 +441,34 @@ TEST(CliInterruptDemo, PipedDemoExitsWithinSecondsOnCtrlC) {
     EXPECT_EQ(code, 130) << c.Err();
     close(fds[0]);
   }
+  fs::remove_all(dir);
+}
+
+// `demo | tee`: each step's line reaches the pipe as it happens (stdout was
+// fully buffered on a pipe, so tee showed nothing until the end), and when
+// Ctrl-C ends tee as well the stop line goes to stderr.
+TEST(CliInterruptDemo, PipedDemoShowsEachStepAndItsStopLine) {
+  const fs::path dir = fs::temp_directory_path() / ("es-int-demo-pipe-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  int fds[2];
+  ASSERT_EQ(pipe2(fds, O_CLOEXEC), 0);
+  Child c = Spawn(Split("demo --orders 60 --qbo-latency 100 --data " + (dir / "a").string()), dir, "demo", fds[1]);
+  close(fds[1]);
+  std::string seen;
+  std::vector<char> buf(65536);  // a read takes all that is in the pipe
+  while (seen.find("First sync") == std::string::npos) {
+    ssize_t n = read(fds[0], buf.data(), buf.size());
+    if (n <= 0) break;
+    seen.append(buf.data(), static_cast<size_t>(n));
+  }
+  ASSERT_NE(seen.find("First sync"), std::string::npos) << seen << c.Err();
+  EXPECT_NE(seen.find("WooCommerce sandbox: http://127.0.0.1:"), std::string::npos) << seen;
+  EXPECT_EQ(seen.find("Reconcile:"), std::string::npos) << "the lines came all at once at the end:\n" << seen;
+  EXPECT_EQ(waitpid(c.pid, nullptr, WNOHANG), 0) << "the demo is still running";
+  close(fds[0]);
+  ASSERT_EQ(kill(c.pid, SIGINT), 0);
+  EXPECT_EQ(WaitExit(c.pid, 15'000), 130) << c.Err();
+  EXPECT_NE(c.Err().find("stopped: "), std::string::npos) << c.Err();
   fs::remove_all(dir);
 }
 
