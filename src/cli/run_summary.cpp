@@ -1,6 +1,7 @@
 #include "cli/run_summary.h"
 
 #include <cstdio>
+#include <ctime>
 
 #include "server/status_page.h"
 
@@ -91,6 +92,44 @@ TextTable EntityCountsTable(const Json& counts, bool dry_run) {
     t.AddRow({e, N(Int(c, "fetched")), N(Int(c, "created")), N(Int(c, "linked")), N(Int(c, "updated")),
               N(Int(c, "voided") + Int(c, "deleted")), N(Int(c, "skipped") - filtered), N(filtered),
               N(Int(c, "failed"))});
+  }
+  return t;
+}
+
+std::string LocalTime(int64_t ms) {
+  if (ms <= 0) return "-";
+  const time_t t = static_cast<time_t>(ms / 1000);
+  struct tm local {};
+  localtime_r(&t, &local);
+  char buf[32];
+  strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &local);
+  return buf;
+}
+
+std::string Duration(int64_t ms) {
+  if (ms < 0) ms = 0;
+  char buf[32];
+  if (ms < 60'000) snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(ms) / 1000.0);
+  else if (ms < 3'600'000)
+    snprintf(buf, sizeof buf, "%lld min %02lld s", static_cast<long long>(ms / 60'000),
+             static_cast<long long>(ms / 1000 % 60));
+  else
+    snprintf(buf, sizeof buf, "%lld h %02lld min", static_cast<long long>(ms / 3'600'000),
+             static_cast<long long>(ms / 60'000 % 60));
+  return buf;
+}
+
+TextTable RunsTable(const std::vector<store::SyncRun>& runs, int64_t now_ms) {
+  TextTable t({"RUN ID", "STARTED", "DURATION", "MODE", "STATUS", "OUTCOME"});
+  for (const store::SyncRun& run : runs) {
+    const bool open = run.status == store::RunStatus::kRunning || run.status == store::RunStatus::kQueued;
+    const std::string duration = open || run.finished_at_ms <= 0
+                                     ? Duration(now_ms - run.started_at_ms) + " so far"
+                                     : Duration(run.finished_at_ms - run.started_at_ms);
+    std::string outcome = RunOutcome(run);
+    if (!run.error.empty()) outcome += "; error: " + run.error;
+    t.AddRow({run.id, LocalTime(run.started_at_ms), duration, run.mode + (run.dry_run ? ", dry run" : ""),
+              store::RunStatusName(run.status), outcome});
   }
   return t;
 }

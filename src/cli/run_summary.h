@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/json.h"
 #include "cli/text_table.h"
@@ -48,6 +49,17 @@ TextTable EntityCountsTable(const Json& counts, bool dry_run);
 // unchanged, 82 not synced, 0 failed", or for a dry run "dry run: 9 writes
 // planned, nothing written; …".
 std::string RunOutcome(const store::SyncRun& run);
+
+// A time as "2026-12-07 01:09:23" in the local zone ("-" for none).
+std::string LocalTime(int64_t ms);
+
+// A duration as "4.2 s", "3 min 07 s" or "2 h 05 min".
+std::string Duration(int64_t ms);
+
+// Runs as a table: RUN ID, STARTED (local), DURATION ("… so far" while a run
+// is open), MODE (", dry run" marked), STATUS, OUTCOME (RunOutcome, then the
+// run's error). `now_ms` measures open runs.
+TextTable RunsTable(const std::vector<store::SyncRun>& runs, int64_t now_ms);
 
 // What `sync` prints after a run: the outcome line, the per-entity table,
 // what a filter left out, and the lifecycle line.

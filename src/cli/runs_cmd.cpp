@@ -14,6 +14,7 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
+#include "cli/run_summary.h"
 #include "cli/runs_settle.h"
 #include "common/clock.h"
 #include "engine/run_liveness.h"
@@ -31,25 +32,6 @@ struct RunsStopArgs {
   std::string run_id;
   int wait_s = 10;
 };
-
-std::string LocalTime(int64_t ms) {
-  if (ms <= 0) return "-";
-  const time_t t = static_cast<time_t>(ms / 1000);
-  struct tm local {};
-  localtime_r(&t, &local);
-  char buf[32];
-  strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &local);
-  return buf;
-}
-
-std::string Duration(int64_t ms) {
-  if (ms < 0) ms = 0;
-  char buf[32];
-  if (ms < 60'000) snprintf(buf, sizeof(buf), "%.1f s", static_cast<double>(ms) / 1000.0);
-  else if (ms < 3'600'000) snprintf(buf, sizeof(buf), "%lldm %02llds", ms / 60'000LL, (ms / 1000LL) % 60);
-  else snprintf(buf, sizeof(buf), "%lldh %02lldm", ms / 3'600'000LL, (ms / 60'000LL) % 60);
-  return buf;
-}
 
 }  // namespace
 
@@ -92,40 +74,34 @@ int RunsList(const RunsListArgs& a) {
   if (!runs.ok()) return Fail("runs list", runs.status());
   const int64_t now = SystemClock::Get().NowMillis();
   Json out = Json::array();
-  if (!a.common.json && !runs->empty())
-    printf("%-36s  %-9s  %-20s  %-19s  %9s  %7s  %7s  %7s  %9s  %6s\n", "RUN", "STATUS", "MODE", "STARTED",
-           "DURATION", "FETCHED", "CREATED", "UPDATED", "UNCHANGED", "FAILED");
+  std::vector<store::SyncRun> settled;
   for (const store::SyncRun& listed : *runs) {
     const store::SyncRun run = SettleRun(*store, listed, a.common.json);
+    settled.push_back(run);
+    if (!a.common.json) continue;
     const bool open = run.status == store::RunStatus::kRunning || run.status == store::RunStatus::kQueued;
     const int64_t duration = (open || run.finished_at_ms <= 0 ? now : run.finished_at_ms) - run.started_at_ms;
     const auto& t = run.totals;
-    if (a.common.json) {
-      out.push_back({{"id", run.id},
-                     {"status", store::RunStatusName(run.status)},
-                     {"mode", run.mode},
-                     {"dry_run", run.dry_run},
-                     {"source", run.source_connection},
-                     {"target", run.target_connection},
-                     {"triggered_by", run.triggered_by},
-                     {"started_at", LocalTime(run.started_at_ms)},
-                     {"started_at_ms", run.started_at_ms},
-                     {"duration_ms", duration},
-                     {"totals",
-                      {{"fetched", t.fetched},
-                       {"created", t.created},
-                       {"updated", t.updated},
-                       {"unchanged", t.skipped},
-                       {"failed", t.failed}}},
-                     {"error", run.error}});
-      continue;
-    }
-    const std::string mode = run.mode + (run.dry_run ? ", dry run" : "");
-    printf("%-36s  %-9s  %-20s  %-19s  %9s  %7lld  %7lld  %7lld  %9lld  %6lld\n", run.id.c_str(),
-           store::RunStatusName(run.status), mode.c_str(), LocalTime(run.started_at_ms).c_str(),
-           Duration(duration).c_str(), static_cast<long long>(t.fetched), static_cast<long long>(t.created),
-           static_cast<long long>(t.updated), static_cast<long long>(t.skipped), static_cast<long long>(t.failed));
+    out.push_back({{"id", run.id},
+                   {"status", store::RunStatusName(run.status)},
+                   {"mode", run.mode},
+                   {"dry_run", run.dry_run},
+                   {"source", run.source_connection},
+                   {"target", run.target_connection},
+                   {"triggered_by", run.triggered_by},
+                   {"started_at", LocalTime(run.started_at_ms)},
+                   {"started_at_ms", run.started_at_ms},
+                   {"duration_ms", duration},
+                   {"outcome", RunOutcome(run)},
+                   {"totals",
+                    {{"fetched", t.fetched},
+                     {"created", t.created},
+                     {"updated", t.updated},
+                     {"unchanged", t.skipped},
+                     {"failed", t.failed}}},
+                   {"error", run.error}});
   }
+  if (!a.common.json && !settled.empty()) RunsTable(settled, now).Print(stdout);
   if (a.common.json) printf("%s\n", DumpJson(Json{{"tenant", a.common.tenant}, {"runs", out}}).c_str());
   else if (runs->empty()) printf("no runs for tenant '%s'\n", a.common.tenant.c_str());
   return 0;

@@ -22,16 +22,6 @@ int64_t Int(const Json& j, const char* key) {
   return it != j.end() && it->is_number_integer() ? it->get<int64_t>() : 0;
 }
 
-std::string LocalTime(int64_t ms) {
-  if (ms <= 0) return "";
-  time_t t = static_cast<time_t>(ms / 1000);
-  struct tm tm {};
-  localtime_r(&t, &tm);
-  char buf[32];
-  strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
-
 std::string ZoneName() {
   time_t t = time(nullptr);
   struct tm tm {};
@@ -43,21 +33,15 @@ std::string ZoneName() {
   return std::string(zone) + ", UTC" + offset;
 }
 
-std::string Duration(int64_t ms) {
-  char buf[32];
-  if (ms < 60'000) snprintf(buf, sizeof buf, "%.1f s", static_cast<double>(ms) / 1000.0);
-  else if (ms < 3'600'000)
-    snprintf(buf, sizeof buf, "%lld min %02lld s", static_cast<long long>(ms / 60'000),
-             static_cast<long long>(ms / 1000 % 60));
-  else
-    snprintf(buf, sizeof buf, "%lld h %02lld min", static_cast<long long>(ms / 3'600'000),
-             static_cast<long long>(ms / 60'000 % 60));
-  return buf;
-}
-
-// The stored run back from its status JSON (what RunOutcome reads).
+// The stored run back from its status JSON (what RunsTable reads).
 store::SyncRun RunOf(const Json& r) {
   store::SyncRun run;
+  run.id = GetStringOr(r, "id");
+  run.mode = GetStringOr(r, "mode");
+  run.status = store::ParseRunStatus(GetStringOr(r, "status"));
+  run.error = GetStringOr(r, "error");
+  run.started_at_ms = Int(r, "started_at_ms");
+  run.finished_at_ms = Int(r, "finished_at_ms");
   run.dry_run = r["dry_run"].get<bool>();
   run.counts = r["counts"];
   run.totals.fetched = Int(r, "fetched");
@@ -69,19 +53,9 @@ store::SyncRun RunOf(const Json& r) {
 }
 
 void PrintRuns(const Json& runs) {
-  TextTable t({"RUN ID", "STARTED", "DURATION", "MODE", "STATUS", "OUTCOME"});
-  int64_t now = SystemClock::Get().NowMillis();
-  for (const auto& r : runs) {
-    std::string status = GetStringOr(r, "status");
-    int64_t finished = Int(r, "finished_at_ms");
-    std::string duration = finished > 0 ? Duration(finished - Int(r, "started_at_ms"))
-                                        : Duration(now - Int(r, "started_at_ms")) + " so far";
-    std::string mode = GetStringOr(r, "mode") + (r["dry_run"].get<bool>() ? ", dry run" : "");
-    std::string outcome = RunOutcome(RunOf(r));
-    if (!GetStringOr(r, "error").empty()) outcome += "; error: " + GetStringOr(r, "error");
-    t.AddRow({GetStringOr(r, "id"), LocalTime(Int(r, "started_at_ms")), duration, mode, status, outcome});
-  }
-  t.Print(stdout, "  ");
+  std::vector<store::SyncRun> listed;
+  for (const auto& r : runs) listed.push_back(RunOf(r));
+  RunsTable(listed, SystemClock::Get().NowMillis()).Print(stdout, "  ");
 }
 
 void PrintFailures(const Json& s) {

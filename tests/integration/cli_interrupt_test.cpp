@@ -248,7 +248,10 @@ TEST_F(CliInterrupt, KillNineThenImmediateRerunFindsTheDeadRun) {
 
   Ran text = RunCli("runs list " + store_, dir_, "runs-text");
   EXPECT_EQ(text.code, 0);
-  EXPECT_NE(text.out.find(killed + "  abandoned"), std::string::npos) << text.out;
+  const size_t row = text.out.find(killed);
+  ASSERT_NE(row, std::string::npos) << text.out;
+  EXPECT_NE(text.out.substr(row, text.out.find('\n', row) - row).find("  abandoned  "), std::string::npos)
+      << text.out;
   EXPECT_NE(text.out.find("succeeded"), std::string::npos) << text.out;
   printf("[ runs list ]\n%s", text.out.c_str());
 }

@@ -149,6 +149,12 @@ TEST_F(CliOutput, StatusOfOneDryRunAndItsPlanTable) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(Has(r.out, "Tenant shop1 — 1 run (times in ")) << r.out;
   EXPECT_FALSE(Has(r.out, "most recent runs")) << r.out;
+  // `runs list` tells the dry run the same way: a plan, nothing created.
+  r = Exec("runs list " + store_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "full, dry run")) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(dry run: \d+ writes planned, nothing written)"))) << r.out;
+  EXPECT_FALSE(Has(r.out, "CREATED")) << r.out;
 }
 
 TEST_F(CliOutput, ErrorsNameWhatWasWrongOnce) {
