@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "cli/signals.h"
+
 namespace es::cli {
 namespace {
 
@@ -74,6 +76,12 @@ std::vector<std::string> ProgressBar::Lines() const {
 
 void ProgressBar::Draw() {
   std::vector<std::string> lines = Lines();
+  // Ctrl-C printed its note below the bars: draw them again under it
+  // instead of over it, so the note stays on screen.
+  if (StopRequested() && !stop_seen_) {
+    stop_seen_ = true;
+    drawn_ = 0;
+  }
   if (drawn_ > 0) fprintf(out_, "\033[%zuA", drawn_);
   for (const auto& l : lines) fprintf(out_, "\r%s\033[K\n", l.c_str());
   drawn_ = lines.size();

@@ -44,6 +44,7 @@ class ProgressBar {
   bool dry_run_ = false;
   bool finished_ = false;
   size_t drawn_ = 0;  // lines on screen (terminal)
+  bool stop_seen_ = false;  // the stop note printed below the bars
   std::vector<std::string> order_;
   std::string reading_;  // the entity whose listing is being read
   std::map<std::string, Read> read_;

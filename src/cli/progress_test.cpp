@@ -3,9 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 
+#include "cli/signals.h"
 #include "cli/text_table.h"
 
 namespace es::cli {
@@ -82,6 +85,30 @@ TEST(ProgressBar, RedrawsInPlaceOnATerminalAndSaysWhatADryRunWouldDo) {
   EXPECT_NE(out.find("\033[1A"), std::string::npos) << "second draw moves up over the first";
   ASSERT_EQ(bar.Lines().size(), 1u);
   EXPECT_NE(bar.Lines()[0].find("10/10 read"), std::string::npos);
+}
+
+// Ctrl-C prints its note below the bars; the next draw starts under the
+// note instead of moving up over it (in a child process: the stop flag is
+// process-wide).
+TEST(ProgressBarDeathTest, AfterCtrlCTheBarsAreDrawnBelowTheStopNote) {
+  EXPECT_EXIT(
+      {
+        FILE* f = tmpfile();
+        ProgressBar bar("sync", f, 1);
+        engine::EntityCounts items;
+        bar.Update(Page("item", 5, 10, {{"item", items}}));
+        bar.Update(Page("item", 6, 10, {{"item", items}}));
+        const long before = ftell(f);
+        InstallStopSignals();
+        raise(SIGINT);
+        bar.Update(Page("item", 7, 10, {{"item", items}}));
+        std::string out = ReadAll(f);
+        const bool moved_up_before = out.substr(0, static_cast<size_t>(before)).find("\033[1A") != std::string::npos;
+        const bool moved_up_after = out.substr(static_cast<size_t>(before)).find("\033[1A") != std::string::npos;
+        const bool drawn_after = out.find("7/10 read", static_cast<size_t>(before)) != std::string::npos;
+        exit(StopRequested() && moved_up_before && !moved_up_after && drawn_after ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 // An incremental run: the shop lists 80 customers, 1 changed since the last

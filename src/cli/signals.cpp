@@ -72,6 +72,8 @@ void WaitForStopSignal() {
   while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
 }
 
+bool StopRequested() { return g_stop.load(); }
+
 int StopSignal() { return g_signal.load(); }
 
 int StopExitCode() {

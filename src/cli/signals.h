@@ -23,6 +23,8 @@ namespace es::cli {
 std::atomic<bool>& InstallStopSignals();
 // Sleeps until SIGINT or SIGTERM arrives.
 void WaitForStopSignal();
+// Whether a stop was asked for (without installing the handlers).
+bool StopRequested();
 // The signal that set the stop flag (0 when none).
 int StopSignal();
 // 128 + that signal (130 for SIGINT, 143 for SIGTERM); 1 when none.
