@@ -181,7 +181,8 @@ class Target {
  public:
   virtual ~Target() = default;
   // Called once per run before the first page (not in dry runs): schema
-  // migrations, lookups every page needs. Non-ok stops the run.
+  // migrations, lookups every page needs. Non-ok stops the run as a failure
+  // of the target's connection ("connection 'wh': …", category kept).
   virtual Status Prepare(SyncContext& ctx) { (void)ctx; return Status::Ok(); }
   // Plans a page of `entity` records: every record gets at least one op
   // (kSkip with its reason when nothing is to be done), in apply order.

@@ -220,6 +220,12 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
     if (!request.dry_run) {
       failure = ends.target->Prepare(ctx);
       prepared = failure.ok();
+      // A target that cannot be made ready (its database unreachable, its
+      // login refused, its schema too new) fails the run as its connection.
+      if (!failure.ok()) {
+        ctx.PlatformFailed(info.target_connection, failure);
+        failure = ctx.platform_failure();
+      }
     }
     for (size_t i = 0; failure.ok() && i < entities.size(); ++i) {
       PageRun pr;
