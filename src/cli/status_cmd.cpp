@@ -11,6 +11,7 @@
 #include "cli/run_summary.h"
 #include "cli/text_table.h"
 #include "common/clock.h"
+#include "engine/run_liveness.h"
 #include "server/status_page.h"
 
 namespace es::cli {
@@ -105,6 +106,11 @@ int RunStatusCmd(const Common& c) {
   int rc = 0;
   auto store = OpenForTenant(c, &rc);
   if (!store) return rc;
+  // A run whose process died is shown as abandoned, not as running forever.
+  auto abandoned = engine::AbandonDeadRuns(*store, c.tenant, SystemClock::Get().NowMillis());
+  if (abandoned.ok() && !c.json)
+    for (const auto& a : *abandoned)
+      fprintf(stderr, "notice: run %s was left unfinished (%s): marked abandoned\n", a.run_id.c_str(), a.why.c_str());
   Json s = server::StatusJson(*store, c.tenant);
   if (c.json) {
     printf("%s\n", DumpJson(s).c_str());
