@@ -3,14 +3,20 @@
 // whose PostgreSQL is not there — and checks that `sync` ends within seconds
 // with one error line naming the connection and the setting to check, rc 1,
 // and no failed record per entity. Also: `status` shows a run whose process
-// died as abandoned, not as running.
+// died as abandoned, not as running, and a live run that waits longer than
+// its lock's lease on one call keeps its lock (it is never taken for dead).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "engine/run_liveness.h"
 #include "support/cli_run.h"
 #include "support/sync_fixture.h"
 
@@ -37,7 +43,8 @@ std::vector<std::string> LinesWith(const std::string& text, const std::string& w
 
 class PlatformFailure : public ::testing::Test {
  protected:
-  void SetUp() override {
+  // Starts the sandboxes and the store; `tweak` changes the fixture's options first.
+  void Open(const std::function<void(FixtureOptions&)>& tweak = {}) {
     dir_ = std::filesystem::temp_directory_path() /
            ("es-platform-failure-" + std::to_string(getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
@@ -50,6 +57,7 @@ class PlatformFailure : public ::testing::Test {
     o.woo.products = 4;
     o.qbo.throttle = false;
     o.store_url = "sqlite://" + (dir_ / "state.db").string();
+    if (tweak) tweak(o);
     store_url_ = o.store_url;
     f_ = std::make_unique<SyncFixture>(o);
     ASSERT_TRUE(f_->Start().ok());
@@ -95,6 +103,7 @@ class PlatformFailure : public ::testing::Test {
 };
 
 TEST_F(PlatformFailure, UnreachableWooCommerceNamesTheShopAndBaseUrl) {
+  Open();
   Edit("woo", {{"base_url", "http://127.0.0.1:9"}}, Json::object());
   std::string e = OneError(RunCommand("sync --yes " + Store()), 30.0);
   EXPECT_NE(e.find("connection 'woo': WooCommerce unreachable at http://127.0.0.1:9 (connection refused) — check "
@@ -106,6 +115,7 @@ TEST_F(PlatformFailure, UnreachableWooCommerceNamesTheShopAndBaseUrl) {
 }
 
 TEST_F(PlatformFailure, RefusedWooCommerceKeysSayWhichSettingsToCheck) {
+  Open();
   Edit("woo", Json::object(), {{"consumer_key", "ck_wrong_key"}, {"consumer_secret", "cs_wrong_secret_value"}});
   std::string e = OneError(RunCommand("sync --yes " + Store()), 10.0);
   EXPECT_NE(e.find("connection 'woo'"), std::string::npos) << e;
@@ -116,6 +126,7 @@ TEST_F(PlatformFailure, RefusedWooCommerceKeysSayWhichSettingsToCheck) {
 }
 
 TEST_F(PlatformFailure, DeadWarehouseEndsTheRunAsItsConnection) {
+  Open();
   store::Connection wh;
   wh.tenant_id = SyncFixture::kTenant;
   wh.id = "wh";
@@ -140,6 +151,7 @@ TEST_F(PlatformFailure, DeadWarehouseEndsTheRunAsItsConnection) {
 }
 
 TEST_F(PlatformFailure, StatusShowsTheRunOfADeadProcessAsAbandoned) {
+  Open();
   // A run that stops as a killed process would: recorded as running, its lock gone.
   engine::SyncRequest customers;
   customers.entities = {"customers"};
@@ -156,6 +168,42 @@ TEST_F(PlatformFailure, StatusShowsTheRunOfADeadProcessAsAbandoned) {
   EXPECT_EQ(row[0].find("so far"), std::string::npos) << row[0];
   EXPECT_NE(r.err.find("notice: run " + id + " was left unfinished"), std::string::npos) << r.err;
   EXPECT_EQ((*f_->store().GetRun(SyncFixture::kTenant, id))->status, store::RunStatus::kAbandoned);
+}
+
+TEST_F(PlatformFailure, ARunWaitingLongerThanItsLeaseOnOneCallKeepsItsLock) {
+  // Every QuickBooks call takes longer than the whole lease.
+  Open([](FixtureOptions& o) { o.qbo.faults.latency_ms = 1500; });
+  std::atomic<bool> done{false};
+  CommandResult r;
+  std::thread sync([&] {
+    r = es::test::RunCli("EASYSALE_LOCK_LEASE_MS=900 " ES_BINARY, "sync --yes --entities customers " + Store());
+    done = true;
+  });
+  int checks = 0, dead = 0;
+  std::string why;
+  while (!done) {
+    store::RunFilter f;
+    f.tenant_id = SyncFixture::kTenant;
+    f.status = "running";
+    auto runs = f_->store().ListRuns(f);
+    if (runs.ok()) {
+      for (const auto& run : *runs) {
+        auto live = engine::CheckRunLiveness(f_->store(), run, SystemClock::Get().NowMillis());
+        ASSERT_TRUE(live.ok()) << live.status().ToString();
+        ++checks;
+        if (!live->alive && !done) {
+          ++dead;
+          why = live->why;
+        }
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  sync.join();
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_GT(checks, 5) << "the run ended before it could be watched";
+  EXPECT_EQ(dead, 0) << "a live run looked dead: " << why;
+  printf("lease 900 ms, QBO calls of 1.5 s: %d checks, %d dead, %.1f s\n", checks, dead, r.seconds);
 }
 
 }  // namespace
