@@ -52,15 +52,6 @@ store::SyncRun SettleRun(store::StateStore& store, const store::SyncRun& run, bo
   return now_run.ok() && now_run->has_value() ? **now_run : run;
 }
 
-void SettleTenantRuns(store::StateStore& store, const std::string& tenant, bool quiet, int limit) {
-  store::RunFilter f;
-  f.tenant_id = tenant;
-  f.limit = limit;
-  auto runs = store.ListRuns(f);
-  if (!runs.ok()) return;
-  for (const store::SyncRun& run : *runs) SettleRun(store, run, quiet);
-}
-
 namespace {
 
 int RunsList(const RunsListArgs& a) {

@@ -1,7 +1,7 @@
 // Runs the store still calls running or queued whose process is gone (see
 // engine/run_liveness.h): found and marked abandoned, their lock released,
-// so that what a command shows is what is true now. Used by `runs list`,
-// `runs stop` and `status`.
+// so that what a command shows is what is true now. Used by `runs list`
+// and `runs stop` (`status` marks them through engine::AbandonDeadRuns).
 #pragma once
 
 #include <string>
@@ -14,8 +14,5 @@ namespace es::cli {
 // process is gone, with a one-line notice on stderr unless `quiet`; returns
 // the run as it now stands (unchanged when alive, finished or unreadable).
 store::SyncRun SettleRun(store::StateStore& store, const store::SyncRun& run, bool quiet);
-
-// SettleRun for the tenant's `limit` newest runs.
-void SettleTenantRuns(store::StateStore& store, const std::string& tenant, bool quiet, int limit = 20);
 
 }  // namespace es::cli

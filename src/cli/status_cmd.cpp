@@ -8,10 +8,10 @@
 
 #include "cli/cli_common.h"
 #include "cli/commands.h"
-#include "cli/runs_settle.h"
 #include "cli/run_summary.h"
 #include "cli/text_table.h"
 #include "common/clock.h"
+#include "engine/run_liveness.h"
 #include "server/status_page.h"
 
 namespace es::cli {
@@ -80,7 +80,11 @@ int RunStatusCmd(const Common& c) {
   int rc = 0;
   auto store = OpenForTenant(c, &rc);
   if (!store) return rc;
-  SettleTenantRuns(*store, c.tenant, c.json);  // a run whose process died shows as abandoned, not running
+  // A run whose process died is shown as abandoned, not as running forever.
+  auto abandoned = engine::AbandonDeadRuns(*store, c.tenant, SystemClock::Get().NowMillis());
+  if (abandoned.ok() && !c.json)
+    for (const auto& a : *abandoned)
+      fprintf(stderr, "notice: run %s was left unfinished (%s): marked abandoned\n", a.run_id.c_str(), a.why.c_str());
   Json s = server::StatusJson(*store, c.tenant);
   if (c.json) {
     printf("%s\n", DumpJson(s).c_str());

@@ -45,8 +45,9 @@ struct EngineOptions {
   // process on the store shares one budget per account. Only for a store
   // that outlives every run of the process (the CLI and the service).
   bool share_budgets_through_store = false;
-  // The run lock's lease; a live run renews it after every page, so a run
-  // whose process died frees its connection pair after at most this long.
+  // The run lock's lease; a live run renews it every third of the lease (on
+  // a thread of its own, whatever it waits for) and after every page, so a
+  // run whose process died frees its connection pair after at most this long.
   int64_t lock_lease_ms = 5 * 60 * 1000;
   bool insecure_skip_tls_verify = false;
   // Incremental runs also re-read every record modified (or created) in this
@@ -181,7 +182,8 @@ class Target {
  public:
   virtual ~Target() = default;
   // Called once per run before the first page (not in dry runs): schema
-  // migrations, lookups every page needs. Non-ok stops the run.
+  // migrations, lookups every page needs. Non-ok stops the run as a failure
+  // of the target's connection ("connection 'wh': …", category kept).
   virtual Status Prepare(SyncContext& ctx) { (void)ctx; return Status::Ok(); }
   // Plans a page of `entity` records: every record gets at least one op
   // (kSkip with its reason when nothing is to be done), in apply order.

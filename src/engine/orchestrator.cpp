@@ -1,6 +1,10 @@
 #include "engine/orchestrator.h"
 
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include "common/crypto.h"
 #include "engine/pipeline.h"
@@ -139,6 +143,43 @@ void AbandonLeftovers(store::StateStore& store, Clock& clock, const SyncRequest&
   }
 }
 
+// Renews a run's lock every third of its lease on a thread of its own while
+// the run lives, so that a run waiting long on one call (a Retry-After, a
+// slow page, the shared request budget) is never taken for dead: its lease
+// runs out only when its process is gone. A failed renewal shows at the
+// pipeline's own renewal after the page, which stops the run. Stop() (or
+// the destructor) ends and joins the thread.
+class LockHeartbeat {
+ public:
+  LockHeartbeat(std::function<Status()> renew, int64_t lease_ms) : renew_(std::move(renew)) {
+    const auto every = std::chrono::milliseconds(std::max<int64_t>(lease_ms / 3, 10));
+    thread_ = std::thread([this, every] {
+      std::unique_lock<std::mutex> lock(mu_);
+      while (!cv_.wait_for(lock, every, [this] { return done_; })) {
+        lock.unlock();
+        (void)renew_();
+        lock.lock();
+      }
+    });
+  }
+  ~LockHeartbeat() { Stop(); }
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::function<Status()> renew_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;  // guarded by mu_
+  std::thread thread_;
+};
+
 // The requests the run sent to each end so far (next to the entities' counts).
 Json RequestsJson(const Source& source, const Target& target) {
   return {{"source", source.requests()}, {"target", target.requests()}};
@@ -209,9 +250,11 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
   info.sandbox = ends.sandbox;
   info.lane = request.lane.value_or(request.ids.empty() ? Lane::kBackfill : Lane::kRealtime);
   RunContext ctx(info, store_, clock_, stop.get(), std::move(crash_hook));
-  ctx.SetLockRenewal(
-      [&] { return store_.AcquireLock(request.tenant_id, lock_key, lock_owner, clock_.NowMillis(), options_.lock_lease_ms); },
-      options_.lock_lease_ms);
+  auto renew = [&] {
+    return store_.AcquireLock(request.tenant_id, lock_key, lock_owner, clock_.NowMillis(), options_.lock_lease_ms);
+  };
+  ctx.SetLockRenewal(renew, options_.lock_lease_ms);
+  LockHeartbeat heartbeat(renew, options_.lock_lease_ms);
 
   Status failure;
   PageRunTotals totals;
@@ -220,6 +263,12 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
     if (!request.dry_run) {
       failure = ends.target->Prepare(ctx);
       prepared = failure.ok();
+      // A target that cannot be made ready (its database unreachable, its
+      // login refused, its schema too new) fails the run as its connection.
+      if (!failure.ok()) {
+        ctx.PlatformFailed(info.target_connection, failure);
+        failure = ctx.platform_failure();
+      }
     }
     for (size_t i = 0; failure.ok() && i < entities.size(); ++i) {
       PageRun pr;
@@ -263,6 +312,7 @@ Result<RunReport> Orchestrator::Run(const SyncRequest& request, std::function<vo
   // "running" in the store) but frees the lock so the test can re-run at once
   // instead of waiting for the lease to expire.
   if (!ctx.crashed()) (void)store_.UpdateRun(run);
+  heartbeat.Stop();
   (void)store_.ReleaseLock(request.tenant_id, lock_key, lock_owner);
   {
     std::lock_guard<std::mutex> lock(mu_);

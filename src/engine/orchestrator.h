@@ -10,7 +10,10 @@
 // or stopped. The lock's owner names the run's process (engine/run_liveness.h):
 // a lock held by a process of this host that is gone is taken over at once,
 // and any other run of the pair still listed as running once the lock is
-// taken is marked abandoned (each with a notice). The engine knows no platform: sources and targets come from the
+// taken is marked abandoned (each with a notice). While a run lives its
+// lock is renewed every third of the lease, also during a long wait on one
+// call, so only a dead process's run loses it. A target that cannot be
+// prepared fails the run as its connection. The engine knows no platform: sources and targets come from the
 // platforms' factories. Thread-safe: several runs for different pairs may
 // execute at once; Stop() may be called from any thread.
 #pragma once

@@ -115,4 +115,21 @@ Result<bool> AbandonRun(store::StateStore& store, const store::SyncRun& run, con
   return changed;
 }
 
+Result<std::vector<AbandonedRun>> AbandonDeadRuns(store::StateStore& store, const std::string& tenant,
+                                                  int64_t now_ms) {
+  store::RunFilter f;
+  f.tenant_id = tenant;
+  f.status = store::RunStatusName(store::RunStatus::kRunning);
+  f.limit = 200;
+  ES_ASSIGN_OR_RETURN(std::vector<store::SyncRun> runs, store.ListRuns(f));
+  std::vector<AbandonedRun> out;
+  for (const store::SyncRun& run : runs) {
+    ES_ASSIGN_OR_RETURN(RunLiveness live, CheckRunLiveness(store, run, now_ms));
+    if (live.alive) continue;
+    ES_ASSIGN_OR_RETURN(bool changed, AbandonRun(store, run, live, now_ms));
+    if (changed) out.push_back({run.id, live.why});
+  }
+  return out;
+}
+
 }  // namespace es::engine

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 #include "store/store.h"
@@ -54,5 +55,17 @@ Result<RunLiveness> CheckRunLiveness(store::StateStore& store, const store::Sync
 // holds it. Returns whether this call changed the run.
 Result<bool> AbandonRun(store::StateStore& store, const store::SyncRun& run, const RunLiveness& liveness,
                         int64_t now_ms);
+
+// A run AbandonDeadRuns marked abandoned, and what showed it dead.
+struct AbandonedRun {
+  std::string run_id;
+  std::string why;
+};
+
+// Checks every run of `tenant` the store lists as running (the newest 200)
+// and marks the dead ones abandoned (AbandonRun), so that no reader shows a
+// run of a killed process as running. Live runs are left alone.
+Result<std::vector<AbandonedRun>> AbandonDeadRuns(store::StateStore& store, const std::string& tenant,
+                                                  int64_t now_ms);
 
 }  // namespace es::engine

@@ -125,5 +125,33 @@ TEST_F(RunLivenessStore, ARunWithoutItsLockOrWithADeadProcessIsDead) {
   EXPECT_FALSE(store_->GetLock("t1", "woo>qbo")->has_value());
 }
 
+TEST_F(RunLivenessStore, AbandonDeadRunsMarksOnlyTheDeadOnes) {
+  // run-1 (woo>qbo): its process is gone. run-2 (woo>wh): alive, held by this process.
+  pid_t child = fork();
+  if (child == 0) _exit(0);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(store_->AcquireLock("t1", "woo>qbo", run_.id + "@" + ThisHost() + ":" + std::to_string(child), 1000,
+                                  60'000)
+                  .ok());
+  store::SyncRun live = run_;
+  live.id = "run-2";
+  live.target_connection = "wh";
+  ASSERT_TRUE(store_->CreateRun(live).ok());
+  ASSERT_TRUE(store_->AcquireLock("t1", "woo>wh", LockOwnerFor("run-2"), 1000, 60'000).ok());
+
+  auto changed = AbandonDeadRuns(*store_, "t1", 2000);
+  ASSERT_TRUE(changed.ok()) << changed.status().ToString();
+  ASSERT_EQ(changed->size(), 1u);
+  EXPECT_EQ((*changed)[0].run_id, "run-1");
+  EXPECT_EQ((*changed)[0].why, "process " + std::to_string(child) + " on " + ThisHost() + " is gone");
+  EXPECT_EQ((*store_->GetRun("t1", "run-1"))->status, store::RunStatus::kAbandoned);
+  EXPECT_EQ((*store_->GetRun("t1", "run-2"))->status, store::RunStatus::kRunning);
+  EXPECT_FALSE(store_->GetLock("t1", "woo>qbo")->has_value());
+  EXPECT_TRUE(store_->GetLock("t1", "woo>wh")->has_value());
+  // Nothing left to mark.
+  EXPECT_TRUE(AbandonDeadRuns(*store_, "t1", 3000)->empty());
+}
+
 }  // namespace
 }  // namespace es::engine

@@ -189,6 +189,8 @@ void ListRuns(ServerContext& ctx, ApiRequest& r) {
   f.from_ms = w->from_ms;
   f.to_ms = w->to_ms;
   f.limit = w->limit;
+  // Runs of processes that died are listed as abandoned, not as running.
+  (void)engine::AbandonDeadRuns(*ctx.store, r.caller.tenant_id, ctx.clock->NowMillis());
   auto runs = ctx.store->ListRuns(f);
   if (!runs.ok()) return r.Fail(runs.status());
   Json out = Json::array();
@@ -219,6 +221,15 @@ void GetRun(ServerContext& ctx, ApiRequest& r) {
   const std::string id = r.Param("id");
   auto run = ctx.store->GetRun(r.caller.tenant_id, id);
   if (!run.ok()) return r.Fail(run.status());
+  if (run->has_value() && (*run)->status == store::RunStatus::kRunning) {
+    // A run whose process died shows as abandoned, not as running forever.
+    auto live = engine::CheckRunLiveness(*ctx.store, **run, ctx.clock->NowMillis());
+    if (live.ok() && !live->alive) {
+      auto changed = engine::AbandonRun(*ctx.store, **run, *live, ctx.clock->NowMillis());
+      if (changed.ok() && *changed) run = ctx.store->GetRun(r.caller.tenant_id, id);
+      if (!run.ok()) return r.Fail(run.status());
+    }
+  }
   auto job = JobOfRun(ctx, r.caller.tenant_id, id);
   // Not started yet, or back in the queue after its worker stopped or died:
   // the job answers for the run until a worker picks it up.

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/clock.h"
+#include "server/failure_cause.h"
 
 namespace es::server {
 
@@ -37,19 +38,6 @@ int64_t Int(const Json& j, const char* key) {
 std::string Str(const Json& j, const char* key) { return GetStringOr(j, key); }
 
 std::string Num(int64_t n) { return std::to_string(n); }
-
-// Digits masked: failures that differ only in ids or amounts share a cause.
-std::string CauseKey(const store::FailedRecord& f) {
-  std::string key = f.entity + "|" + f.category + "|" + f.code + "|";
-  bool in_digits = false;
-  for (char c : f.message) {
-    bool digit = c >= '0' && c <= '9';
-    if (!digit) key.push_back(c);
-    else if (!in_digits) key.push_back('#');
-    in_digits = digit;
-  }
-  return key;
-}
 
 std::string Duration(int64_t ms) {
   if (ms <= 0) return "";
@@ -128,7 +116,7 @@ Json GroupFailures(const std::vector<store::FailedRecord>& failed, size_t max_ex
   std::map<std::string, size_t> index;
   Json groups = Json::array();
   for (const auto& f : failed) {
-    std::string key = CauseKey(f);
+    std::string key = FailureCauseKey(f);
     auto it = index.find(key);
     if (it == index.end()) {
       it = index.emplace(key, groups.size()).first;

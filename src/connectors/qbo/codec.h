@@ -81,7 +81,9 @@ bool IsTransportFailure(const Status& s);
 // connection setting `setting` ("api_base", "token_url"):
 // "QuickBooks unreachable at http://127.0.0.1:9 (connection refused) — check
 // the connection's api_base". TLS failures say so and mention
-// insecure_skip_tls_verify for test servers.
+// insecure_skip_tls_verify for test servers; a plain-HTTP server answering a
+// TLS handshake ("wrong version number") is named as such, with http:// as
+// the fix.
 Status Unreachable(const Status& transport, const std::string& url, const char* setting);
 // The token endpoint refused the refresh token (invalid_grant, …):
 // "QuickBooks token refresh refused (invalid_grant) — reconnect QuickBooks …".

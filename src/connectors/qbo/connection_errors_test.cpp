@@ -72,6 +72,13 @@ TEST(QboConnectionErrors, UnreachableNamesTheAddressTheReasonAndTheSetting) {
       "https://127.0.0.1:8443", "api_base");
   EXPECT_NE(tls.message().find("TLS failure: SSL certificate problem"), std::string::npos) << tls.message();
   EXPECT_NE(tls.message().find("insecure_skip_tls_verify"), std::string::npos) << tls.message();
+  Status plain = Unreachable(
+      Status::Network("GET request failed: OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number",
+                      "transport"),
+      "https://127.0.0.1:8082", "api_base");
+  EXPECT_EQ(plain.message(),
+            "QuickBooks unreachable at https://127.0.0.1:8082 (TLS failure: the server there does not speak TLS) — "
+            "check the connection's api_base: use http:// for a plain-HTTP server, or its TLS port");
   EXPECT_TRUE(IsTransportFailure(refused));
   EXPECT_FALSE(IsTransportFailure(Status::Network("HTTP 503")));
 }

@@ -420,12 +420,16 @@ Status Unreachable(const Status& transport, const std::string& url, const char* 
   if (size_t p = detail.find("request failed: "); p != std::string::npos) detail = detail.substr(p + 16);
   std::string reason = detail;
   bool tls = false;
+  bool plain = false;  // a plain-HTTP server where TLS was expected
   if (transport.code() == "timeout" || Contains(detail, "timed out")) {
     reason = "timed out";
   } else if (Contains(detail, "refused") || Contains(detail, "couldn't connect")) {
     reason = "connection refused";
   } else if (Contains(detail, "resolve")) {
     reason = "host name not found";
+  } else if (Contains(detail, "wrong version number") || Contains(detail, "packet length too long")) {
+    plain = true;
+    reason = "TLS failure: the server there does not speak TLS";
   } else if (Contains(detail, "SSL") || Contains(detail, "TLS") || Contains(detail, "certificate")) {
     tls = true;
     reason = "TLS failure: " + detail;
@@ -434,6 +438,7 @@ Status Unreachable(const Status& transport, const std::string& url, const char* 
   }
   std::string msg = "QuickBooks unreachable at " + url + " (" + reason + ") — check the connection's " + setting;
   if (tls) msg += " (or set insecure_skip_tls_verify for a test server)";
+  if (plain) msg += ": use http:// for a plain-HTTP server, or its TLS port";
   return Status::Network(std::move(msg), transport.code());
 }
 

@@ -48,22 +48,57 @@ PgWarehouse::~PgWarehouse() = default;
 
 int64_t PgWarehouse::reconnects() const { return pool_ ? pool_->reconnects() : 0; }
 
+Status ConnectFailure(const Status& s, int attempts) {
+  if (s.ok()) return s;
+  // The pool says "cannot connect to PostgreSQL at user@host:port/db: <libpq's words>".
+  const std::string& m = s.message();
+  const std::string lead = "cannot connect to ";
+  std::string where = "PostgreSQL", detail = m;
+  if (m.rfind(lead, 0) == 0) {
+    if (size_t colon = m.find(": ", lead.size()); colon != std::string::npos) {
+      where = m.substr(lead.size(), colon - lead.size());
+      detail = m.substr(colon + 2);
+    }
+  }
+  auto has = [&](const char* needle) { return detail.find(needle) != std::string::npos; };
+  if ((has("role \"") && has("does not exist")) || s.IsAuthentication())
+    return Status::Authentication("warehouse login refused by " + where + " (" + detail +
+                                      ") — check the user in the connection's url and the password in its secret",
+                                  s.IsAuthentication() ? s.code() : "pg:28000");
+  if (s.code() == "pg:3D000")
+    return Status::Validation("warehouse " + where + ": " + detail + " — check the database name in the connection's url",
+                              s.code());
+  if (!s.IsNetwork()) return s.WithContext("warehouse");
+  std::string reason = detail;
+  if (has("Connection refused")) reason = "connection refused";
+  else if (has("could not translate host name") || has("Name or service not known")) reason = "host name not found";
+  else if (has("timeout expired") || has("timed out")) reason = "timed out";
+  if (attempts > 1) reason += "; " + std::to_string(attempts) + " attempts";
+  return Status::Network("warehouse unreachable: " + where + " (" + reason +
+                             ") — check the connection's url and that the database server is running",
+                         s.code());
+}
+
 Status PgWarehouse::EnsurePool() {
   if (pool_) return Status::Ok();
   PoolOptions o;
   o.max_connections = std::max(2, config_.bulk_parallelism);
   o.application_name = "easysale-sync-warehouse";
   auto pool = ConnectionPool::Open(url_, o);
-  if (!pool.ok()) {
-    const Status& s = pool.status();
-    const std::string& m = s.message();
-    if (m.find("role \"") != std::string::npos && m.find("does not exist") != std::string::npos)
-      return Status::Authentication("warehouse login refused: " + m, "pg:28000");
-    if (s.IsAuthentication()) return Status::Authentication("warehouse login refused: " + m, s.code());
-    return s.WithContext("warehouse");
-  }
+  if (!pool.ok()) return pool.status();
   pool_ = std::move(*pool);
   return Status::Ok();
+}
+
+Status PgWarehouse::Connect() {
+  int attempts = 0;
+  Status last;
+  Status s = Retrying("connect", [&] {
+    ++attempts;
+    last = EnsurePool();
+    return last;
+  });
+  return s.ok() ? s : ConnectFailure(last, attempts);
 }
 
 Status PgWarehouse::Retrying(const std::string& what, const std::function<Status()>& body) {
@@ -98,7 +133,7 @@ Status PgWarehouse::Translate(Table table, const Status& s) const {
 
 Status PgWarehouse::Prepare() {
   if (prepared_) return Status::Ok();
-  ES_RETURN_IF_ERROR(Retrying("connect", [&] { return EnsurePool(); }));
+  ES_RETURN_IF_ERROR(Connect());
   Status s = Retrying("prepare", [&] { return config_.read_only ? CheckReadOnly() : Migrate(); });
   if (s.ok()) prepared_ = true;
   return s;
@@ -165,7 +200,7 @@ Status PgWarehouse::CheckReadOnly() {
 }
 
 Result<int> PgWarehouse::SchemaVersion() {
-  ES_RETURN_IF_ERROR(Retrying("connect", [&] { return EnsurePool(); }));
+  ES_RETURN_IF_ERROR(Connect());
   int version = 0;
   ES_RETURN_IF_ERROR(pool_->Run(CallKind::kRead, "read warehouse schema version", [&](PgSession& s) -> Status {
     version = 0;
@@ -180,7 +215,7 @@ Result<int> PgWarehouse::SchemaVersion() {
 }
 
 Status PgWarehouse::Ping() {
-  ES_RETURN_IF_ERROR(Retrying("connect", [&] { return EnsurePool(); }));
+  ES_RETURN_IF_ERROR(Connect());
   return Retrying("ping", [&] {
     return pool_->Run(CallKind::kRead, "warehouse ping", [](PgSession& s) { return s.Exec("SELECT 1").status(); });
   });
@@ -355,7 +390,7 @@ Result<int64_t> PgWarehouse::DeleteStale(Table table, const std::string& source,
 }
 
 Result<int64_t> PgWarehouse::CountRows(Table table, const std::string& source) {
-  ES_RETURN_IF_ERROR(Retrying("connect", [&] { return EnsurePool(); }));
+  ES_RETURN_IF_ERROR(Connect());
   const std::string sql = "SELECT count(*) FROM " + schema_ + "." + QuoteIdent(TableName(table)) +
                           " WHERE ($1 = '' OR source = $1)";
   int64_t n = 0;

@@ -70,6 +70,8 @@ class PgWarehouse final : public WarehouseWriter {
 
  private:
   Status EnsurePool();
+  // EnsurePool with retries; a failure as ConnectFailure says it.
+  Status Connect();
   Status Retrying(const std::string& what, const std::function<Status()>& body);
   Status CheckTables(store::postgres::PgSession& s);
   Status Migrate();
@@ -93,6 +95,15 @@ class PgWarehouse final : public WarehouseWriter {
   std::map<Table, std::string> upsert_sql_;
   std::atomic<int64_t> binary_copies_{0};
 };
+
+// A failed connection to the warehouse (`s`: the pool's "cannot connect to
+// PostgreSQL at user@host:port/db: …", after `attempts` tries) as one line
+// that says what to check: "warehouse unreachable: PostgreSQL at … (connection
+// refused; 4 attempts) — check the connection's url and that the database
+// server is running" (Network), "warehouse login refused by … — check the user
+// in the connection's url and the password in its secret" (Authentication,
+// also for an unknown role), or a missing database (Validation, pg:3D000).
+Status ConnectFailure(const Status& s, int attempts);
 
 // True for statuses whose SQLSTATE blames the row's data (classes 22, 23)
 // or a value PostgreSQL text cannot carry.

@@ -92,6 +92,46 @@ TEST(PgWarehouse, UnknownRoleIsAnAuthenticationErrorWithoutThePassword) {
   EXPECT_THAT(s.ToString(), ::testing::Not(HasSubstr("s3cret-pa55")));
 }
 
+TEST(PgWarehouse, ClosedPortSaysUnreachableAndWhatToCheck) {
+  // No server needed: nothing listens on port 1.
+  WarehouseConfig c;
+  c.url = "postgres://wh_user@127.0.0.1:1/warehouse?connect_timeout=2";
+  c.password = "s3cret-pa55";
+  c.max_attempts = 2;
+  c.retry_initial_ms = 0;
+  PgWarehouse wh(c, SystemClock::Get());
+  Status s = wh.Prepare();
+  EXPECT_TRUE(s.IsNetwork()) << s.ToString();
+  EXPECT_EQ(s.message(),
+            "warehouse unreachable: PostgreSQL at wh_user@127.0.0.1:1/warehouse (connection refused; 2 attempts) — "
+            "check the connection's url and that the database server is running");
+  EXPECT_THAT(s.ToString(), ::testing::Not(HasSubstr("s3cret-pa55")));
+  EXPECT_EQ(wh.Ping().message(), s.message());
+}
+
+TEST(PgWarehouse, ConnectFailuresSayWhatToFix) {
+  const std::string at = "cannot connect to PostgreSQL at u@db.example:5432/wh: ";
+  Status login = ConnectFailure(
+      Status::Authentication(at + "connection to server failed: FATAL: password authentication failed for user \"u\"",
+                             "pg:28000"),
+      1);
+  EXPECT_TRUE(login.IsAuthentication());
+  EXPECT_THAT(login.message(), HasSubstr("warehouse login refused by PostgreSQL at u@db.example:5432/wh ("));
+  EXPECT_THAT(login.message(), HasSubstr("— check the user in the connection's url and the password in its secret"));
+  Status role = ConnectFailure(
+      Status::Validation(at + "connection to server failed: FATAL: role \"u\" does not exist", "pg:3D000"), 1);
+  EXPECT_TRUE(role.IsAuthentication()) << role.ToString();
+  Status db = ConnectFailure(
+      Status::Validation(at + "connection to server failed: FATAL: database \"wh\" does not exist", "pg:3D000"), 1);
+  EXPECT_TRUE(db.IsValidation());
+  EXPECT_THAT(db.message(), HasSubstr("— check the database name in the connection's url"));
+  Status dns = ConnectFailure(
+      Status::Network(at + "could not translate host name \"db.example\" to address: Name or service not known",
+                      "pg:08001"),
+      4);
+  EXPECT_THAT(dns.message(), HasSubstr("(host name not found; 4 attempts)"));
+}
+
 TEST(PgWarehouse, UpsertReportsInsertedUpdatedUnchanged) {
   ES_REQUIRE_WAREHOUSE_PG();
   WarehouseSchema schema;

@@ -59,7 +59,8 @@ Status StatusFromRestError(int http, std::string_view body, std::string_view tab
   if (code == "PGRST106")
     return Status::NotFound(where + message + " (expose the warehouse schema in the API settings)", full_code);
   if (http == 401 || http == 403 || StartsWith(code, "PGRST3") || code == "42501")
-    return Status::Authentication(where + "the service key was refused: " + message,
+    return Status::Authentication(where + "the service key was refused: " + message +
+                                      " — check the connection's service_key (a secret or service_role key)",
                                   full_code.empty() ? "http:" + std::to_string(http) : full_code);
   if (code == "PGRST204" || code == "42703")
     return Status::Internal(where + message + " (the warehouse schema is out of date: run migrations)", full_code);

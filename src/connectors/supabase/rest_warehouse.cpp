@@ -62,8 +62,22 @@ Result<http::Response> RestWarehouse::Send(const std::string& method, const std:
     ++requests_;
     auto res = transport_.Send(req);
     Status s;
+    std::string unreachable;  // why the API could not be reached at all
     if (!res.ok()) {
-      s = res.status().WithContext("warehouse REST API " + method + " " + table);
+      s = res.status();
+      if (s.code() == "transport" || s.code() == "timeout") {
+        // "<METHOD> request failed: <curl's words>" → one line with what to check.
+        unreachable = s.message();
+        if (size_t p = unreachable.find("request failed: "); p != std::string::npos)
+          unreachable = unreachable.substr(p + 16);
+        if (s.code() == "timeout" || unreachable.find("timed out") != std::string::npos) unreachable = "timed out";
+        else if (unreachable.find("Couldn't connect") != std::string::npos ||
+                 unreachable.find("refused") != std::string::npos)
+          unreachable = "connection refused";
+        else if (unreachable.find("resolve") != std::string::npos) unreachable = "host name not found";
+      } else {
+        s = s.WithContext("warehouse REST API " + method + " " + table);
+      }
     } else if (res->status >= 200 && res->status < 300) {
       return res;
     } else {
@@ -74,6 +88,11 @@ Result<http::Response> RestWarehouse::Send(const std::string& method, const std:
       s = StatusFromRestError(res->status, res->body, table, retry_after);
     }
     if (!IsRetryable(s) || attempt >= config_.max_attempts) {
+      if (!unreachable.empty())
+        return Status::Network("warehouse REST API unreachable at " + config_.rest_url + " (" + unreachable +
+                                   (attempt > 1 ? "; " + std::to_string(attempt) + " attempts" : std::string()) +
+                                   ") — check the connection's rest_url",
+                               s.code());
       if (IsRetryable(s) && attempt > 1)
         return s.WithContext("gave up after " + std::to_string(attempt) + " attempts");
       return s;

@@ -127,6 +127,29 @@ TEST_F(RestWarehouseTest, DeleteStaleThroughFilters) {
             "1:10,2:20,2:21");
 }
 
+TEST(RestWarehouseUnreachable, ClosedPortSaysWhatToCheck) {
+  // No server needed: nothing listens on port 1.
+  WarehouseConfig c;
+  c.mode = "rest";
+  c.rest_url = "http://127.0.0.1:1";
+  c.service_key = "sb_secret_never_shown_42";
+  c.max_attempts = 2;
+  c.retry_initial_ms = 0;
+  auto transport = http::MakeCurlTransport();
+  RestWarehouse wh(c, *transport, SystemClock::Get());
+  Status s = wh.Prepare();
+  EXPECT_TRUE(s.IsNetwork()) << s.ToString();
+  EXPECT_EQ(s.message(), "warehouse REST API unreachable at http://127.0.0.1:1 (connection refused; 2 attempts) — "
+                         "check the connection's rest_url");
+  EXPECT_THAT(s.ToString(), ::testing::Not(HasSubstr("never_shown_42")));
+}
+
+TEST(RestProtocol, RefusedKeySaysWhichSettingToCheck) {
+  Status s = StatusFromRestError(401, R"({"message":"Invalid API key"})", "orders", std::nullopt);
+  EXPECT_TRUE(s.IsAuthentication());
+  EXPECT_THAT(s.message(), HasSubstr("Invalid API key — check the connection's service_key"));
+}
+
 TEST(RestProtocol, ErrorBodiesMapToCategories) {
   EXPECT_TRUE(StatusFromRestError(401, R"({"message":"Invalid API key","hint":"x"})", "orders").IsAuthentication());
   EXPECT_TRUE(StatusFromRestError(401, R"({"code":"PGRST301","details":null,"hint":null,"message":"bad"})", "orders")

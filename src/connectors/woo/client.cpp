@@ -1,5 +1,6 @@
 #include "connectors/woo/client.h"
 
+#include <algorithm>
 #include <cctype>
 #include <ctime>
 #include <functional>
@@ -112,6 +113,53 @@ std::string Scrub(std::string text, const std::string& secret) {
   return text;
 }
 
+bool ContainsNoCase(const std::string& haystack, std::string_view needle) {
+  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+  });
+  return it != haystack.end();
+}
+
+// What to do about a 401/403: WooCommerce names a key it does not know (or a
+// bad signature) woocommerce_rest_authentication_error, and a key whose
+// permissions or user do not allow the call woocommerce_rest_cannot_*.
+std::string AuthHint(const std::string& code, int status) {
+  if (code.rfind("woocommerce_rest_cannot_", 0) == 0 || code == "rest_forbidden" ||
+      (status == 403 && code != "woocommerce_rest_authentication_error"))
+    return "the API key lacks the permission: give it Read/Write access (WooCommerce → Settings → Advanced → "
+           "REST API) or use a key of a shop manager";
+  return "check the connection's consumer_key and consumer_secret (WooCommerce → Settings → Advanced → REST API)";
+}
+
+}  // namespace
+
+Status Unreachable(const Status& transport, const std::string& base_url) {
+  // The transport says "<METHOD> request failed: <what curl said>".
+  std::string detail = transport.message();
+  if (size_t p = detail.find("request failed: "); p != std::string::npos) detail = detail.substr(p + 16);
+  std::string reason = detail;
+  std::string hint = "check the connection's base_url and that the shop is up";
+  if (transport.code() == "timeout" || ContainsNoCase(detail, "timed out")) {
+    reason = "timed out";
+  } else if (ContainsNoCase(detail, "refused") || ContainsNoCase(detail, "couldn't connect")) {
+    reason = "connection refused";
+  } else if (ContainsNoCase(detail, "resolve")) {
+    reason = "host name not found";
+  } else if (ContainsNoCase(detail, "wrong version number") || ContainsNoCase(detail, "packet length too long")) {
+    reason = "TLS failure: the server there does not speak TLS";
+    hint = "check the connection's base_url: use http:// for a plain-HTTP server, or its TLS port";
+  } else if (ContainsNoCase(detail, "SSL") || ContainsNoCase(detail, "TLS") || ContainsNoCase(detail, "certificate")) {
+    reason = "TLS failure: " + detail;
+    hint = "check the connection's base_url (or set insecure_skip_tls_verify for a test server)";
+  } else if (ContainsNoCase(detail, "empty reply") || ContainsNoCase(detail, "reset")) {
+    reason = "connection dropped";
+  }
+  return Status::Network("WooCommerce unreachable at " + base_url + " (" + reason + ") — " + hint,
+                         transport.code().empty() ? "transport" : transport.code());
+}
+
+namespace {
+
 Status MapHttpError(const http::Response& resp, const std::string& what, int64_t now_ms,
                     const std::string& secret) {
   std::string code, message;
@@ -136,7 +184,7 @@ Status MapHttpError(const http::Response& resp, const std::string& what, int64_t
                                     secret));
   if (code.empty()) code = "http_" + std::to_string(st);
   auto retry_after = RetryAfterMs(resp.Header("Retry-After"), now_ms);
-  if (st == 401 || st == 403) return Status::Authentication(text, code);
+  if (st == 401 || st == 403) return Status::Authentication(text + " — " + AuthHint(code, st), code);
   if (st == 404) return Status::NotFound(text, code);
   if (st == 429) return Status::RateLimit(text, retry_after, code);
   // Refunds under a missing order: Woo answers 500 with "data": 404.
@@ -204,8 +252,10 @@ Result<http::Response> SendSigned(const Credentials& credentials, http::Transpor
   auto resp = transport.Send(req);
   if (!resp.ok()) {
     const Status& s = resp.status();
-    return Status::Network(Scrub("woo " + what + ": " + s.message(), credentials.consumer_secret),
-                           s.code().empty() ? "transport" : s.code());
+    if (s.code() != "transport" && s.code() != "timeout")  // a refused target address, say
+      return Status::Network(Scrub("woo " + what + ": " + s.message(), credentials.consumer_secret),
+                             s.code().empty() ? "transport" : s.code());
+    return Unreachable(Status::Network(Scrub(s.message(), credentials.consumer_secret), s.code()), base_url);
   }
   if (resp->status < 200 || resp->status >= 300)
     return MapHttpError(*resp, what, clock.NowMillis(), credentials.consumer_secret);

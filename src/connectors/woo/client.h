@@ -91,10 +91,17 @@ struct ShopWebhook {
 // that signs WooCommerce requests and maps their errors, used by Client and
 // BatchWriter. Authorisation per credentials.auth (kAuto: Basic over https,
 // OAuth 1.0a over http; a JSON body is not part of an OAuth signature).
-// A transport failure is Network; a non-2xx answer maps to Authentication
-// (401/403), NotFound (404 and Woo's invalid order/refund ids), RateLimit
+// A transport failure is Network (see Unreachable); a non-2xx answer maps to
+// Authentication (401/403, with what to check: the keys, or the key's
+// permissions), NotFound (404 and Woo's invalid order/refund ids), RateLimit
 // (429, or 5xx with Retry-After), Network (5xx) or Validation (other 3xx/4xx),
 // with Woo's code and message. The secret never appears in a Status.
+// A transport failure ("GET request failed: <curl's words>", code transport
+// or timeout) as one line for the user: "WooCommerce unreachable at
+// <base_url> (connection refused | host name not found | timed out | TLS
+// failure: … | connection dropped) — <what to check>". Network, code kept.
+Status Unreachable(const Status& transport, const std::string& base_url);
+
 struct SignedRequest {
   std::string method = "GET";
   std::string path;       // relative to /wp-json/wc/v3/, leading '/' ignored

@@ -195,7 +195,8 @@ TEST_F(WooClientTest, MapsHttpErrors) {
   auto s = client.ListOrders({}).status();
   EXPECT_TRUE(s.IsAuthentication());
   EXPECT_EQ(s.code(), "woocommerce_rest_cannot_view");
-  EXPECT_EQ(s.message(), "woo GET orders: HTTP 401 woocommerce_rest_cannot_view: Sorry, you cannot list resources.");
+  EXPECT_THAT(s.message(), HasSubstr("woo GET orders: HTTP 401 woocommerce_rest_cannot_view: Sorry, you cannot "
+                                     "list resources. — the API key lacks the permission: give it Read/Write access"));
 
   transport_.Reply(404, R"({"code":"woocommerce_rest_shop_order_invalid_id","message":"Invalid ID.","data":{"status":404}})");
   s = client.GetOrder("5").status();
@@ -243,7 +244,43 @@ TEST_F(WooClientTest, MapsHttpErrors) {
   // Transport failure (nothing queued).
   s = client.ListOrders({}).status();
   EXPECT_TRUE(s.IsNetwork());
-  EXPECT_THAT(s.message(), HasSubstr("woo GET orders: GET request failed"));
+  EXPECT_EQ(s.message(), "WooCommerce unreachable at http://shop.test (connection refused) — check the connection's "
+                         "base_url and that the shop is up");
+  EXPECT_EQ(s.code(), "transport");
+}
+
+TEST_F(WooClientTest, RefusedKeysSayWhichSettingsToCheck) {
+  Client client = Make("http://shop.test");
+  transport_.Reply(401, R"({"code":"woocommerce_rest_authentication_error","message":"Consumer key is invalid.","data":{"status":401}})");
+  auto s = client.ListCustomers({}).status();
+  EXPECT_TRUE(s.IsAuthentication());
+  EXPECT_EQ(s.code(), "woocommerce_rest_authentication_error");
+  EXPECT_EQ(s.message(), "woo GET customers: HTTP 401 woocommerce_rest_authentication_error: Consumer key is invalid. "
+                         "— check the connection's consumer_key and consumer_secret (WooCommerce → Settings → "
+                         "Advanced → REST API)");
+}
+
+TEST_F(WooClientTest, TransportFailuresNameTheShopAndTheSettingToCheck) {
+  const std::string shop = "https://shop.test";
+  auto says = [&](const std::string& curl, const char* code = "transport") {
+    return Unreachable(Status::Network("GET request failed: " + curl, code), shop);
+  };
+  Status refused = says("Failed to connect to shop.test port 443 after 0 ms: Couldn't connect to server");
+  EXPECT_TRUE(refused.IsNetwork());
+  EXPECT_TRUE(refused.retryable());
+  EXPECT_EQ(refused.message(),
+            "WooCommerce unreachable at https://shop.test (connection refused) — check the connection's base_url and "
+            "that the shop is up");
+  EXPECT_THAT(says("Could not resolve host: shop.test").message(), HasSubstr("(host name not found)"));
+  Status slow = says("Operation timed out after 10001 milliseconds", "timeout");
+  EXPECT_THAT(slow.message(), HasSubstr("(timed out)"));
+  EXPECT_EQ(slow.code(), "timeout");
+  EXPECT_THAT(says("OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number").message(),
+              HasSubstr("(TLS failure: the server there does not speak TLS) — check the connection's base_url: use "
+                        "http:// for a plain-HTTP server"));
+  EXPECT_THAT(says("SSL certificate problem: self-signed certificate").message(),
+              HasSubstr("(TLS failure: SSL certificate problem: self-signed certificate) — check the connection's "
+                        "base_url (or set insecure_skip_tls_verify for a test server)"));
 }
 
 TEST_F(WooClientTest, NeverLeaksTheSecret) {
