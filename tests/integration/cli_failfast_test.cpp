@@ -21,28 +21,12 @@
 #include <string>
 
 #include "connectors/woo/client.h"
-#include "support/cli_run.h"
-#include "support/sync_fixture.h"
+#include "support/cli_store_test.h"
 
 namespace es::testing {
 namespace {
 
 using CommandResult = es::test::CliRun;
-
-// Runs the binary with `args`; stdout and stderr are kept apart.
-CommandResult RunCommand(const std::string& args) { return es::test::RunCli(ES_BINARY, args); }
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    if (end > start) out.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return out;
-}
 
 // A number of the summary's outcome line ("26 written (26 created, 13 found
 // and linked, 0 updated), 28 read, …, 1 failed"); linked records are named
@@ -54,43 +38,19 @@ int64_t Number(const std::string& text, const std::string& label) {
   return std::stoll(m[1].str());
 }
 
-class FailFast : public ::testing::Test {
+class FailFast : public CliStoreTest {
  protected:
   void Open(int orders) {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("es-failfast-" + std::to_string(getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    FixtureOptions o;
-    o.woo.seed = 7;
-    o.woo.orders = orders;
-    o.woo.customers = 6;
-    o.woo.products = 6;
-    o.qbo.throttle = false;
-    o.store_url = "sqlite://" + (dir_ / "state.db").string();
-    store_url_ = o.store_url;
-    f_ = std::make_unique<SyncFixture>(o);
-    ASSERT_TRUE(f_->Start().ok());
+    OpenStore("es-failfast", [orders](FixtureOptions& o) {
+      o.woo.seed = 7;
+      o.woo.orders = orders;
+      o.woo.customers = 6;
+      o.woo.products = 6;
+    });
   }
-  void TearDown() override {
-    f_.reset();
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-
-  std::string Store() const { return "--store " + store_url_ + " --tenant " + SyncFixture::kTenant; }
 
   // Changes the stored QBO connection (config and credentials).
-  void EditQbo(const Json& config, const Json& secret) {
-    auto c = f_->store().GetConnection(SyncFixture::kTenant, "qbo");
-    ASSERT_TRUE(c.ok() && c->has_value());
-    store::Connection conn = **c;
-    for (auto it = config.begin(); it != config.end(); ++it) conn.config[it.key()] = it.value();
-    auto s = ParseJson(conn.secret);
-    ASSERT_TRUE(s.ok());
-    for (auto it = secret.begin(); it != secret.end(); ++it) (*s)[it.key()] = it.value();
-    conn.secret = DumpJson(*s);
-    ASSERT_TRUE(f_->store().PutConnection(conn).ok());
-  }
+  void EditQbo(const Json& config, const Json& secret) { Edit("qbo", config, secret); }
 
   store::SyncRun LastRun() {
     store::RunFilter filter;
@@ -103,17 +63,9 @@ class FailFast : public ::testing::Test {
     return last;
   }
 
-  size_t FailedRecords() {
-    auto failed = f_->store().ListFailed(SyncFixture::kTenant, 1000);
-    return failed.ok() ? failed->size() : 9999;
-  }
-
   // Lines of stderr that report an error (progress lines are not errors).
   static std::vector<std::string> ErrorLines(const CommandResult& r) {
-    std::vector<std::string> out;
-    for (const auto& l : Lines(r.err))
-      if (l.find("error") != std::string::npos) out.push_back(l);
-    return out;
+    return LinesWith(r.err, "error");
   }
 
   // Syncs customers and products, then orders until the first batch of
@@ -132,10 +84,6 @@ class FailFast : public ::testing::Test {
     EXPECT_TRUE(crashed.ok());
     return f_->QboDocumentCount();
   }
-
-  std::filesystem::path dir_;
-  std::string store_url_;
-  std::unique_ptr<SyncFixture> f_;
 };
 
 TEST_F(FailFast, UnreachableQuickBooksEndsTheRunWithinSecondsWithOneMessage) {

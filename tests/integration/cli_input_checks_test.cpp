@@ -155,18 +155,8 @@ TEST_F(CliInputChecks, QuickBooksTokensRotatedByOneAreReadByTheOther) {
 
   ServeProcess serve(home_, {std::string("EASYSALE_JWT_SECRET=") + kJwtSecret, "EASYSALE_ALLOW_PRIVATE_TARGETS=1"});
   ASSERT_FALSE(serve.base_url().empty()) << serve.errors();
-  auto token = home_.Run("token --tenant shop --user admin1 --role admin",
-                         {std::string("EASYSALE_JWT_SECRET=") + kJwtSecret});
-  ASSERT_EQ(token.code, 0) << token.err;
-  const std::string bearer = token.out.substr(0, token.out.find('\n'));
-  auto transport = http::MakeCurlTransport();
   auto call = [&](const std::string& method, const std::string& path, const Json& body) {
-    http::Request req;
-    req.method = method;
-    req.url = serve.base_url() + path;
-    req.headers = {{"Authorization", "Bearer " + bearer}, {"Content-Type", "application/json"}};
-    if (method != "GET") req.body = DumpJson(body);
-    return transport->Send(req);
+    return serve.Call(home_, "shop", method, path, body);
   };
   auto expire = [&] {
     auto put = call("PUT", "/api/v1/connections/qbo/credentials", Json{{"access_expires_at_ms", 1}});
@@ -174,7 +164,7 @@ TEST_F(CliInputChecks, QuickBooksTokensRotatedByOneAreReadByTheOther) {
     ASSERT_EQ(put->status, 200) << put->body;
   };
   auto expires_at = [&] {
-    auto got = call("GET", "/api/v1/connections/qbo/credentials", Json::object());
+    auto got = call("GET", "/api/v1/connections/qbo/credentials", Json());
     EXPECT_TRUE(got.ok() && got->status == 200) << (got.ok() ? got->body : got.status().ToString());
     return got.ok() && got->status == 200 ? (*ParseJson(got->body))["credentials"]["access_expires_at_ms"] : Json();
   };

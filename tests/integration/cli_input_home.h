@@ -25,6 +25,7 @@
 
 #include "common/json.h"
 #include "connectors/woo/sandbox/server.h"
+#include "http/transport.h"
 #include "support/cli_run.h"
 
 namespace es::testing::cli_input {
@@ -146,7 +147,27 @@ class ServeProcess {
   const std::string& base_url() const { return base_url_; }
   std::string errors() const { return ReadAll(out_.string() + ".err"); }
 
+  // Calls the API as admin1, an admin of `tenant` (a token from
+  // `easysale-sync token` signed with kJwtSecret); a null body sends none.
+  Result<http::Response> Call(const CliHome& home, const std::string& tenant, const std::string& method,
+                              const std::string& path, const Json& body) {
+    if (bearer_.empty()) {
+      auto token = home.Run("token --tenant " + tenant + " --user admin1 --role admin",
+                            {std::string("EASYSALE_JWT_SECRET=") + kJwtSecret});
+      if (token.code != 0) return Status::Internal("easysale-sync token: " + token.err);
+      bearer_ = token.out.substr(0, token.out.find('\n'));
+    }
+    http::Request req;
+    req.method = method;
+    req.url = base_url_ + path;
+    req.headers = {{"Authorization", "Bearer " + bearer_}, {"Content-Type", "application/json"}};
+    if (!body.is_null()) req.body = DumpJson(body);
+    return transport_->Send(req);
+  }
+
  private:
+  std::unique_ptr<http::Transport> transport_ = http::MakeCurlTransport();
+  std::string bearer_;
   pid_t pid_ = -1;
   fs::path out_;
   std::vector<std::string> env_;

@@ -220,18 +220,8 @@ TEST_F(CliInput, TheCliAndTheServerReadEachOthersConnections) {
   // `serve` on the same data directory finds the same key file.
   ServeProcess serve(home_, {std::string("EASYSALE_JWT_SECRET=") + kJwtSecret, "EASYSALE_ALLOW_PRIVATE_TARGETS=1"});
   ASSERT_FALSE(serve.base_url().empty()) << serve.errors();
-  auto token = home_.Run("token --tenant shop --user admin1 --role admin",
-                         {std::string("EASYSALE_JWT_SECRET=") + kJwtSecret});
-  ASSERT_EQ(token.code, 0) << token.err;
-  std::string bearer = token.out.substr(0, token.out.find('\n'));
-  auto transport = http::MakeCurlTransport();
   auto call = [&](const std::string& method, const std::string& path, const Json& body) {
-    http::Request req;
-    req.method = method;
-    req.url = serve.base_url() + path;
-    req.headers = {{"Authorization", "Bearer " + bearer}, {"Content-Type", "application/json"}};
-    if (!body.is_null()) req.body = DumpJson(body);
-    return transport->Send(req);
+    return serve.Call(home_, "shop", method, path, body);
   };
   auto tested = call("POST", "/api/v1/connections/woo-cli/test", Json::object());
   ASSERT_TRUE(tested.ok()) << tested.status().ToString();

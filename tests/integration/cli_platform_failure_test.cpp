@@ -17,74 +17,24 @@
 #include <vector>
 
 #include "engine/run_liveness.h"
-#include "support/cli_run.h"
-#include "support/sync_fixture.h"
+#include "support/cli_store_test.h"
 
 namespace es::testing {
 namespace {
 
 using CommandResult = es::test::CliRun;
 
-CommandResult RunCommand(const std::string& args) { return es::test::RunCli(ES_BINARY, args); }
-
-// Lines of `text` that contain `word`.
-std::vector<std::string> LinesWith(const std::string& text, const std::string& word) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(start, end - start);
-    if (line.find(word) != std::string::npos) out.push_back(line);
-    start = end + 1;
-  }
-  return out;
-}
-
-class PlatformFailure : public ::testing::Test {
+class PlatformFailure : public CliStoreTest {
  protected:
   // Starts the sandboxes and the store; `tweak` changes the fixture's options first.
   void Open(const std::function<void(FixtureOptions&)>& tweak = {}) {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("es-platform-failure-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    FixtureOptions o;
-    o.woo.seed = 11;
-    o.woo.orders = 12;
-    o.woo.customers = 4;
-    o.woo.products = 4;
-    o.qbo.throttle = false;
-    o.store_url = "sqlite://" + (dir_ / "state.db").string();
-    if (tweak) tweak(o);
-    store_url_ = o.store_url;
-    f_ = std::make_unique<SyncFixture>(o);
-    ASSERT_TRUE(f_->Start().ok());
-  }
-  void TearDown() override {
-    f_.reset();
-    if (!dir_.empty()) std::filesystem::remove_all(dir_);
-  }
-
-  std::string Store() const { return "--store " + store_url_ + " --tenant " + SyncFixture::kTenant; }
-
-  // Changes the stored connection `id` (config keys and secret keys).
-  void Edit(const std::string& id, const Json& config, const Json& secret) {
-    auto c = f_->store().GetConnection(SyncFixture::kTenant, id);
-    ASSERT_TRUE(c.ok() && c->has_value());
-    store::Connection conn = **c;
-    for (auto it = config.begin(); it != config.end(); ++it) conn.config[it.key()] = it.value();
-    auto s = ParseJson(conn.secret);
-    ASSERT_TRUE(s.ok());
-    for (auto it = secret.begin(); it != secret.end(); ++it) (*s)[it.key()] = it.value();
-    conn.secret = DumpJson(*s);
-    ASSERT_TRUE(f_->store().PutConnection(conn).ok());
-  }
-
-  size_t FailedRecords() {
-    auto failed = f_->store().ListFailed(SyncFixture::kTenant, 1000);
-    return failed.ok() ? failed->size() : 9999;
+    OpenStore("es-platform-failure", [&tweak](FixtureOptions& o) {
+      o.woo.seed = 11;
+      o.woo.orders = 12;
+      o.woo.customers = 4;
+      o.woo.products = 4;
+      if (tweak) tweak(o);
+    });
   }
 
   // The one error line of a sync that must end early: rc 1 within `seconds`.
@@ -96,10 +46,6 @@ class PlatformFailure : public ::testing::Test {
     printf("rc %d after %.1f s\n  stdout: %s  stderr: %s", r.exit_code, r.seconds, r.out.c_str(), r.err.c_str());
     return errors.empty() ? "" : errors[0];
   }
-
-  std::filesystem::path dir_;
-  std::string store_url_;
-  std::unique_ptr<SyncFixture> f_;
 };
 
 TEST_F(PlatformFailure, UnreachableWooCommerceNamesTheShopAndBaseUrl) {

@@ -192,7 +192,7 @@ TEST(WooSupabaseFlow, ReadOnlyFailsClearlyWithoutTablesAndWorksWithThem) {
   EXPECT_EQ(env.schema().Count("orders"), static_cast<int64_t>(env.woo().order_count()));
 }
 
-TEST(WooSupabaseFlow, WrongServiceKeyFailsTheRunAsAuthentication) {
+TEST(WooSupabaseFlow, WrongServiceKeyFailsTheRunNamingTheKeyToCheck) {
   ES_REQUIRE_WAREHOUSE_PG();
   FlowEnvOptions o = Small("rest");
   o.rest_key = "sb_secret_not_the_key";
@@ -201,8 +201,10 @@ TEST(WooSupabaseFlow, WrongServiceKeyFailsTheRunAsAuthentication) {
   auto run = env.Sync();
   ASSERT_TRUE(run.ok());
   EXPECT_EQ(run->run.status, store::RunStatus::kFailed);
-  EXPECT_THAT(run->run.error, HasSubstr("authentication"));
-  EXPECT_THAT(run->run.error, HasSubstr("Invalid API key"));
+  // One line naming the connection and the setting to check.
+  EXPECT_THAT(run->run.error, HasSubstr("connection 'wh'"));
+  EXPECT_THAT(run->run.error, HasSubstr("the service key was refused: Invalid API key"));
+  EXPECT_THAT(run->run.error, HasSubstr("check the connection's service_key"));
   EXPECT_THAT(run->run.error, ::testing::Not(HasSubstr("not_the_key")));
 }
 
