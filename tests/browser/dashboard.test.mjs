@@ -7,7 +7,7 @@
 // Run: EASYSALE_BIN=/path/to/easysale-sync node --test   (ctest: browser_test)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startEnv } from "./support.mjs";
+import { startConfirmed, startEnv } from "./support.mjs";
 
 const TENANT = "shop";
 const EMAIL = "admin@shop.test";
@@ -17,9 +17,7 @@ let env, page, base, browser, cli, shot, go, text, woo, qbo, PASSWORD;
 // Clicks `selector` and, when the API asks for a confirmation (409
 // confirmation_required: more than 10 records), confirms the plan it shows.
 async function startRun(selector) {
-  await page.click(selector);
-  await page.waitForSelector("#run-status, #confirm-run", { timeout: 20000 });
-  if (await page.$("#confirm-run")) await page.click("#confirm-run");
+  await startConfirmed(page, selector);
 }
 
 async function waitRunDone() {

@@ -1,16 +1,15 @@
 // Reconcile, tenant settings, users and keyboard use of the dashboard in a
 // real browser (Debian's chromium, headless, puppeteer-core) against
-// `easysale-sync serve` and both sandboxes as processes. The WooCommerce
-// sandbox takes a new order every second, so orders placed after the sync
-// show up on the reconcile page as missing in QuickBooks with their
-// difference. Screenshots 40-… under build/browser-artifacts/ (or
+// `easysale-sync serve` and both sandboxes as processes. Orders placed in
+// the WooCommerce sandbox after the sync (through its REST API) show up on
+// the reconcile page as missing in QuickBooks with their difference. Screenshots 40-… under build/browser-artifacts/ (or
 // $ES_ARTIFACTS).
 //
 // Run: EASYSALE_BIN=/path/to/easysale-sync node --test   (ctest: browser_test)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { startEnv } from "./support.mjs";
+import { placeOrders, startConfirmed, startEnv } from "./support.mjs";
 
 const TENANT = "books";
 const EMAIL = "owner@books.test";
@@ -22,7 +21,7 @@ const signIn = (email, password) => env.signIn(email, password);
 
 before(async () => {
   env = await startEnv({ tenant: TENANT, email: EMAIL,
-    wooArgs: ["--orders", "45", "--customers", "6", "--products", "5", "--order-every", "1"] });
+    wooArgs: ["--orders", "45", "--customers", "6", "--products", "5"] });
   ({ page, base, cli, shot, text, go } = env);
   const { woo, qbo } = env;
   cli(["connection", "add", "--tenant", TENANT, "--id", "woo", "--kind", "woo", "--name", "Shop",
@@ -43,9 +42,16 @@ test("sign in and run a full sync", async () => {
   await go("sync", "Sync now");
   await page.select("select[name=mode]", "full");
   await page.click("#dry-run");
+  // An order placed while the plan is on screen changes the plan: the
+  // confirmation is refused and the new plan shown to confirm instead.
   await page.click("#start-sync");
-  await page.waitForSelector("#run-status, #confirm-run", { timeout: 20000 });
-  if (await page.$("#confirm-run")) await page.click("#confirm-run");
+  await page.waitForSelector("#confirm-run", { timeout: 20000 });
+  await placeOrders(env.woo, 1);
+  await page.click("#confirm-run");
+  await page.waitForFunction(() => /plan changed since you confirmed it/.test(
+    document.querySelector("[role=alertdialog]")?.textContent || ""), { timeout: 20000 });
+  await shot("40a-sync-plan-changed");
+  await startConfirmed(page, "#confirm-run");
   try {
     await page.waitForFunction(() => /succeeded|partial|failed/.test(document.querySelector("#run-status")?.textContent || ""), { timeout: 90000 });
   } finally {
@@ -55,8 +61,9 @@ test("sign in and run a full sync", async () => {
 });
 
 test("reconcile: orders placed after the sync show their difference, paged, and one is fixed", async () => {
+  await placeOrders(env.woo, 3);
   await go("reconcile", "Reconcile");
-  // New orders arrive every second: compare again until one is missing in QuickBooks.
+  // Compare (again) until the new orders show as missing in QuickBooks.
   for (let i = 0; i < 20; i++) {
     await page.waitForSelector("#rec-mismatches", { timeout: 20000 });
     if (Number(await text("#rec-mismatches")) > 0 && (await page.$(".rec-fix-one"))) break;

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
@@ -111,4 +111,51 @@ export async function startEnv({ tenant = "shop", email = "admin@shop.test", woo
     rmSync(env.dataDir, { recursive: true, force: true });
   };
   return env;
+}
+
+// Clicks `selector` (a button that starts a run) and confirms each plan the
+// API asks about (409 confirmation_required: more than 10 records; asked
+// again when new orders changed the plan in between) until the run shows.
+export async function startConfirmed(page, selector) {
+  await page.click(selector);
+  for (let asked = 0; asked < 5; asked++) {
+    await page.waitForSelector("#run-status, #confirm-run", { timeout: 20000 });
+    const confirm = await page.$("#confirm-run");
+    if (!confirm) return;
+    await confirm.click();
+    await page.waitForFunction(() => !document.querySelector("#confirm-run") || document.querySelector("#run-status"),
+      { timeout: 20000 });
+  }
+  throw new Error("the plan kept changing: asked 5 times to confirm");
+}
+
+// RFC 3986 percent-encoding, as OAuth 1.0a signs it.
+const enc = (v) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+
+// A call to the WooCommerce sandbox's REST API (`path` under /wp-json/wc/v3),
+// signed with OAuth 1.0a as WooCommerce expects over http; the parsed answer.
+export async function wooRest(woo, method, path, body) {
+  const url = `${woo.url}/wp-json/wc/v3${path}`;
+  const params = { oauth_consumer_key: woo.consumer_key, oauth_nonce: randomBytes(16).toString("hex"),
+    oauth_signature_method: "HMAC-SHA1", oauth_timestamp: String(Math.floor(Date.now() / 1000)) };
+  const pairs = Object.entries(params).map(([k, v]) => [enc(k), enc(v)]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const base = [method, enc(url), enc(pairs.map(([k, v]) => `${k}=${v}`).join("&"))].join("&");
+  params.oauth_signature = createHmac("sha1", `${woo.consumer_secret}&`).update(base).digest("base64");
+  const query = Object.entries(params).map(([k, v]) => `${enc(k)}=${enc(v)}`).join("&");
+  const r = await fetch(`${url}?${query}`, { method, headers: { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = await r.json();
+  assert.ok(r.ok, `${method} ${path}: HTTP ${r.status} ${JSON.stringify(data)}`);
+  return data;
+}
+
+// Places `count` paid orders in the WooCommerce sandbox, as shoppers would.
+export async function placeOrders(woo, count) {
+  const products = await wooRest(woo, "GET", "/products");
+  const simple = products.find((p) => p.type === "simple") || products[0];
+  for (let i = 0; i < count; i++) {
+    await wooRest(woo, "POST", "/orders", { status: "processing", set_paid: true,
+      billing: { first_name: "Ada", last_name: "Shopper", email: `ada${i}@example.com`, country: "US", state: "CA" },
+      line_items: [{ product_id: simple.id, quantity: i + 1 }] });
+  }
 }

@@ -163,8 +163,10 @@ ES.table = (columns, rows, opts = {}) => {
 
 // ---- confirmation flow of the API (409 confirmation_required) --------------------
 // Sends the request; when the API asks for a confirmation, shows its plan in
-// `where` and resends with the token once the user confirms.
-ES.withConfirmation = async (method, path, body, where) => {
+// `where` and resends with the token once the user confirms. When the plan
+// changed in between (new orders arrived), the API refuses that token: the
+// new plan is shown and confirmed the same way.
+ES.withConfirmation = async (method, path, body, where, changed = false) => {
   const r = await ES.api(method, path, body);
   if (r.status !== 409 || !r.data || r.data.error !== "confirmation_required") return r;
   return new Promise((resolve) => {
@@ -172,13 +174,16 @@ ES.withConfirmation = async (method, path, body, where) => {
     const rows = Object.entries(plan).map(([k, v]) => ({ k, v: typeof v === "object" ? JSON.stringify(v) : String(v) }));
     const box = h("div", { class: "card", role: "alertdialog", "aria-label": "Confirm" },
       h("h2", {}, "Please confirm"),
-      h("p", {}, "This touches many records. Plan:"),
+      h("p", {}, changed ? "The plan changed since you confirmed it (new records arrived). The new plan:"
+        : "This touches many records. Plan:"),
       ES.table([{ label: "Item", get: (x) => x.k }, { label: "Value", get: (x) => x.v }], rows),
       h("p", { class: "muted" }, r.data.expiresAt ? `The confirmation expires ${ES.time(r.data.expiresAt)}.` : ""));
     const yes = h("button", { id: "confirm-run", onclick: async () => {
       box.remove();
-      resolve(await ES.api(method, path, Object.assign({}, body, { confirmationToken: r.data.confirmationToken },
-        r.data.confirmDestructive ? { confirmDestructive: true } : {})));
+      const sent = await ES.api(method, path, Object.assign({}, body, { confirmationToken: r.data.confirmationToken },
+        r.data.confirmDestructive ? { confirmDestructive: true } : {}));
+      const stale = sent.status === 409 && sent.data && sent.data.reason === "other_plan";
+      resolve(stale ? await ES.withConfirmation(method, path, body, where, true) : sent);
     } }, "Confirm and run");
     const no = h("button", { class: "secondary", onclick: () => { box.remove(); resolve({ status: 0, cancelled: true, data: {} }); } }, "Cancel");
     box.append(h("div", { class: "row" }, yes, no));
