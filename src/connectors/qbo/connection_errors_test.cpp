@@ -117,6 +117,23 @@ TEST(QboConnectionErrors, RefusedRefreshTokenSaysReconnectWithoutTheToken) {
   EXPECT_EQ(t.sent, 1);  // the refresh only
 }
 
+// invalid_client: the app's keys are wrong; new tokens would not help.
+TEST(QboConnectionErrors, RefusedClientKeysSayWhichSettingsToCheck) {
+  FakeClock clock(1'000'000);
+  ScriptedTransport t([](const http::Request&) -> Result<http::Response> {
+    return Answer(401, R"({"error":"invalid_client"})");
+  });
+  OAuthTokens expired = Fresh(clock);
+  expired.access_expires_at_ms = 0;
+  MemoryTokenStore tokens(expired);
+  Client client(TestConfig(), t, clock, tokens);
+  auto r = client.Query("SELECT * FROM Customer");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "QuickBooks token refresh refused (invalid_client) — check the connection's client_id and client_secret "
+            "(the app's keys in Intuit's developer portal)");
+}
+
 TEST(QboConnectionErrors, UnreachableTokenEndpointNamesTokenUrl) {
   FakeClock clock(1'000'000);
   ScriptedTransport t([](const http::Request&) -> Result<http::Response> {

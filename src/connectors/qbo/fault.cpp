@@ -444,7 +444,12 @@ Status Unreachable(const Status& transport, const std::string& url, const char* 
 
 Status RefreshRefused(const Status& refusal) {
   std::string code = refusal.code().empty() ? "refused" : refusal.code();
-  return Status::Authentication("QuickBooks token refresh refused (" + code + ") — " + kReconnect, refusal.code());
+  // invalid_client: the app's keys are wrong, not the tokens.
+  const std::string advice = code == "invalid_client"
+                                 ? "check the connection's client_id and client_secret (the app's keys in Intuit's "
+                                   "developer portal)"
+                                 : kReconnect;
+  return Status::Authentication("QuickBooks token refresh refused (" + code + ") — " + advice, refusal.code());
 }
 
 Status AccessRefused(int http_status, const Status& fault, const std::string& realm_id) {

@@ -161,6 +161,7 @@ engine::Platform QboPlatform() {
     Client client(cfg, env.transport, env.clock, tokens);
     Status s = client.Ping();
     if (s.ok() || !s.IsAuthentication()) return s;
+    if (s.message().find(" — ") != std::string::npos) return s;  // it says what to do already
     return Status::Authentication("QuickBooks refused the credentials: " + s.message() +
                                       " — check client_id/client_secret, or connect QuickBooks again for new tokens",
                                   s.code());
