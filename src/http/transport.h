@@ -58,4 +58,21 @@ std::unique_ptr<Transport> MakeCurlTransport(CurlOptions options = {});
 
 std::string_view FindHeader(const Headers& headers, std::string_view name);
 
+// A request that could not be made at all: Network with code "transport" or
+// "timeout" (the message "<METHOD> request failed: <curl's words>").
+bool IsTransportFailure(const Status& s);
+
+// Why, in a user's words, for a connector's one line "<platform> unreachable
+// at <url> (<text>) — <what to check>": "timed out", "connection refused",
+// "host name not found", "TLS failure: the server there does not speak TLS"
+// (kNotTls: https to a plain-HTTP port), "TLS failure: <curl's words>"
+// (kTls: a certificate or handshake problem), "connection dropped", or
+// curl's words as they are (kOther). Matching ignores case.
+struct TransportFailure {
+  enum class Kind { kTimeout, kRefused, kUnknownHost, kNotTls, kTls, kDropped, kOther };
+  Kind kind = Kind::kOther;
+  std::string text;
+};
+TransportFailure DescribeTransportFailure(const Status& s);
+
 }  // namespace es::http

@@ -153,7 +153,7 @@ Result<http::Response> Client::Send(const std::string& method, const std::string
   }
   if (!resp.ok()) {
     Status failed = WithoutSecrets(resp.status(), {token});
-    return IsTransportFailure(failed) ? Unreachable(failed, config_.api_base, "api_base") : failed;
+    return http::IsTransportFailure(failed) ? Unreachable(failed, config_.api_base, "api_base") : failed;
   }
   return resp;
 }
@@ -164,7 +164,7 @@ Result<Json> Client::Call(const std::string& method, const std::string& path_and
   if (!resp.ok()) {
     // Failures of the connection (unreachable, token refused) say so on their own.
     const Status& s = resp.status();
-    return s.IsAuthentication() || IsTransportFailure(s) ? s : s.WithContext(what);
+    return s.IsAuthentication() || http::IsTransportFailure(s) ? s : s.WithContext(what);
   }
   std::string tid = resp->Header("intuit_tid");
   auto fail = [&](Status s) {

@@ -75,9 +75,7 @@ Status WithoutSecrets(const Status& s, std::initializer_list<std::string_view> s
 // what failed and what to do; category and code are kept, secrets never
 // appear.
 
-// A transport failure: nothing answered (Network with code "transport" or "timeout").
-bool IsTransportFailure(const Status& s);
-// `transport` (a transport failure) reaching `url`, the value of the
+// `transport` (a transport failure, http::IsTransportFailure) reaching `url`, the value of the
 // connection setting `setting` ("api_base", "token_url"):
 // "QuickBooks unreachable at http://127.0.0.1:9 (connection refused) — check
 // the connection's api_base". TLS failures say so and mention

@@ -79,8 +79,8 @@ TEST(QboConnectionErrors, UnreachableNamesTheAddressTheReasonAndTheSetting) {
   EXPECT_EQ(plain.message(),
             "QuickBooks unreachable at https://127.0.0.1:8082 (TLS failure: the server there does not speak TLS) — "
             "check the connection's api_base: use http:// for a plain-HTTP server, or its TLS port");
-  EXPECT_TRUE(IsTransportFailure(refused));
-  EXPECT_FALSE(IsTransportFailure(Status::Network("HTTP 503")));
+  EXPECT_TRUE(http::IsTransportFailure(refused));
+  EXPECT_FALSE(http::IsTransportFailure(Status::Network("HTTP 503")));
 }
 
 TEST(QboConnectionErrors, UnreachableApiIsOneMessageWithoutTheCallPrefix) {

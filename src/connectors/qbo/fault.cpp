@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "connectors/qbo/codec.h"
+#include "http/transport.h"
 
 namespace es::qbo {
 namespace {
@@ -404,41 +405,13 @@ namespace {
 constexpr const char* kReconnect =
     "reconnect QuickBooks (the OAuth connect flow, or easysale-sync connection add with new tokens)";
 
-bool Contains(const std::string& haystack, std::string_view needle) {
-  return IFind(haystack, needle) != std::string::npos;
-}
-
 }  // namespace
 
-bool IsTransportFailure(const Status& s) {
-  return s.IsNetwork() && (s.code() == "transport" || s.code() == "timeout");
-}
-
 Status Unreachable(const Status& transport, const std::string& url, const char* setting) {
-  // The transport says "<METHOD> request failed: <what curl said>".
-  std::string detail = transport.message();
-  if (size_t p = detail.find("request failed: "); p != std::string::npos) detail = detail.substr(p + 16);
-  std::string reason = detail;
-  bool tls = false;
-  bool plain = false;  // a plain-HTTP server where TLS was expected
-  if (transport.code() == "timeout" || Contains(detail, "timed out")) {
-    reason = "timed out";
-  } else if (Contains(detail, "refused") || Contains(detail, "couldn't connect")) {
-    reason = "connection refused";
-  } else if (Contains(detail, "resolve")) {
-    reason = "host name not found";
-  } else if (Contains(detail, "wrong version number") || Contains(detail, "packet length too long")) {
-    plain = true;
-    reason = "TLS failure: the server there does not speak TLS";
-  } else if (Contains(detail, "SSL") || Contains(detail, "TLS") || Contains(detail, "certificate")) {
-    tls = true;
-    reason = "TLS failure: " + detail;
-  } else if (Contains(detail, "empty reply") || Contains(detail, "reset")) {
-    reason = "connection dropped";
-  }
-  std::string msg = "QuickBooks unreachable at " + url + " (" + reason + ") — check the connection's " + setting;
-  if (tls) msg += " (or set insecure_skip_tls_verify for a test server)";
-  if (plain) msg += ": use http:// for a plain-HTTP server, or its TLS port";
+  const http::TransportFailure why = http::DescribeTransportFailure(transport);
+  std::string msg = "QuickBooks unreachable at " + url + " (" + why.text + ") — check the connection's " + setting;
+  if (why.kind == http::TransportFailure::Kind::kTls) msg += " (or set insecure_skip_tls_verify for a test server)";
+  if (why.kind == http::TransportFailure::Kind::kNotTls) msg += ": use http:// for a plain-HTTP server, or its TLS port";
   return Status::Network(std::move(msg), transport.code());
 }
 

@@ -30,7 +30,7 @@ Status TokenEndpointError(const Result<http::Response>& resp, const Config& conf
                           const char* what) {
   if (!resp.ok()) {
     Status failed = WithoutSecrets(resp.status(), {secret, config.client_secret});
-    if (IsTransportFailure(failed)) return Unreachable(failed, config.token_url, "token_url").WithContext(what);
+    if (http::IsTransportFailure(failed)) return Unreachable(failed, config.token_url, "token_url").WithContext(what);
     return failed.WithContext(what);
   }
   if (resp->status == 200) return Status::Ok();

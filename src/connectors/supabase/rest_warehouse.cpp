@@ -65,16 +65,8 @@ Result<http::Response> RestWarehouse::Send(const std::string& method, const std:
     std::string unreachable;  // why the API could not be reached at all
     if (!res.ok()) {
       s = res.status();
-      if (s.code() == "transport" || s.code() == "timeout") {
-        // "<METHOD> request failed: <curl's words>" → one line with what to check.
-        unreachable = s.message();
-        if (size_t p = unreachable.find("request failed: "); p != std::string::npos)
-          unreachable = unreachable.substr(p + 16);
-        if (s.code() == "timeout" || unreachable.find("timed out") != std::string::npos) unreachable = "timed out";
-        else if (unreachable.find("Couldn't connect") != std::string::npos ||
-                 unreachable.find("refused") != std::string::npos)
-          unreachable = "connection refused";
-        else if (unreachable.find("resolve") != std::string::npos) unreachable = "host name not found";
+      if (http::IsTransportFailure(s)) {
+        unreachable = http::DescribeTransportFailure(s).text;  // one line with what to check, below
       } else {
         s = s.WithContext("warehouse REST API " + method + " " + table);
       }

@@ -1,6 +1,5 @@
 #include "connectors/woo/client.h"
 
-#include <algorithm>
 #include <cctype>
 #include <ctime>
 #include <functional>
@@ -113,13 +112,6 @@ std::string Scrub(std::string text, const std::string& secret) {
   return text;
 }
 
-bool ContainsNoCase(const std::string& haystack, std::string_view needle) {
-  auto it = std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(), [](char a, char b) {
-    return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-  });
-  return it != haystack.end();
-}
-
 // What to do about a 401/403: WooCommerce names a key it does not know (or a
 // bad signature) woocommerce_rest_authentication_error, and a key whose
 // permissions or user do not allow the call woocommerce_rest_cannot_*.
@@ -134,27 +126,13 @@ std::string AuthHint(const std::string& code, int status) {
 }  // namespace
 
 Status Unreachable(const Status& transport, const std::string& base_url) {
-  // The transport says "<METHOD> request failed: <what curl said>".
-  std::string detail = transport.message();
-  if (size_t p = detail.find("request failed: "); p != std::string::npos) detail = detail.substr(p + 16);
-  std::string reason = detail;
+  const http::TransportFailure why = http::DescribeTransportFailure(transport);
   std::string hint = "check the connection's base_url and that the shop is up";
-  if (transport.code() == "timeout" || ContainsNoCase(detail, "timed out")) {
-    reason = "timed out";
-  } else if (ContainsNoCase(detail, "refused") || ContainsNoCase(detail, "couldn't connect")) {
-    reason = "connection refused";
-  } else if (ContainsNoCase(detail, "resolve")) {
-    reason = "host name not found";
-  } else if (ContainsNoCase(detail, "wrong version number") || ContainsNoCase(detail, "packet length too long")) {
-    reason = "TLS failure: the server there does not speak TLS";
+  if (why.kind == http::TransportFailure::Kind::kNotTls)
     hint = "check the connection's base_url: use http:// for a plain-HTTP server, or its TLS port";
-  } else if (ContainsNoCase(detail, "SSL") || ContainsNoCase(detail, "TLS") || ContainsNoCase(detail, "certificate")) {
-    reason = "TLS failure: " + detail;
+  else if (why.kind == http::TransportFailure::Kind::kTls)
     hint = "check the connection's base_url (or set insecure_skip_tls_verify for a test server)";
-  } else if (ContainsNoCase(detail, "empty reply") || ContainsNoCase(detail, "reset")) {
-    reason = "connection dropped";
-  }
-  return Status::Network("WooCommerce unreachable at " + base_url + " (" + reason + ") — " + hint,
+  return Status::Network("WooCommerce unreachable at " + base_url + " (" + why.text + ") — " + hint,
                          transport.code().empty() ? "transport" : transport.code());
 }
 
@@ -252,7 +230,7 @@ Result<http::Response> SendSigned(const Credentials& credentials, http::Transpor
   auto resp = transport.Send(req);
   if (!resp.ok()) {
     const Status& s = resp.status();
-    if (s.code() != "transport" && s.code() != "timeout")  // a refused target address, say
+    if (!http::IsTransportFailure(s))  // a refused target address, say
       return Status::Network(Scrub("woo " + what + ": " + s.message(), credentials.consumer_secret),
                              s.code().empty() ? "transport" : s.code());
     return Unreachable(Status::Network(Scrub(s.message(), credentials.consumer_secret), s.code()), base_url);
