@@ -98,38 +98,38 @@ TEST(QboConnectionErrors, UnreachableApiIsOneMessageWithoutTheCallPrefix) {
             "QuickBooks unreachable at http://127.0.0.1:9 (connection refused) — check the connection's api_base");
 }
 
-TEST(QboConnectionErrors, RefusedRefreshTokenSaysReconnectWithoutTheToken) {
+// A query with an expired access token whose refresh the token endpoint
+// answers with `status` and `body`; `sent` counts the requests made.
+Status QueryWithRefreshAnswer(int status, const std::string& body, int* sent) {
   FakeClock clock(1'000'000);
-  ScriptedTransport t([](const http::Request&) -> Result<http::Response> {
-    return Answer(400, R"({"error_description":"Token invalid","error":"invalid_grant"})");
-  });
+  ScriptedTransport t([&](const http::Request&) -> Result<http::Response> { return Answer(status, body); });
   OAuthTokens expired = Fresh(clock);
   expired.access_expires_at_ms = 0;
   MemoryTokenStore tokens(expired);
   Client client(TestConfig(), t, clock, tokens);
   auto r = client.Query("SELECT * FROM Customer");
-  ASSERT_FALSE(r.ok());
-  EXPECT_TRUE(r.status().IsAuthentication());
-  EXPECT_EQ(r.status().code(), "invalid_grant");
-  EXPECT_EQ(r.status().message().rfind("QuickBooks token refresh refused (invalid_grant) — reconnect QuickBooks", 0), 0u)
-      << r.status().message();
-  EXPECT_EQ(r.status().message().find("RT-1"), std::string::npos);
-  EXPECT_EQ(t.sent, 1);  // the refresh only
+  *sent = t.sent;
+  return r.ok() ? Status::Ok() : r.status();
+}
+
+TEST(QboConnectionErrors, RefusedRefreshTokenSaysReconnectWithoutTheToken) {
+  int sent = 0;
+  Status s = QueryWithRefreshAnswer(400, R"({"error_description":"Token invalid","error":"invalid_grant"})", &sent);
+  ASSERT_FALSE(s.ok());
+  EXPECT_TRUE(s.IsAuthentication());
+  EXPECT_EQ(s.code(), "invalid_grant");
+  EXPECT_EQ(s.message().rfind("QuickBooks token refresh refused (invalid_grant) — reconnect QuickBooks", 0), 0u)
+      << s.message();
+  EXPECT_EQ(s.message().find("RT-1"), std::string::npos);
+  EXPECT_EQ(sent, 1);  // the refresh only
 }
 
 // invalid_client: the app's keys are wrong; new tokens would not help.
 TEST(QboConnectionErrors, RefusedClientKeysSayWhichSettingsToCheck) {
-  FakeClock clock(1'000'000);
-  ScriptedTransport t([](const http::Request&) -> Result<http::Response> {
-    return Answer(401, R"({"error":"invalid_client"})");
-  });
-  OAuthTokens expired = Fresh(clock);
-  expired.access_expires_at_ms = 0;
-  MemoryTokenStore tokens(expired);
-  Client client(TestConfig(), t, clock, tokens);
-  auto r = client.Query("SELECT * FROM Customer");
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().message(),
+  int sent = 0;
+  Status s = QueryWithRefreshAnswer(401, R"({"error":"invalid_client"})", &sent);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.message(),
             "QuickBooks token refresh refused (invalid_client) — check the connection's client_id and client_secret "
             "(the app's keys in Intuit's developer portal)");
 }
